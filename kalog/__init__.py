@@ -1,0 +1,29 @@
+"""kalog: keepalived log analyser and VRRP conformance checker.
+
+The pipeline, one module per stage: read (`kalog.read`) -> parse
+(`kalog.grammar`) -> frame (`kalog.frame`) -> model (`kalog.model`) -> rules
+(`rules/`, `kalog.findings`) -> report (`kalog.report`).  The public entry
+points are re-exported here lazily so `import kalog` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["read_events", "replay"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.frame import read_events
+    from kalog.model import replay
+
+
+def __getattr__(name: str) -> Any:
+    if name == "read_events":
+        from kalog.frame import read_events
+
+        return read_events
+    if name == "replay":
+        from kalog.model import replay
+
+        return replay
+    raise AttributeError(name)

@@ -1,0 +1,58 @@
+"""The `kalog` command line: a thin click group.
+
+Each subcommand lives in its own module under `kalog.commands` and is imported
+only when it is run, so `kalog --help` stays instant (pandas and pyparsing are
+not imported until a command needs them).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: subcommand name -> (module, attribute, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
+    "events": ("kalog.commands.events", "events", "Parse logs into typed events."),
+    "timeline": ("kalog.commands.timeline", "timeline", "Replay logs into state timelines."),
+    "analyze": ("kalog.commands.analyze", "analyze", "Explain failovers and flag violations."),
+    "rules": ("kalog.commands.rules", "rules", "List the rules."),
+    "rule": ("kalog.commands.rules", "rule", "Show one rule's documentation."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(SUBCOMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in SUBCOMMANDS:
+            return None
+        module_name, attr, _ = SUBCOMMANDS[cmd_name]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:  # a subcommand not built yet
+            if exc.name != module_name:
+                raise
+            return None
+        return getattr(module, attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kalog")
+def main() -> None:
+    """kalog: keepalived log analyser and VRRP conformance checker.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+    """
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

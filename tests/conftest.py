@@ -1,0 +1,25 @@
+"""Shared test fixtures: paths to the repo's own copies of real logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+CORPUS = DATA / "corpus"
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "seed"
+LAB = SAMPLES / "lab"
+MESSAGES_TSV = DATA / "keepalived-messages.tsv"
+
+
+@pytest.fixture
+def seed_dir() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return CORPUS
