@@ -9,6 +9,7 @@ raises, because a partly wrong config is still useful to a log analyser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from kalog.config.grammar import Node
@@ -42,7 +43,6 @@ TOP_LEVEL_KNOWN = frozenset(
         "vrrp_track_file",
         "track_file",
         "vrrp_track_process",
-        "track_process",
         "bfd_instance",
         "virtual_server",
         "virtual_server_group",
@@ -169,6 +169,47 @@ class _Builder:
             w = 253 if w > 0 else -253
         return w
 
+    def script_weight(self, node: Node, text: str, name: str) -> int | None:
+        """vrrp_script's own weight, clamped to 2.x -253..253 / 1.x -254..254.
+
+        keepalived 2.2 reports an out-of-range value but still stores what it
+        read (vrrp_vscript_weight_handler() assigns after the failed range
+        check, and ``keepalived -t`` then treats the script as weighted), so
+        the weight is clamped rather than dropped; 1.x stores atoi() unchecked.
+        """
+        w = _num(text)
+        if w is None:
+            self.warn(node, f"vrrp_script {name}: weight {text!r} is not a number - ignored")
+            return None
+        lim = 253 if self.v2 else 254
+        if not -lim <= w <= lim:
+            clamped = max(-lim, min(lim, w))
+            self.warn(
+                node, f"vrrp_script {name}: weight {w} outside [-{lim}..{lim}] - using {clamped}"
+            )
+            return clamped
+        return w
+
+    def script_seconds(self, node: Node, text: str, what: str) -> int | None:
+        """Script interval/timeout: whole seconds. 2.x rejects "2.5"; 1.x atoi() truncates."""
+        if self.v2:
+            n = _num(text)
+            if n is None or not 0 <= n <= 4294:
+                self.warn(node, f"{what} {text!r} must be an integer in [1..4294] - ignored")
+                return None
+            if n == 0:
+                self.warn(node, f"{what} must be greater than 0 - set to 1")
+                n = 1
+            return n
+        m = re.match(r"\s*([+-]?\d+)", text)
+        n = int(m.group(1)) if m else 0
+        if n < 1:
+            self.warn(node, f"{what} {text!r} invalid - ignored")
+            return None
+        if str(n) != text:
+            self.warn(node, f"{what} {text!r} read as {n} (1.x atoi)")
+        return n
+
     def reverse_opt(self, node: Node, text: str, what: str) -> bool | None:
         if text in ("reverse", "noreverse"):
             if self.v < V2_0_18:
@@ -186,7 +227,6 @@ class _Builder:
             "vrrp_track_file": self.track_file_decl,
             "track_file": self.track_file_decl,
             "vrrp_track_process": self.track_process_decl,
-            "track_process": self.track_process_decl,
             "bfd_instance": self.bfd_decl,
         }
         deferred: list[Node] = []
@@ -233,7 +273,6 @@ class _Builder:
         if name is None:
             return
         s = VrrpScript(name=name, source_file=node.file, source_line=node.line)
-        timeout_set = False
         for c in node.children or ():
             k = c.keyword
             if k == "script":
@@ -241,16 +280,12 @@ class _Builder:
                 s.script = " ".join(c.args) if c.args else None
             elif k in ("interval", "timeout"):
                 val = self.arg(c)
-                f = _float(val) if val is not None else None
-                if f is None or f <= 0:
-                    if val is not None:
-                        self.warn(c, f"vrrp_script {name}: {k} {val!r} invalid - ignored")
-                    continue
-                setattr(s, k, f)
-                timeout_set |= k == "timeout"
+                secs = self.script_seconds(c, val, f"vrrp_script {name}: {k}") if val else None
+                if secs is not None:
+                    setattr(s, k, float(secs))
             elif k == "weight":
                 val = self.arg(c)
-                w = self.weight(c, val, f"vrrp_script {name}") if val is not None else None
+                w = self.script_weight(c, val, name) if val is not None else None
                 if w is not None:
                     s.weight = w
                 if len(c.args) >= 2:
@@ -271,10 +306,11 @@ class _Builder:
                 s.user = list(c.args)
             else:
                 self.warn(c, f"vrrp_script {name}: unknown keyword {k!r} - ignored")
-        if not timeout_set:
-            s.timeout = s.interval  # keepalived: a script's timeout defaults to its interval
         if s.script is None:
-            self.warn(node, f"vrrp_script {name} has no script")
+            if self.v2:  # 2.x vrrp_vscript_end_handler(): "No script set ... - removing"
+                self.warn(node, f"no script set for vrrp_script {name} - removed")
+                return
+            self.warn(node, f"no script set for vrrp_script {name}")
         self.cfg.scripts[name] = s
 
     # -- declarations of other trackers (2.x)
@@ -582,8 +618,18 @@ class _Builder:
 
     # -- vrrp_complete_instance(): defaults that depend on other settings
     def complete(self) -> None:
+        """Apply what keepalived decides once the whole instance is known.
+
+        Checked against keepalived 2.2.7 ``-t`` (config test) output; the 1.x
+        rules follow vrrp-semantics.md 1.1 / 1.4 / 4.
+        """
         for inst in self.cfg.instances.values():
-            where = f"{inst.source_file}:{inst.source_line}"
+
+            def note(msg: str, inst: VrrpInstance = inst) -> None:
+                self.cfg.warnings.append(
+                    f"{inst.source_file}:{inst.source_line}: ({inst.name}) {msg}"
+                )
+
             if inst.priority_configured is not None:
                 inst.priority = inst.priority_configured
             elif inst.state == "MASTER" and self.v >= V1_2_20:
@@ -591,13 +637,37 @@ class _Builder:
             else:
                 inst.priority = PRIO_DEFAULT
             if inst.nopreempt and inst.is_owner and self.v >= V1_3_5:
-                self.cfg.warnings.append(f"{where}: ({inst.name}) nopreempt ignored for owner")
+                note("nopreempt is incompatible with priority 255 - cleared")
                 inst.nopreempt = False
             elif inst.nopreempt and inst.state == "MASTER" and self.v2:
-                self.cfg.warnings.append(
-                    f"{where}: ({inst.name}) nopreempt ignored with state MASTER"
-                )
+                note("nopreempt will not work with initial state MASTER - cleared")
                 inst.nopreempt = False
+            if inst.preempt_delay and inst.state == "MASTER" and self.v2:
+                note("preempt_delay will not work with initial state MASTER - cleared")
+                inst.preempt_delay = 0.0
+            if self.v2 and inst.interface is not None:
+                own = [t for t in inst.track_interfaces if t.name == inst.interface]
+                if own:
+                    note(f"track_interface {inst.interface} ignored: it is the own interface")
+                    inst.track_interfaces = [t for t in inst.track_interfaces if t not in own]
+            if inst.is_owner and self.v2:
+                for ref in inst.trackers:
+                    if ref.weight:
+                        note(f"weighted tracker {ref.name} ignored: address owner (priority 255)")
+        if not self.v2:
+            return
+        for sg in self.cfg.sync_groups.values():
+            members = [self.cfg.instances[m] for m in sg.group if m in self.cfg.instances]
+            if not any(m.is_owner for m in members):
+                continue
+            for refs in (sg.track_scripts, sg.track_files, sg.track_processes, sg.track_bfds):
+                for ref in refs:
+                    if ref.weight:
+                        self.cfg.warnings.append(
+                            f"{sg.source_file}:{sg.source_line}: ({sg.name}) weighted tracker "
+                            f"{ref.name} with a priority 255 member - weight cleared"
+                        )
+                        ref.weight = 0
 
 
 def build_config(nodes: list[Node], cfg: KeepalivedConfig) -> KeepalivedConfig:

@@ -65,6 +65,7 @@ class Node:
     line: int
     condition: str | None = None
     children: list[Node] | None = None
+    end_line: int | None = None  # line of the closing '}' (same file only)
 
     @property
     def tokens(self) -> list[str]:
@@ -239,7 +240,7 @@ class Reader:
             pat = os.path.expanduser(pattern)
             if not os.path.isabs(pat):
                 pat = str(base_dir / pat)
-            matches = sorted(glob.glob(pat))
+            matches = sorted(os.path.normpath(m) for m in glob.glob(pat))
             if not matches:
                 self.warnings.append(f"{file}:{no}: include {pattern!r} matches no file")
                 continue
@@ -282,7 +283,9 @@ class Reader:
                 elif tok == "}":
                     if not stack:
                         raise ConfigError("'}' without a matching '{'", ln.file, ln.line)
-                    stack.pop()
+                    closed = stack.pop()[0]
+                    if closed.file == ln.file:
+                        closed.end_line = ln.line
                     stmt = None
                 else:
                     tok = tok[1:] if tok.startswith("\x00") else tok

@@ -70,7 +70,7 @@ class VrrpScript:
     reverse: bool = False
     rise: int = 1
     fall: int = 1
-    timeout: float | None = None
+    timeout: float | None = None  # None: not set, keepalived times the script out at `interval`
     init_fail: bool = False
     user: list[str] = field(default_factory=list)
     source_file: str = ""
