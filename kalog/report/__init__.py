@@ -1,0 +1,65 @@
+"""Output formats: one module per format, chosen through `OutputFormat`.
+
+Every format takes the same `AnalysisResult` (render once, export many).
+Machine formats (`json`, `sarif`, `junit`, `github`) expose
+`dumps(result) -> str`; the human format (`rich`) draws on a console from
+`kalog.console`.  Modules are imported only when their format is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import IO, Any
+
+from kalog.analysis import AnalysisResult
+
+__all__ = ["OutputFormat", "default_format", "render"]
+
+
+class OutputFormat(StrEnum):
+    RICH = "rich"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    GITHUB = "github"
+
+    @property
+    def module(self) -> str:
+        return f"kalog.report.{self.value}"
+
+
+def default_format(environ: Mapping[str, str] | None = None) -> OutputFormat:
+    """`github` inside GitHub Actions (as yamllint does), `rich` elsewhere."""
+    env = os.environ if environ is None else environ
+    return OutputFormat.GITHUB if env.get("GITHUB_ACTIONS") == "true" else OutputFormat.RICH
+
+
+def render(
+    result: AnalysisResult,
+    fmt: OutputFormat | str,
+    file: IO[str] | None = None,
+    *,
+    width: int | None = None,
+    color: bool | None = None,
+    timeline: Any = None,
+) -> None:
+    """Write `result` in format `fmt` to `file` (default stdout).
+
+    width/color/timeline only matter to `rich`: a fixed width, forced colour
+    on/off, and the lead's pre-rendered timeline (a rich renderable, or a
+    callable taking the console and returning one).
+    """
+    fmt = OutputFormat(fmt)
+    out = file if file is not None else sys.stdout
+    module = importlib.import_module(fmt.module)
+    if fmt is OutputFormat.RICH:
+        from kalog.console import make_console
+
+        console = make_console(file=out, width=width, color=color)
+        module.render(result, console, timeline=timeline)
+    else:
+        out.write(module.dumps(result))

@@ -1,0 +1,183 @@
+"""`kalog rules` (the list) and `kalog rule CODE|NAME` (one rule's documentation).
+
+Also the rule-related command-line options and their resolution, shared with
+`kalog analyze`: `rule_options` adds --rules/--settings/--select/--ignore/
+--severity/--fail-on to a command, and `prepare_rules` turns their values
+into loaded specs and resolved settings, raising click.UsageError (exit 2)
+for anything wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kalog.findings import RuleLoadError, RuleSpec, find_rule, load_rules
+from kalog.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
+
+__all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]
+
+
+def load_specs(rule_dirs: Sequence[Path]) -> list[RuleSpec]:
+    """Rules or a usage error: a bad user rule is the user's input, not a crash."""
+    try:
+        return load_rules(rule_dirs)
+    except RuleLoadError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _severity_pairs(values: Sequence[str]) -> dict[str, str]:
+    pairs = {}
+    for value in _split(values):
+        key, sep, level = value.partition("=")
+        if not sep or not key or not level:
+            raise click.UsageError(f"--severity {value!r}: expected RULE=LEVEL")
+        pairs[key.strip()] = level.strip()
+    return pairs
+
+
+def prepare_rules(
+    rule_dirs: Sequence[Path] = (),
+    settings_file: Path | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    severity: Sequence[str] = (),
+    fail_on: str | None = None,
+) -> tuple[list[RuleSpec], Settings]:
+    """Load rules and settings, apply the command line over the file, validate.
+
+    Returns all loaded specs and resolved settings; `settings.selected(specs)`
+    gives the ones to run.  Raises click.UsageError on any problem.
+    """
+    specs = load_specs(rule_dirs)
+    try:
+        settings = load_settings(settings_file).merged(
+            select=_split(select) or None,
+            ignore=_split(ignore) or None,
+            severity=_severity_pairs(severity),
+            fail_on=fail_on,
+        )
+        return specs, settings.resolve(specs)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+_RULES_DIR = click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Also load rule modules from DIR (repeatable).",
+)
+
+
+def rule_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a command with the rule selection options (see prepare_rules)."""
+    options = [
+        _RULES_DIR,
+        click.option(
+            "--settings",
+            "settings_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Settings file (default: kalog.toml or [tool.kalog] found upwards).",
+        ),
+        click.option("--select", multiple=True, help="Rules to run: codes, names or prefixes."),
+        click.option("--ignore", multiple=True, help="Rules not to run."),
+        click.option("--severity", multiple=True, help="Override a severity: RULE=LEVEL."),
+        click.option(
+            "--fail-on",
+            type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+            default=None,
+            help="Exit 1 on findings at or above this severity (default warning).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _rule_row(spec: RuleSpec) -> dict[str, Any]:
+    return {
+        "code": spec.code,
+        "name": spec.name,
+        "severity": str(spec.severity),
+        "needs": sorted(str(n) for n in spec.needs),
+        "summary": spec.summary,
+        "options": dict(spec.defaults),
+        "builtin": spec.builtin,
+        "path": spec.path,
+    }
+
+
+def rules_markdown(specs: Sequence[RuleSpec]) -> str:
+    """The rule index table of docs/rules.md."""
+    lines = ["| Code | Name | Severity | Needs | Summary |", "| --- | --- | --- | --- | --- |"]
+    for spec in specs:
+        needs = ", ".join(sorted(str(n) for n in spec.needs)) or "-"
+        lines.append(
+            f"| {spec.code} | `{spec.name}` | {spec.severity} | {needs} | {spec.summary} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@click.command("rules")
+@_RULES_DIR
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+def rules(rule_dirs: tuple[Path, ...], fmt: str) -> None:
+    """List the rules: code, name, severity, needs and summary."""
+    specs = load_specs(rule_dirs)
+    if fmt == "json":
+        click.echo(json.dumps([_rule_row(s) for s in specs], indent=2, ensure_ascii=False))
+        return
+    if fmt == "markdown":
+        click.echo(rules_markdown(specs), nl=False)
+        return
+    from rich.table import Table
+
+    from kalog.console import make_console, visible
+
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for column in ("code", "name", "severity", "needs", "summary"):
+        table.add_column(column, overflow="fold", no_wrap=column != "summary")
+    for spec in specs:
+        needs = ", ".join(sorted(str(n) for n in spec.needs)) or "-"
+        table.add_row(spec.code, spec.name, str(spec.severity), needs, visible(spec.summary))
+    make_console().print(table)
+
+
+@click.command("rule")
+@_RULES_DIR
+@click.argument("key", metavar="CODE|NAME")
+def rule(rule_dirs: tuple[Path, ...], key: str) -> None:
+    """Show one rule's documentation."""
+    specs = load_specs(rule_dirs)
+    spec = find_rule(specs, key)
+    if spec is None:
+        raise click.BadParameter(f"no rule {key!r} (see `kalog rules`)", param_hint="CODE|NAME")
+    needs = ", ".join(n.description for n in sorted(spec.needs)) or "nothing beyond the log"
+    header = [
+        f"{spec.code} {spec.name}",
+        "",
+        f"Severity: {spec.severity} (default)",
+        f"Needs: {needs}",
+    ]
+    if spec.defaults:
+        header.append("Options: " + ", ".join(f"{k} = {v!r}" for k, v in spec.defaults.items()))
+    if not spec.builtin:
+        header.append(f"Defined in: {spec.path}")
+    click.echo("\n".join(header) + "\n")
+    click.echo(spec.doc, nl=False)

@@ -1,0 +1,85 @@
+"""The one place kalog creates rich consoles, and the escaping of log text.
+
+Log lines are untrusted: they contain `[1234]` and `(VI_1)` that rich would
+take for markup or highlight, and may contain terminal escape sequences that
+would recolour or rewrite the user's terminal.  So every console is created
+here with markup, emoji and highlighting off, and every piece of log text
+goes through `visible()` before it is printed, which shows control
+characters as escapes (`\\x1b`) instead of sending them to the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import IO
+
+from rich.console import Console
+
+__all__ = ["make_console", "visible", "wants_color"]
+
+# C0 controls except tab, DEL, C1 controls (0x9b is a one-byte CSI), and the
+# bidirectional overrides that can make text read differently than it is.
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: object) -> str:
+    """`text` with control characters shown as Python-style escapes.
+
+    Backslashes are left alone: the point is that nothing reaches the
+    terminal that it would interpret, not a reversible encoding.
+    """
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def wants_color(file: IO[str] | None = None, color: bool | None = None) -> bool:
+    """Colour only on a terminal and only without NO_COLOR (https://no-color.org)."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = file if file is not None else sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def make_console(
+    *,
+    file: IO[str] | None = None,
+    stderr: bool = False,
+    width: int | None = None,
+    color: bool | None = None,
+    record: bool = False,
+) -> Console:
+    """A rich console that never interprets the text it prints.
+
+    file/stderr: where to write (results to stdout, diagnostics to stderr).
+    width: fixed width (snapshot tests, `-o FILE`); default is the terminal's.
+    color: force colour on or off; default decides with `wants_color`.
+    record: keep the render for export (render once, export text/HTML).
+    """
+    target = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    use_color = wants_color(target, color)
+    return Console(
+        file=file,
+        stderr=stderr and file is None,
+        width=width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        color_system="auto" if use_color else None,
+        force_terminal=True if color else None,
+        no_color=not use_color,
+        record=record,
+        soft_wrap=False,
+    )

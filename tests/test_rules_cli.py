@@ -1,0 +1,86 @@
+"""`kalog rules` and `kalog rule`, through the real click group."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kalog.cli import main
+from kalog.findings import DOC_HEADINGS
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_rules_json_lists_builtin_rules() -> None:
+    code, out = run("rules", "--format", "json")
+    assert code == 0
+    rows = {r["code"]: r for r in json.loads(out)}
+    assert rows["KA901"] == {
+        "code": "KA901",
+        "name": "unparsed-lines",
+        "severity": "info",
+        "needs": [],
+        "summary": "Keepalived lines kalog could not classify, counted per log file.",
+        "options": {"max_examples": 5, "min_count": 1},
+        "builtin": True,
+        "path": None,
+    }
+    assert rows["KA301"]["severity"] == "error"
+
+
+def test_rules_text_table() -> None:
+    code, out = run("rules")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["code", "name", "severity", "needs", "summary"]
+    assert ["KA901", "unparsed-lines", "info", "-", "Keepalived"] in [
+        ln.split()[:5] for ln in lines
+    ]
+
+
+def test_rule_doc_by_code_and_name() -> None:
+    code, out = run("rule", "ka901")
+    assert code == 0
+    assert out.startswith("KA901 unparsed-lines\n\nSeverity: info (default)\n")
+    assert "Options: max_examples = 5, min_count = 1" in out
+    for heading in DOC_HEADINGS:
+        assert f"\n## {heading}\n" in out
+    assert run("rule", "unparsed-lines")[1] == out
+
+
+def test_unknown_rule_is_a_usage_error() -> None:
+    code, out = run("rule", "KA999")
+    assert code == 2
+    assert "no rule 'KA999'" in out
+
+
+def test_user_rules_dir(tmp_path: Path) -> None:
+    doc = "Flags nothing.\n\n" + "".join(f"## {h}\n\nText.\n\n" for h in DOC_HEADINGS)
+    (tmp_path / "mine.py").write_text(
+        f'"""{doc}"""\n'
+        + textwrap.dedent("""
+        from kalog.findings import Need, Severity
+        CODE = "KA990"
+        NAME = "site-rule"
+        SEVERITY = Severity.WARNING
+        NEEDS = frozenset({Need.CONFIG})
+        def check(ctx, options):
+            return []
+        """)
+    )
+    code, out = run("rules", "--rules", str(tmp_path), "--format", "json")
+    assert code == 0
+    row = json.loads(out)[-1]
+    assert (row["code"], row["needs"], row["builtin"]) == ("KA990", ["config"], False)
+    code, out = run("rule", "--rules", str(tmp_path), "site-rule")
+    assert code == 0 and f"Defined in: {tmp_path / 'mine.py'}" in out
+    (tmp_path / "clash.py").write_text((tmp_path / "mine.py").read_text().replace("KA990", "KA301"))
+    code, out = run("rules", "--rules", str(tmp_path))
+    assert code == 2
+    assert "rule KA301 defined twice: rules.ka301_config_mismatch and " in out
