@@ -1,0 +1,55 @@
+"""Tie VRRP source addresses to hosts, so a peer's quote lands on the right host.
+
+"advert from 10.0.0.2" in lb-a's log is about whichever host owns 10.0.0.2.
+Sources, most trusted first: `--peer IP=HOST`, `unicast_src_ip` in a host's
+config, and the addresses a host's own log shows being assigned (netlink
+reflector / "Assigned address" lines).  Virtual addresses move between hosts,
+so an address is skipped when it is a VIP in any config or shows up on more
+than one host: a wrong tie would put one router's priority on another's
+timeline, which is worse than no tie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+
+def _vips(configs: Mapping[str, Any]) -> set[str]:
+    vips: set[str] = set()
+    for config in configs.values():
+        for instance in (getattr(config, "instances", {}) or {}).values():
+            for vip in getattr(instance, "virtual_ipaddresses", None) or []:
+                vips.add(str(vip).split("/")[0].split()[0])
+    return vips
+
+
+def map_peers(
+    events: pd.DataFrame, configs: Mapping[str, Any], explicit: Mapping[str, str]
+) -> dict[str, str]:
+    """address -> host, from explicit ties, configs and the logs."""
+    vips = _vips(configs)
+    seen: dict[str, set[str]] = {}
+    if {"kind", "address", "host", "action"} <= set(events.columns):
+        added = events[
+            (events["kind"] == "address")
+            & events["address"].notna()
+            & events["host"].notna()
+            & events["action"].isin(["added", "assigned"])
+        ]
+        for address, host in zip(added["address"], added["host"], strict=True):
+            seen.setdefault(str(address).split("/")[0], set()).add(str(host))
+    mapping = {
+        address: next(iter(hosts))
+        for address, hosts in seen.items()
+        if len(hosts) == 1 and address not in vips
+    }
+    for host, config in configs.items():
+        for instance in (getattr(config, "instances", {}) or {}).values():
+            src = getattr(instance, "unicast_src_ip", None)
+            if src:
+                mapping[str(src)] = host
+    mapping.update({str(k): str(v) for k, v in explicit.items()})
+    return mapping

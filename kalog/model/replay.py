@@ -1,0 +1,738 @@
+"""Replay an event frame into per-instance timelines of state and priority.
+
+The replay walks each host's events in log order, split into *runs* (a
+keepalived start or a VRRP child respawn begins a new run, because every
+state is forgotten then).  Each run gets a version profile
+(`kalog.model.profiles`), and each instance in it a small state machine:
+
+* state lines move it (`Entering X STATE`, 1.x `Transition to MASTER STATE`
+  -> GOTO_MASTER, 1.x `Now in FAULT state`, 2.x `entering FAULT state (...)`),
+  the parent's `Stopping` or the child's death -> STOPPED, a new run -> INIT;
+* the effective priority comes from, in order of trust, a priority the host
+  logged itself (`logged`), the config plus tracker results under the
+  profile's rules (`inferred`), a priority a peer's log quoted (`advertised`),
+  or nothing (`unknown`).  Disagreements become `Observation`s.
+
+Peers' quotes are applied in a second pass, once every host is replayed and
+addresses are tied to hosts (`kalog.model.peers`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kalog.model.peers import map_peers
+from kalog.model.priority import Tracker, effective_priority
+from kalog.model.profiles import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    Profile,
+    profile_from_wordings,
+    profile_name_for_version,
+    resolve_profile,
+)
+from kalog.model.timeline import (
+    InstanceTimeline,
+    Observation,
+    RunInfo,
+    Segment,
+    Timeline,
+)
+from kalog.model.transitions import explain_transitions
+
+ConfigLike = Any  # kalog.config.KeepalivedConfig (duck-typed to keep the model importable)
+
+#: How far each basis is trusted: a host's own line beats the model's inference,
+#: which beats a peer's quote.
+_TRUST = {"unknown": 0, "advertised": 1, "inferred": 2, "logged": 3}
+
+
+# ---------------------------------------------------------------------------
+# runs
+
+
+@dataclass
+class _Run:
+    host: str
+    index: int
+    rows: list[dict[str, Any]]
+    start: pd.Timestamp
+    started: bool  # True when the run's start is in the log (a Starting line)
+    child_start: pd.Timestamp | None = None
+    version: str | None = None
+    profile: Profile = field(default_factory=lambda: PROFILES[DEFAULT_PROFILE])
+    profile_basis: str = "default"
+    source: str | None = None
+    line: int | None = None
+
+
+def _split_runs(host: str, rows: list[dict[str, Any]]) -> list[_Run]:
+    """Cut one host's events where keepalived (or its VRRP child) restarted."""
+    runs: list[_Run] = []
+    current: _Run | None = None
+    vrrp_pid: int | None = None
+    for row in rows:
+        kind = row["kind"]
+        is_vrrp_child_start = kind == "child_start" and str(row.get("detail") or "").upper() in {
+            "VRRP",
+            "",
+        }
+        new_run = False
+        if kind == "start":
+            new_run = True
+        elif is_vrrp_child_start and current is not None and current.child_start is not None:
+            new_run = True  # a respawned VRRP child: all state is lost
+        elif (
+            current is not None
+            and _is_vrrp_program(row.get("program"))
+            and row.get("pid") is not None
+            and vrrp_pid is not None
+            and row.get("pid") != vrrp_pid
+        ):
+            new_run = True  # a new VRRP child pid without lifecycle lines
+        if current is None or new_run:
+            current = _Run(
+                host=host,
+                index=len(runs),
+                rows=[],
+                start=row["ts"],
+                started=kind in {"start", "child_start"},
+                source=row.get("source"),
+                line=row.get("line"),
+            )
+            runs.append(current)
+            vrrp_pid = None
+        current.rows.append(row)
+        if kind == "start" and row.get("version"):
+            current.version = str(row["version"])
+        if is_vrrp_child_start:
+            current.child_start = row["ts"]
+            if row.get("child_pid") is not None:
+                vrrp_pid = int(row["child_pid"])
+        if _is_vrrp_program(row.get("program")) and row.get("pid") is not None and vrrp_pid is None:
+            vrrp_pid = int(row["pid"])
+    return runs
+
+
+def _is_vrrp_program(program: Any) -> bool:
+    return isinstance(program, str) and program.lower().startswith("keepalived_vrrp")
+
+
+def _choose_profile(run: _Run, override: str | None) -> None:
+    if override:
+        run.profile = resolve_profile(override)
+        run.profile_basis = "override"
+        return
+    name = profile_name_for_version(run.version)
+    if name:
+        run.profile = PROFILES[name]
+        run.profile_basis = "logged"
+        return
+    wordings = [row["wording"] for row in run.rows if row.get("wording")]
+    chosen, _candidates = profile_from_wordings(wordings)
+    if chosen:
+        run.profile = PROFILES[chosen]
+        run.profile_basis = "wording"
+
+
+# ---------------------------------------------------------------------------
+# per-instance state machine
+
+
+@dataclass
+class _Instance:
+    host: str
+    name: str
+    profile: Profile
+    run: int
+    base: int | None
+    trackers: list[Tracker]
+    advert_int: float
+    vrid: int | None
+    segments: list[Segment] = field(default_factory=list)
+    state: str | None = None
+    priority: int | None = None
+    basis: str = "unknown"
+    inferred: int | None = None
+    #: (time, value) of every inferred value, to forgive 1.x's poll lag
+    history: list[tuple[pd.Timestamp, int]] = field(default_factory=list)
+
+    def set_inferred(self, ts: pd.Timestamp, value: int | None) -> None:
+        self.inferred = value
+        if value is not None:
+            self.history.append((ts, value))
+
+    def open(
+        self,
+        ts: pd.Timestamp,
+        *,
+        state: str | None = None,
+        priority: int | None = None,
+        basis: str | None = None,
+        row: Mapping[str, Any] | None,
+        cause: str,
+    ) -> None:
+        """Start a new segment if state or priority changes at `ts`."""
+        new_state = state if state is not None else self.state
+        new_priority = priority if priority is not None else self.priority
+        new_basis = basis if basis is not None else self.basis
+        if new_state is None:  # state not known yet (log starts mid-run)
+            self.priority, self.basis = new_priority, new_basis
+            return
+        if self.segments and new_state == self.state and new_priority == self.priority:
+            last = self.segments[-1]
+            if new_priority is not None and _TRUST[new_basis] > _TRUST[last.basis]:
+                # the same value, now better founded (a logged line confirms
+                # an inferred change): upgrade the basis, no new segment
+                self.segments[-1] = Segment(**{**last.__dict__, "basis": new_basis})
+                self.basis = new_basis
+            return
+        self.state, self.priority, self.basis = new_state, new_priority, new_basis
+        self.segments.append(
+            Segment(
+                start=ts,
+                end=ts,
+                state=new_state,
+                priority=new_priority,
+                basis=new_basis if new_priority is not None else "unknown",
+                source=None if row is None else row.get("source"),
+                line=None if row is None else _int_or_none(row.get("line")),
+                run=self.run,
+                cause=cause,
+            )
+        )
+
+
+def _int_or_none(value: Any) -> int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return int(value)
+
+
+def _config_instance(config: ConfigLike | None, name: str) -> Any | None:
+    if config is None:
+        return None
+    instances = getattr(config, "instances", {}) or {}
+    return instances.get(name)
+
+
+def trackers_for(
+    conf_instance: Any, profile: Profile, *, weights_apply: bool = True
+) -> list[Tracker]:
+    """The weighted trackers of a configured instance, as the profile counts them.
+
+    `weights_apply` is False for address owners and for sync-group members
+    whose group does not enable weight tracking (the config reader decides,
+    `KeepalivedConfig.weights_apply`): their trackers still fault the
+    instance but never change its priority.
+    """
+    trackers: list[Tracker] = []
+    if conf_instance is None:
+        return trackers
+    for attr, kind in (
+        ("track_scripts", "script"),
+        ("track_interfaces", "interface"),
+        ("track_files", "file"),
+        ("track_processes", "process"),
+        ("track_bfds", "bfd"),
+    ):
+        for ref in getattr(conf_instance, attr, None) or []:
+            weight = int(getattr(ref, "weight", 0) or 0) if weights_apply else 0
+            limit = profile.weight_limit
+            weight = max(-limit, min(limit, weight))
+            trackers.append(
+                Tracker(kind, str(ref.name), weight, bool(getattr(ref, "reverse", False)))
+            )
+    return trackers
+
+
+class _RunReplay:
+    """Replays one run of keepalived on one host."""
+
+    def __init__(self, run: _Run, config: ConfigLike | None) -> None:
+        self.run = run
+        self.config = config
+        self.profile = run.profile
+        self.instances: dict[str, _Instance] = {}
+        # tracker results as keepalived sees them now, and (1.x) as last polled
+        self.results: dict[tuple[str, str], bool | None] = {}
+        self.polled: dict[tuple[str, str], bool | None] = {}
+        self.pending_polls: list[pd.Timestamp] = []
+        self.observations: list[Observation] = []
+        self.pending: list[tuple[_Instance, Observation]] = []
+        self.stopped = False
+        if config is not None:
+            for name in getattr(config, "instances", {}) or {}:
+                inst = self._instance(name, run.start if run.started else None, None)
+                if self.profile.weights_polled and inst.trackers:
+                    # 1.x: the first recomputation comes one advert after start,
+                    # whatever the trackers reported (failed scripts count then)
+                    self._schedule_poll(self._poll_epoch(), inst.advert_int)
+
+    # -- instances -----------------------------------------------------------
+    def _instance(
+        self, name: str, ts: pd.Timestamp | None, row: Mapping[str, Any] | None
+    ) -> _Instance:
+        existing = self.instances.get(name)
+        if existing is not None:
+            return existing
+        conf = _config_instance(self.config, name)
+        base = getattr(conf, "priority", None) if conf is not None else None
+        weights_apply = getattr(self.config, "weights_apply", None)
+        trackers = trackers_for(
+            conf, self.profile, weights_apply=weights_apply(name) if weights_apply else True
+        )
+        for tracker in trackers:
+            if tracker.kind != "script":
+                self.results.setdefault((tracker.kind, tracker.name), True)
+                self.polled.setdefault((tracker.kind, tracker.name), True)
+        advert_int = float(getattr(conf, "advert_int", None) or 1.0)
+        vrid = getattr(conf, "vrid", None) if conf is not None else None
+        inst = _Instance(
+            host=self.run.host,
+            name=name,
+            profile=self.profile,
+            run=self.run.index,
+            base=int(base) if base is not None else None,
+            trackers=trackers,
+            advert_int=advert_int,
+            vrid=int(vrid) if vrid is not None else None,
+        )
+        inst.set_inferred(ts if ts is not None else self.run.start, self._infer(inst, initial=True))
+        self.instances[name] = inst
+        if self.run.started:
+            start = self.run.start
+            inst.open(
+                start,
+                state="INIT",
+                priority=inst.inferred,
+                basis="inferred" if inst.inferred is not None else "unknown",
+                row={"source": self.run.source, "line": self.run.line},
+                cause="start",
+            )
+        else:
+            inst.priority = inst.inferred
+            inst.basis = "inferred" if inst.inferred is not None else "unknown"
+        return inst
+
+    def _infer(self, inst: _Instance, *, initial: bool = False) -> int | None:
+        if inst.base is None:
+            return None
+        if self.profile.weights_polled:
+            if initial:
+                return inst.base  # 1.x: weights count from the first poll on
+            results = self.polled
+        else:
+            results = self.results
+        return effective_priority(
+            inst.base,
+            inst.trackers,
+            results,
+            unknown_is_failed=self.profile.scripts_start_failed,
+        )
+
+    # -- time ----------------------------------------------------------------
+    def _poll_epoch(self) -> pd.Timestamp:
+        return self.run.child_start if self.run.child_start is not None else self.run.start
+
+    def _schedule_poll(self, ts: pd.Timestamp, advert_int: float) -> None:
+        epoch = self._poll_epoch()
+        interval = pd.Timedelta(seconds=advert_int)
+        elapsed = (ts - epoch) / interval
+        ticks = max(1, math.ceil(elapsed - 1e-9))
+        self.pending_polls.append(epoch + ticks * interval)
+        self.pending_polls.sort()
+
+    def _run_polls_before(self, ts: pd.Timestamp | None) -> None:
+        """Apply 1.x periodic recomputations due strictly before `ts`.
+
+        Strictly: 1.x's scheduler handles expired I/O before timers, so a
+        poll that falls in the same instant as a logged event comes after it.
+        """
+        while self.pending_polls and (ts is None or self.pending_polls[0] < ts):
+            tick = self.pending_polls.pop(0)
+            if self.stopped:
+                continue
+            self.polled = dict(self.results)
+            for inst in self.instances.values():
+                value = self._infer(inst)
+                if value is not None and value != inst.inferred:
+                    inst.set_inferred(tick, value)
+                    inst.open(tick, priority=value, basis="inferred", row=None, cause="poll")
+
+    # -- events ----------------------------------------------------------------
+    def feed(self, row: Mapping[str, Any]) -> None:
+        ts = row["ts"]
+        self._run_polls_before(ts)
+        kind = row["kind"]
+        name = row.get("instance")
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(row, ts, name)
+
+    def finish(self, end: pd.Timestamp | None) -> None:
+        self._run_polls_before(end)
+        # A logged value the model reaches within one advert interval is 1.x's
+        # poll lag or 1-second log resolution, not a disagreement.
+        for inst, obs in self.pending:
+            slack = pd.Timedelta(seconds=inst.advert_int)
+            if any(
+                value == obs.observed and abs(when - obs.ts) <= slack
+                for when, value in inst.history
+            ):
+                continue
+            self.observations.append(obs)
+
+    def _state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any, state: str) -> None:
+        if not name:
+            return
+        inst = self._instance(str(name), ts, row)
+        inst.open(ts, state=state, row=row, cause=str(row["kind"]))
+
+    def _on_enter_state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        state = str(row.get("state") or "").upper()
+        if state in {"MASTER", "BACKUP", "FAULT"}:
+            self._state(row, ts, name, state)
+
+    def _on_transition_master(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._state(row, ts, name, "GOTO_MASTER")
+
+    def _on_now_in_state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        state = str(row.get("state") or "").upper()
+        if state in {"BACKUP", "FAULT"}:
+            self._state(row, ts, name, state)
+
+    def _on_fault_cause(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._state(row, ts, name, "FAULT")
+
+    def _on_no_peers_fault(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._state(row, ts, name, "FAULT")
+
+    def _on_sync_group(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        # FAULT sync: members that were BACKUP go to FAULT silently
+        if str(row.get("state") or "").upper() != "FAULT" or self.config is None:
+            return
+        group = getattr(self.config, "sync_groups", {}).get(row.get("group"))
+        for member in getattr(group, "instances", None) or getattr(group, "members", None) or []:
+            inst = self.instances.get(member)
+            if inst is not None and inst.state == "BACKUP":
+                inst.open(ts, state="FAULT", row=row, cause="sync_group")
+
+    def _stop(self, row: Mapping[str, Any], ts: pd.Timestamp) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        for inst in self.instances.values():
+            if inst.state is not None:
+                inst.open(ts, state="STOPPED", row=row, cause=str(row["kind"]))
+
+    def _on_stopping(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._stop(row, ts)
+
+    def _on_stopped(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._stop(row, ts)
+
+    def _on_child_exit(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        if str(row.get("detail") or "VRRP").upper().startswith("VRRP"):
+            self._stop(row, ts)
+
+    # -- priority --------------------------------------------------------------
+    def _logged_priority(
+        self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any, value: Any, old: Any = None
+    ) -> None:
+        if not name or value is None or value is pd.NA:
+            return
+        inst = self._instance(str(name), ts, row)
+        value = int(value)
+        if old is not None and old is not pd.NA and inst.priority is None:
+            # the line tells what the priority was before: fill the gap
+            inst.priority, inst.basis = int(old), "logged"
+            if inst.segments and inst.segments[-1].priority is None:
+                last = inst.segments.pop()
+                inst.segments.append(
+                    Segment(**{**last.__dict__, "priority": int(old), "basis": "logged"})
+                )
+        if inst.inferred is not None and inst.inferred != value:
+            self.pending.append(
+                (
+                    inst,
+                    Observation(
+                        host=inst.host,
+                        instance=inst.name,
+                        ts=ts,
+                        observed=value,
+                        basis="logged",
+                        model=inst.inferred,
+                        model_basis="inferred",
+                        source=str(row.get("source")),
+                        line=int(row.get("line") or 0),
+                        note=str(row["kind"]),
+                    ),
+                )
+            )
+        inst.open(ts, priority=value, basis="logged", row=row, cause=str(row["kind"]))
+
+    def _on_priority_change(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._logged_priority(row, ts, name, row.get("prio_new"), row.get("prio_old"))
+
+    def _on_priority_set(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._logged_priority(row, ts, name, row.get("prio_new"))
+
+    def _on_priority_restored(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._logged_priority(row, ts, name, row.get("prio_new"))
+
+    def _on_advert_higher(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._logged_priority(row, ts, name, row.get("prio_ours"))
+
+    def _on_advert_lower(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._logged_priority(row, ts, name, row.get("prio_ours"))
+
+    # -- trackers --------------------------------------------------------------
+    def _tracker_result(
+        self, row: Mapping[str, Any], ts: pd.Timestamp, kind: str, tracker: str, ok: bool
+    ) -> None:
+        key = (kind, tracker)
+        if self.results.get(key) == ok and key in self.results:
+            return
+        self.results[key] = ok
+        affected = [
+            inst
+            for inst in self.instances.values()
+            if any(t.kind == kind and t.name == tracker for t in inst.trackers)
+        ]
+        if self.profile.weights_polled:
+            for inst in affected:
+                self._schedule_poll(ts, inst.advert_int)
+            return
+        for inst in affected:
+            value = self._infer(inst)
+            if value is not None and value != inst.inferred:
+                inst.set_inferred(ts, value)
+                inst.open(ts, priority=value, basis="inferred", row=row, cause=str(row["kind"]))
+
+    def _on_script_result(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        script = row.get("script")
+        result = str(row.get("result") or "")
+        if script and result:
+            self._tracker_result(row, ts, "script", str(script), result == "success")
+
+    def _on_script_reload(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._on_script_result(row, ts, name)
+
+    def _on_interface_state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        interface = row.get("interface")
+        action = str(row.get("action") or "").lower()
+        if interface and action in {"up", "down"}:
+            self._tracker_result(row, ts, "interface", str(interface), action == "up")
+
+
+# ---------------------------------------------------------------------------
+# public entry point
+
+
+def _load_configs(
+    configs: Mapping[str, Any] | None, versions: Mapping[str, str | None]
+) -> dict[str, Any]:
+    loaded: dict[str, Any] = {}
+    for host, value in (configs or {}).items():
+        if isinstance(value, str | Path):
+            from kalog.config import load_config
+
+            loaded[host] = load_config(value, version=versions.get(host))
+        else:
+            loaded[host] = value
+    return loaded
+
+
+def _rows(events: pd.DataFrame) -> list[dict[str, Any]]:
+    wanted = [
+        c
+        for c in (
+            "ts",
+            "host",
+            "program",
+            "pid",
+            "instance",
+            "group",
+            "kind",
+            "state",
+            "prio_old",
+            "prio_new",
+            "prio_ours",
+            "prio_peer",
+            "peer",
+            "script",
+            "result",
+            "interface",
+            "address",
+            "action",
+            "version",
+            "child_pid",
+            "detail",
+            "wording",
+            "source",
+            "line",
+        )
+        if c in events.columns
+    ]
+    frame = events[wanted].astype(object).where(events[wanted].notna(), None)
+    records = frame.to_dict("records")
+    for record in records:
+        record["kind"] = str(record["kind"])
+    return records
+
+
+def replay(
+    events: pd.DataFrame,
+    configs: Mapping[str, Any] | None = None,
+    version: str | None = None,
+    peers: Mapping[str, str] | None = None,
+) -> Timeline:
+    """Replay `events` (a `kalog.read_events` frame) into a `Timeline`.
+
+    configs: host -> `KeepalivedConfig` or a path to keepalived.conf; with a
+    config the model can infer priorities keepalived did not log.
+    version: a keepalived version or profile name forcing the profile of every
+    run (`--keepalived-version`); by default each run's own version is used.
+    peers: extra address -> host ties (`--peer IP=HOST`).
+    """
+    rows = [r for r in _rows(events) if r["ts"] is not None and r["host"] is not None]
+    by_host: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_host.setdefault(str(row["host"]), []).append(row)
+
+    runs_by_host = {host: _split_runs(host, host_rows) for host, host_rows in by_host.items()}
+    for host_runs in runs_by_host.values():
+        for run in host_runs:
+            _choose_profile(run, version)
+    first_versions = {
+        host: (host_runs[0].version if host_runs else None)
+        for host, host_runs in runs_by_host.items()
+    }
+    loaded = _load_configs(configs, first_versions)
+
+    log_start = min((r["ts"] for r in rows), default=None)
+    log_end = max((r["ts"] for r in rows), default=None)
+
+    instances: dict[tuple[str, str], InstanceTimeline] = {}
+    run_infos: list[RunInfo] = []
+    observations: list[Observation] = []
+    for host, host_runs in runs_by_host.items():
+        for position, run in enumerate(host_runs):
+            run_end = host_runs[position + 1].start if position + 1 < len(host_runs) else log_end
+            replayer = _RunReplay(run, loaded.get(host))
+            for row in run.rows:
+                replayer.feed(row)
+            replayer.finish(run_end)
+            observations.extend(replayer.observations)
+            run_infos.append(
+                RunInfo(
+                    host=host,
+                    run=run.index,
+                    start=run.start,
+                    end=run_end,
+                    version=run.version,
+                    profile=run.profile.name,
+                    profile_basis=run.profile_basis,
+                    source=run.source,
+                    line=run.line,
+                )
+            )
+            for name, inst in replayer.instances.items():
+                timeline = instances.setdefault(
+                    (host, name),
+                    InstanceTimeline(host=host, instance=name, vrid=inst.vrid, profile=""),
+                )
+                timeline.profile = run.profile.name
+                if timeline.vrid is None:
+                    timeline.vrid = inst.vrid
+                timeline.segments.extend(_close(inst.segments, run_end))
+
+    peer_map = map_peers(events, loaded, peers or {})
+    ordered = sorted(instances.values(), key=lambda t: (t.instance, t.host))
+    timeline = Timeline(
+        instances=ordered,
+        runs=run_infos,
+        observations=observations,
+        peers=peer_map,
+        start=log_start,
+        end=log_end,
+        host_end={host: max(r["ts"] for r in host_rows) for host, host_rows in by_host.items()},
+    )
+    _apply_peer_quotes(timeline, rows)
+    timeline.observations.sort(key=lambda o: (o.ts, o.host, o.instance))
+    timeline.transitions = explain_transitions(timeline, events)
+    return timeline
+
+
+def _close(segments: list[Segment], end: pd.Timestamp | None) -> list[Segment]:
+    """Give each segment its end: the next one's start, the last the run's end."""
+    closed: list[Segment] = []
+    for position, segment in enumerate(segments):
+        if position + 1 < len(segments):
+            stop = segments[position + 1].start
+        else:
+            stop = end if end is not None and end >= segment.start else segment.start
+        closed.append(Segment(**{**segment.__dict__, "end": stop}))
+    return closed
+
+
+def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
+    """Put priorities that peers quoted onto the quoted host's timeline."""
+    for row in rows:
+        if row["kind"] not in {"advert_higher", "advert_lower", "advert_lower_discard"}:
+            continue
+        value = row.get("prio_peer")
+        name = row.get("instance")
+        if value is None or not name:
+            continue
+        target_host = _quoted_host(timeline, row)
+        if target_host is None:
+            continue
+        target = timeline.get(target_host, str(name))
+        if target is None:
+            continue
+        segment = target.at(row["ts"])
+        if segment is None:
+            continue
+        value = int(value)
+        if segment.priority is None:
+            index = target.segments.index(segment)
+            target.segments[index] = Segment(
+                **{**segment.__dict__, "priority": value, "basis": "advertised"}
+            )
+        elif segment.priority != value:
+            timeline.observations.append(
+                Observation(
+                    host=target_host,
+                    instance=str(name),
+                    ts=row["ts"],
+                    observed=value,
+                    basis="advertised",
+                    model=segment.priority,
+                    model_basis=segment.basis,
+                    source=str(row.get("source")),
+                    line=int(row.get("line") or 0),
+                    note=f"quoted by {row['host']}",
+                )
+            )
+
+
+def _quoted_host(timeline: Timeline, row: Mapping[str, Any]) -> str | None:
+    peer = row.get("peer")
+    if peer:
+        return timeline.peers.get(str(peer))
+    # 1.3/1.4 lines quote priorities without an address: with exactly one
+    # other host running the instance, that host is the one quoted
+    others = {
+        item.host
+        for item in timeline.instances
+        if item.instance == row.get("instance") and item.host != row.get("host")
+    }
+    return next(iter(others)) if len(others) == 1 else None

@@ -1,0 +1,216 @@
+"""The replay's result: per (host, instance) segments of state and priority.
+
+A `Segment` is a stretch of time during which an instance's state and
+effective priority did not change.  Every segment names the event that opened
+it (`source`, `line`), so each claim the timeline makes can be checked
+against the log.  Where the model has two answers for one moment (it inferred
+103 from the config, a peer saw 100) it keeps the segment's best answer and
+records the other as an `Observation`: rules decide what a disagreement
+means, the model hides nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+#: States a segment can be in.  INIT: from keepalived's start until the first
+#: state is entered (including 2.x's silent hold); GOTO_MASTER: 1.x's step
+#: between "Transition to MASTER STATE" and "Entering MASTER STATE".
+STATES = ("INIT", "BACKUP", "GOTO_MASTER", "MASTER", "FAULT", "STOPPED")
+
+#: Where a segment's priority comes from.
+BASES = ("logged", "inferred", "advertised", "unknown")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of constant state and effective priority."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    state: str
+    priority: int | None
+    basis: str
+    source: str | None  # the file of the event that opened the segment
+    line: int | None  # its 1-based line (None for a synthetic event, e.g. a 1.x poll)
+    run: int  # index of the keepalived run (restart = new run) on this host
+    cause: str = ""  # what opened it: the event kind, or "poll", "stop", ...
+
+    @property
+    def duration(self) -> pd.Timedelta:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A second opinion on an instance's priority at one moment."""
+
+    host: str
+    instance: str
+    ts: pd.Timestamp
+    observed: int  # what a log line says
+    basis: str  # "logged" (own line) or "advertised" (a peer's line)
+    model: int | None  # what the model had at that moment (None: unknown)
+    model_basis: str
+    source: str
+    line: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One run of keepalived on a host (a restart or respawn starts another)."""
+
+    host: str
+    run: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    version: str | None
+    profile: str
+    profile_basis: str  # "logged", "wording", "override", "default"
+    source: str | None
+    line: int | None
+
+
+@dataclass
+class InstanceTimeline:
+    """The segments of one VRRP instance on one host."""
+
+    host: str
+    instance: str
+    vrid: int | None
+    profile: str
+    segments: list[Segment] = field(default_factory=list)
+
+    def at(self, ts: pd.Timestamp) -> Segment | None:
+        """The segment in force at `ts` (the last one starting at or before it)."""
+        found = None
+        for segment in self.segments:
+            if segment.start <= ts:
+                found = segment
+            else:
+                break
+        return found
+
+
+@dataclass
+class Timeline:
+    """Everything the replay inferred, for rules and reports."""
+
+    instances: list[InstanceTimeline]
+    runs: list[RunInfo]
+    observations: list[Observation]
+    peers: dict[str, str]  # address -> host
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    transitions: list[Any] = field(default_factory=list)  # see kalog.model.transitions
+    #: host -> its last logged line's time: past it, the log says nothing about
+    #: the host (an excerpt ends, a quiet master), which rules must not take
+    #: as evidence of a state lasting on.
+    host_end: dict[str, pd.Timestamp] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[InstanceTimeline]:
+        return iter(self.instances)
+
+    def get(self, host: str, instance: str) -> InstanceTimeline | None:
+        for item in self.instances:
+            if item.host == host and item.instance == instance:
+                return item
+        return None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per segment, with host, instance, vrid and profile."""
+        rows = [
+            {
+                "host": item.host,
+                "instance": item.instance,
+                "vrid": item.vrid,
+                "profile": item.profile,
+                **asdict(segment),
+            }
+            for item in self.instances
+            for segment in item.segments
+        ]
+        columns = [
+            "host",
+            "instance",
+            "vrid",
+            "profile",
+            "start",
+            "end",
+            "state",
+            "priority",
+            "basis",
+            "source",
+            "line",
+            "run",
+            "cause",
+        ]
+        frame = pd.DataFrame(rows, columns=columns)
+        for name in ("vrid", "priority", "line"):
+            frame[name] = frame[name].astype("Int64")
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of `kalog timeline --format json`."""
+        return {
+            "instances": [
+                {
+                    "host": item.host,
+                    "instance": item.instance,
+                    "vrid": item.vrid,
+                    "profile": item.profile,
+                    "segments": [
+                        {
+                            "start": _iso(segment.start),
+                            "end": _iso(segment.end),
+                            "state": segment.state,
+                            "priority": segment.priority,
+                            "basis": segment.basis,
+                            "source": segment.source,
+                            "line": segment.line,
+                        }
+                        for segment in item.segments
+                    ],
+                }
+                for item in self.instances
+            ],
+            "runs": [
+                {
+                    "host": run.host,
+                    "run": run.run,
+                    "start": _iso(run.start),
+                    "end": _iso(run.end),
+                    "version": run.version,
+                    "profile": run.profile,
+                    "profile_basis": run.profile_basis,
+                }
+                for run in self.runs
+            ],
+            "observations": [
+                {
+                    "host": obs.host,
+                    "instance": obs.instance,
+                    "ts": _iso(obs.ts),
+                    "observed": obs.observed,
+                    "basis": obs.basis,
+                    "model": obs.model,
+                    "model_basis": obs.model_basis,
+                    "source": obs.source,
+                    "line": obs.line,
+                    "note": obs.note,
+                }
+                for obs in self.observations
+            ],
+            "peers": dict(sorted(self.peers.items())),
+        }
+
+
+def _iso(ts: pd.Timestamp | None) -> str | None:
+    if ts is None or pd.isna(ts):
+        return None
+    return pd.Timestamp(ts).isoformat()

@@ -1,0 +1,343 @@
+"""Explain every change into or out of MASTER, with the lines that prove it.
+
+"Why did lb-b take the VIP at 03:12?" is a question about one transition.
+For each segment boundary into or out of MASTER the explainer looks at the
+host's own lines just before it (and its peers' lines, when their logs are
+given) and picks the cause keepalived's code allows (docs/model.md):
+
+into MASTER
+  `address_owner`        a priority-255 instance takes MASTER at start
+  `peer_priority_0`      the master stopped and sent priority 0
+  `preemption`           we preempted a lower-priority master
+                         (1.x "forcing a new MASTER election", 2.x "received
+                         lower priority (N) advert ... discarding")
+  `peer_fault`           the master went to FAULT (its log shows it)
+  `sync_group`           a sync-group sibling took us along
+  `master_down_timeout`  no advert heard for the master-down interval
+                         ("Receive advertisement timeout", or a peer log that
+                         shows the master vanished / was cut off)
+  `startup`              no master heard after our own start
+out of MASTER
+  `higher_priority_advert`  a peer advertised a higher priority
+  `fault`                the instance entered FAULT (which tracker/interface)
+  `admin_stop`           keepalived was stopped
+  `admin_reload`         a reload
+  `sync_group`           a sync-group sibling took us along
+  `vip_removed`          a VIP was deleted under a 2.x master
+and `unknown` when the log lacks the evidence, with what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline
+
+#: How far back (seconds) a cause line may stand before the transition it
+#: explains: 3 adverts + skew at the usual 1 s advert interval, plus slack for
+#: 1-second log resolution and 1.x's two-step Transition -> Entering.
+WINDOW_S = 5.0
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One change into or out of MASTER on one host."""
+
+    instance: str
+    vrid: int | None
+    host: str
+    ts: pd.Timestamp
+    direction: str  # "to_master" | "from_master"
+    from_state: str
+    to_state: str
+    cause: str
+    detail: str
+    evidence: tuple[tuple[str, int], ...]  # (source, line)
+    previous_master: str | None = None  # to_master: who held MASTER just before
+    missing: str = ""  # unknown causes: the evidence that would have told
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "instance": self.instance,
+            "vrid": self.vrid,
+            "host": self.host,
+            "ts": self.ts.isoformat(),
+            "direction": self.direction,
+            "from": self.from_state,
+            "to": self.to_state,
+            "cause": self.cause,
+            "detail": self.detail,
+            "previous_master": self.previous_master,
+            "missing": self.missing,
+            "evidence": [{"source": s, "line": n} for s, n in self.evidence],
+        }
+
+
+@dataclass
+class _Index:
+    """Events grouped per host, for window look-ups."""
+
+    by_host: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+
+    def window(
+        self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
+    ) -> list[Mapping[str, Any]]:
+        lo = end - pd.Timedelta(seconds=seconds)
+        hi = end + pd.Timedelta(seconds=after)
+        return [row for row in self.by_host.get(host, []) if lo <= row["ts"] <= hi]
+
+
+def _ev(row: Mapping[str, Any]) -> tuple[str, int]:
+    return str(row.get("source")), int(row.get("line") or 0)
+
+
+def _same_instance(row: Mapping[str, Any], instance: str) -> bool:
+    name = row.get("instance")
+    return name is None or name == instance
+
+
+def explain_transitions(timeline: Timeline, events: pd.DataFrame) -> list[Transition]:
+    """All transitions into/out of MASTER in `timeline`, each with a cause."""
+    index = _Index()
+    columns = [c for c in events.columns if c not in {"raw", "body"}]
+    frame = events[columns].astype(object).where(events[columns].notna(), None)
+    for row in frame.to_dict("records"):
+        if row.get("ts") is None or row.get("host") is None:
+            continue
+        row["kind"] = str(row["kind"])
+        index.by_host.setdefault(str(row["host"]), []).append(row)
+
+    transitions: list[Transition] = []
+    for item in timeline.instances:
+        peers = [
+            other
+            for other in timeline.instances
+            if other.instance == item.instance and other.host != item.host
+        ]
+        for previous, segment in zip(item.segments, item.segments[1:], strict=False):
+            if previous.state == segment.state:
+                continue
+            if segment.state == "MASTER":
+                transitions.append(_to_master(item, previous, segment, peers, index))
+            elif previous.state == "MASTER":
+                transitions.append(_from_master(item, previous, segment, index))
+    transitions.sort(key=lambda t: (t.ts, t.instance, t.host))
+    return transitions
+
+
+def _master_before(peers: Sequence[InstanceTimeline], ts: pd.Timestamp) -> str | None:
+    for other in peers:
+        segment = other.at(ts - pd.Timedelta(microseconds=1))
+        if segment is not None and segment.state in {"MASTER", "GOTO_MASTER"}:
+            return other.host
+    return None
+
+
+def _to_master(
+    item: InstanceTimeline,
+    previous: Segment,
+    segment: Segment,
+    peers: Sequence[InstanceTimeline],
+    index: _Index,
+) -> Transition:
+    ts = segment.start
+    own = [
+        r for r in index.window(item.host, ts) if _same_instance(r, item.instance) and r["ts"] <= ts
+    ]
+    opener = [(segment.source, segment.line)] if segment.source and segment.line else []
+    previous_master = _master_before(peers, ts)
+
+    def make(cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""):
+        evidence = tuple(dict.fromkeys([_ev(r) for r in rows] + opener))
+        return Transition(
+            instance=item.instance,
+            vrid=item.vrid,
+            host=item.host,
+            ts=ts,
+            direction="to_master",
+            from_state=previous.state,
+            to_state=segment.state,
+            cause=cause,
+            detail=detail,
+            evidence=evidence,
+            previous_master=previous_master,
+            missing=missing,
+        )
+
+    if segment.priority == 255 and previous.state == "INIT":
+        return make("address_owner", "priority 255 owner takes MASTER at start", [])
+    prio0 = [r for r in own if r["kind"] == "prio0_received"]
+    if prio0:
+        return make("peer_priority_0", "the master stopped and sent priority 0", prio0[-1:])
+    for other in peers:
+        stops = [
+            r
+            for r in index.window(other.host, ts)
+            if r["kind"] in {"prio0_sent", "stopping"} and _same_instance(r, item.instance)
+        ]
+        if stops:
+            return make(
+                "peer_priority_0",
+                f"{other.host} stopped and sent priority 0",
+                stops[-1:],
+            )
+    preempt = [r for r in own if r["kind"] in {"force_election", "advert_lower_discard"}]
+    if preempt:
+        quoted = next((r for r in reversed(preempt) if r.get("prio_peer") is not None), None)
+        detail = "preempted a lower-priority master"
+        if quoted is not None:
+            detail += f" advertising {quoted['prio_peer']}"
+            if quoted.get("peer"):
+                detail += f" from {quoted['peer']}"
+        if segment.priority is not None:
+            detail += f" (ours {segment.priority})"
+        return make("preemption", detail, [preempt[0], preempt[-1]])
+    for other in peers:
+        went_fault = [
+            s
+            for s in other.segments
+            if s.state == "FAULT"
+            and ts - pd.Timedelta(seconds=WINDOW_S) <= s.start <= ts
+            and (prev := other.at(s.start - pd.Timedelta(microseconds=1))) is not None
+            and prev.state == "MASTER"
+        ]
+        if went_fault:
+            fault = went_fault[-1]
+            rows = [{"source": fault.source, "line": fault.line}] if fault.source else []
+            return make("peer_fault", f"{other.host} went to FAULT", rows)
+    sync = [
+        r
+        for r in own
+        if r["kind"] == "sync_group" and str(r.get("state") or "").upper() == "MASTER"
+    ]
+    if sync and not any(r["kind"] == "advert_timeout" for r in own):
+        return make("sync_group", f"sync group {sync[-1].get('group')} went MASTER", sync[-1:])
+    timeout = [r for r in own if r["kind"] == "advert_timeout"]
+    if timeout:
+        return make("master_down_timeout", "no advert heard for the master-down interval", timeout)
+    if previous_master is None and _just_started(item, segment):
+        started = [r for r in own if r["kind"] in {"start", "child_start"}]
+        return make("startup", "no master heard after start", started[-1:])
+    if peers and previous_master is not None:
+        return make(
+            "master_down_timeout",
+            f"{previous_master} was still MASTER in its log: adverts did not arrive",
+            [],
+        )
+    if peers and previous_master is None:
+        return make(
+            "master_down_timeout",
+            "no peer held MASTER before: no advert to wait for",
+            [],
+        )
+    missing = (
+        'no peer log, and no -D detail lines ("Receive advertisement timeout", '
+        '"Backup received priority 0 advertisement") to tell a dead master from a stopped one'
+    )
+    return make("unknown", "BACKUP became MASTER without a logged cause", [], missing)
+
+
+#: A MASTER reached this soon after keepalived's start, never having been
+#: MASTER before in the run, is the start-up election (3 adverts + skew at the
+#: usual interval, with room for slower intervals and 1.x's two steps).
+STARTUP_S = 15.0
+
+
+def _just_started(item: InstanceTimeline, segment: Segment) -> bool:
+    earlier = [s for s in item.segments if s.run == segment.run and s.start <= segment.start]
+    if not earlier or earlier[0].state != "INIT":
+        return False
+    if any(s.state in {"MASTER", "FAULT", "STOPPED"} for s in earlier if s is not segment):
+        return False
+    return (segment.start - earlier[0].start).total_seconds() <= STARTUP_S
+
+
+def _from_master(
+    item: InstanceTimeline, previous: Segment, segment: Segment, index: _Index
+) -> Transition:
+    ts = segment.start
+    own = [
+        r for r in index.window(item.host, ts) if _same_instance(r, item.instance) and r["ts"] <= ts
+    ]
+    opener = [(segment.source, segment.line)] if segment.source and segment.line else []
+
+    def make(cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""):
+        evidence = tuple(dict.fromkeys([_ev(r) for r in rows] + opener))
+        return Transition(
+            instance=item.instance,
+            vrid=item.vrid,
+            host=item.host,
+            ts=ts,
+            direction="from_master",
+            from_state=previous.state,
+            to_state=segment.state,
+            cause=cause,
+            detail=detail,
+            evidence=evidence,
+            missing=missing,
+        )
+
+    if segment.state == "STOPPED":
+        return make("admin_stop", "keepalived was stopped", [])
+    if segment.state == "FAULT":
+        causes = [
+            r
+            for r in own
+            if r["kind"]
+            in {"fault_cause", "interface_state", "script_result", "track_process", "track_bfd"}
+            and (
+                r["kind"] == "fault_cause"
+                or str(r.get("action") or "").lower() in {"down", "lost"}
+                or str(r.get("result") or "") in {"failure", "timeout"}
+                or r["kind"] in {"track_bfd", "track_file"}
+            )
+        ]
+        if causes:
+            what = causes[-1]
+            label = (
+                what.get("script")
+                or what.get("interface")
+                or what.get("detail")
+                or what.get("kind")
+            )
+            return make("fault", f"FAULT: {what['kind']} {label}", causes[-1:])
+        return make(
+            "fault",
+            "FAULT (cause not logged)",
+            [],
+            missing="no tracker or interface line before the FAULT",
+        )
+    higher = [r for r in own if r["kind"] == "advert_higher"]
+    if higher:
+        last = higher[-1]
+        detail = "a peer advertised a higher priority"
+        if last.get("prio_peer") is not None:
+            detail = f"advert with priority {last['prio_peer']}"
+            if last.get("peer"):
+                detail += f" from {last['peer']}"
+            if last.get("prio_ours") is not None:
+                detail += f" beat ours {last['prio_ours']}"
+        return make("higher_priority_advert", detail, higher[-1:])
+    reload_rows = [r for r in own if r["kind"] in {"reloading", "reload_complete"}]
+    if reload_rows:
+        return make("admin_reload", "keepalived was reloaded", reload_rows[-1:])
+    sync = [
+        r
+        for r in own
+        if r["kind"] == "sync_group" and str(r.get("state") or "").upper() == segment.state
+    ]
+    if sync:
+        return make("sync_group", f"sync group {sync[-1].get('group')} left MASTER", sync[-1:])
+    removed = [r for r in own if r["kind"] == "address" and str(r.get("action") or "") == "removed"]
+    if removed and segment.state == "BACKUP":
+        return make("vip_removed", "a virtual address was removed under the master", removed[-1:])
+    return make(
+        "unknown",
+        f"left MASTER for {segment.state} without a logged cause",
+        [],
+        missing="no advert, fault, stop or reload line before the change",
+    )

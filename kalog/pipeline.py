@@ -1,0 +1,119 @@
+"""The whole pipeline in one call: events -> model -> rules -> AnalysisResult.
+
+`kalog analyze` and library users share this, so the command line stays a
+thin layer of option parsing and output.  Reading the logs is the caller's
+business (`kalog.read_events`), because the reader's options and warnings
+belong to the command that reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kalog.analysis import AnalysisContext, AnalysisResult, run_rules
+from kalog.findings import RuleSpec, load_rules
+from kalog.model import Timeline, replay
+from kalog.settings import Settings
+
+
+def load_configs(
+    configs: Mapping[str, str | Path] | None, versions: Mapping[str, str | None]
+) -> dict[str, Any]:
+    """Parse `--config HOST=PATH` files, each with its host's keepalived defaults."""
+    from kalog.config import load_config
+
+    return {
+        host: load_config(path, version=versions.get(host))
+        for host, path in (configs or {}).items()
+    }
+
+
+def host_versions(events: pd.DataFrame) -> dict[str, str]:
+    """host -> the first keepalived version its log announces."""
+    if events.empty or "version" not in events:
+        return {}
+    started = events[events["version"].notna() & events["host"].notna()]
+    return {
+        str(host): str(group["version"].iloc[0])
+        for host, group in started.groupby("host", sort=True, observed=True)
+    }
+
+
+def summarize(events: pd.DataFrame, timeline: Timeline) -> dict[str, Any]:
+    """Plain data about the run for the reports' summary block."""
+    master_time: dict[str, float] = {}
+    for item in timeline.instances:
+        host_end = timeline.host_end.get(item.host)
+        for segment in item.segments:
+            if segment.state != "MASTER":
+                continue
+            end = min(segment.end, host_end) if host_end is not None else segment.end
+            seconds = max(0.0, (end - segment.start).total_seconds())
+            master_time[item.host] = master_time.get(item.host, 0.0) + seconds
+    stats = dict(events.attrs.get("stats", {}))
+    changes = [t for t in timeline.transitions if t.direction == "to_master"]
+    return {
+        "hosts": sorted({i.host for i in timeline.instances} | set(timeline.host_end)),
+        "instances": sorted({i.instance for i in timeline.instances}),
+        "versions": {
+            f"{run.host}#{run.run}": f"{run.version or '?'} (profile {run.profile}, "
+            f"{run.profile_basis})"
+            for run in timeline.runs
+        },
+        "start": timeline.start,
+        "end": timeline.end,
+        "changes_of_master": len(changes),
+        "master_time": {host: round(value, 3) for host, value in sorted(master_time.items())},
+        "lines": {
+            key: stats[key]
+            for key in ("lines_read", "keepalived_lines", "typed", "unknown")
+            if key in stats
+        },
+    }
+
+
+def analyze_events(
+    events: pd.DataFrame,
+    *,
+    configs: Mapping[str, str | Path] | None = None,
+    version: str | None = None,
+    expect: str | None = None,
+    peers: Mapping[str, str] | None = None,
+    settings: Settings | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+    fail_on: str | None = None,
+) -> AnalysisResult:
+    """Replay `events`, run the rules and return everything the reports need."""
+    versions = host_versions(events)
+    for host in configs or {}:
+        versions.setdefault(host, version)
+    if version:
+        versions = {host: version for host in versions}
+    parsed = load_configs(configs, versions)
+    timeline = replay(events, configs=parsed, version=version, peers=peers)
+    specs = list(rules) if rules is not None else load_rules()
+    settings = (settings or Settings()).resolve(specs)
+    ctx = AnalysisContext(
+        events=events,
+        timeline=timeline,
+        transitions=timeline.transitions,
+        configs=parsed,
+        versions=versions,
+        profile_by_run={(r.host, r.run): r.profile for r in timeline.runs},
+        expect=expect,
+        settings=settings,
+    )
+    findings, statuses = run_rules(ctx, specs, settings)
+    return AnalysisResult(
+        summary=summarize(events, timeline),
+        timeline=timeline,
+        transitions=timeline.transitions,
+        findings=findings,
+        rule_statuses=statuses,
+        rules=specs,
+        fail_on=fail_on or getattr(settings, "fail_on", None) or "warning",
+    )

@@ -1,0 +1,196 @@
+"""The timeline at a glance: one lane per host, a shared time axis per instance.
+
+Failovers last seconds inside logs that span hours, so a linear axis would
+squeeze every interesting moment into one column.  The axis is therefore
+*ordinal with proportional slack*: every moment at which some lane changes
+gets its own column, and the remaining width is shared among the gaps in
+proportion to the square root of their length.  Labels under the lanes give
+the real times.
+
+Each cell is a letter, so the view reads the same without colour (pipes,
+NO_COLOR, CI logs): M MASTER, B BACKUP, F FAULT, i INIT, g GOTO_MASTER
+(1.x "Transition to MASTER"), . STOPPED, blank before the log knows.  With
+colour the letters sit on coloured blocks.  A `^` under a lane marks a
+change of that host's priority; the change list under the lanes says what
+happened, with priorities, their basis, and the line that shows it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from kalog.console import visible
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline
+
+LETTERS = {
+    "MASTER": "M",
+    "BACKUP": "B",
+    "FAULT": "F",
+    "INIT": "i",
+    "GOTO_MASTER": "g",
+    "STOPPED": ".",
+}
+STYLES = {
+    "MASTER": "bold white on green",
+    "BACKUP": "black on cyan",
+    "FAULT": "bold white on red",
+    "INIT": "black on grey70",
+    "GOTO_MASTER": "black on yellow",
+    "STOPPED": "white on grey30",
+}
+LEGEND = (
+    "M MASTER  B BACKUP  g GOTO_MASTER (1.x Transition)  F FAULT  i INIT  . STOPPED"
+    "  ^ priority change"
+)
+
+
+def _fmt_ts(ts: pd.Timestamp, with_date: bool) -> str:
+    text = ts.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+    if ts.microsecond:
+        text += f".{ts.microsecond // 1000:03d}"
+    return text
+
+
+def _axis(points: Sequence[pd.Timestamp], width: int) -> list[pd.Timestamp]:
+    """The time at the left edge of each of `width` columns."""
+    if not points:
+        return []
+    if len(points) == 1 or width <= len(points):
+        cols = list(points[:width])
+        return cols + [points[-1]] * (width - len(cols))
+    gaps = [(b - a).total_seconds() for a, b in zip(points, points[1:], strict=False)]
+    weights = [math.sqrt(max(g, 0.0)) for g in gaps]
+    spare = width - len(points)
+    total = sum(weights) or 1.0
+    extra = [int(spare * w / total) for w in weights]
+    leftover = spare - sum(extra)
+    for position in sorted(range(len(weights)), key=lambda i: -weights[i])[:leftover]:
+        extra[position] += 1
+    columns: list[pd.Timestamp] = []
+    for position, start in enumerate(points[:-1]):
+        columns.append(start)
+        span = points[position + 1] - start
+        steps = extra[position]
+        for step in range(1, steps + 1):
+            columns.append(start + span * step / (steps + 1))
+    columns.append(points[-1])
+    return columns
+
+
+def _state_at(item: InstanceTimeline, ts: pd.Timestamp, nxt: pd.Timestamp | None) -> str | None:
+    """The state to draw for a column: the last state opened before the next column."""
+    state = None
+    for segment in item.segments:
+        if segment.start <= ts or (nxt is not None and segment.start < nxt):
+            state = segment.state
+        else:
+            break
+    return state
+
+
+def _priority_marks(item: InstanceTimeline, columns: Sequence[pd.Timestamp]) -> set[int]:
+    marks: set[int] = set()
+    previous: Segment | None = None
+    for segment in item.segments:
+        if previous is not None and segment.priority != previous.priority:
+            for position, ts in enumerate(columns):
+                nxt = columns[position + 1] if position + 1 < len(columns) else None
+                if ts <= segment.start and (nxt is None or segment.start < nxt):
+                    marks.add(position)
+                    break
+        previous = segment
+    return marks
+
+
+def render_instance(
+    instances: Sequence[InstanceTimeline], width: int, *, with_date: bool
+) -> list[Text]:
+    """Lanes, axis labels and the change list for one VRRP instance."""
+    label_width = min(18, max(len(i.host) for i in instances) + 1)
+    lane_width = max(10, width - label_width - 1)
+    points = sorted({s.start for i in instances for s in i.segments})
+    if points:
+        last_end = max(s.end for i in instances for s in i.segments)
+        if last_end > points[-1]:
+            points.append(last_end)
+    columns = _axis(points, lane_width)
+    lines: list[Text] = []
+    for item in instances:
+        lane = Text(visible(item.host)[: label_width - 1].ljust(label_width))
+        for position, ts in enumerate(columns):
+            nxt = columns[position + 1] if position + 1 < len(columns) else None
+            state = _state_at(item, ts, nxt)
+            if state is None:
+                lane.append(" ")
+            else:
+                lane.append(LETTERS.get(state, "?"), style=STYLES.get(state, ""))
+        lines.append(lane)
+        marks = _priority_marks(item, columns)
+        if marks:
+            mark_line = "".join("^" if p in marks else " " for p in range(len(columns)))
+            lines.append(Text(" " * label_width + mark_line.rstrip()))
+    if columns:
+        first = _fmt_ts(columns[0], with_date)
+        last = _fmt_ts(columns[-1], with_date)
+        pad = max(1, len(columns) - len(first) - len(last))
+        lines.append(Text(" " * label_width + first + " " * pad + last, style="dim"))
+    return lines
+
+
+def change_list(instances: Sequence[InstanceTimeline], *, with_date: bool) -> list[Text]:
+    """Every segment, in time order: when, host, state, priority (basis), line."""
+    rows = sorted(
+        ((s, i.host) for i in instances for s in i.segments),
+        key=lambda pair: (pair[0].start, pair[1]),
+    )
+    lines = []
+    for segment, host in rows:
+        prio = "?" if segment.priority is None else str(segment.priority)
+        where = (
+            f"{visible(segment.source)}:{segment.line}" if segment.source and segment.line else ""
+        )
+        text = Text(f"  {_fmt_ts(segment.start, with_date)}  ")
+        text.append(f"{visible(host):<16} ")
+        text.append(f"{segment.state:<11}", style=STYLES.get(segment.state, ""))
+        text.append(f" prio {prio:>3} ({segment.basis})")
+        if segment.cause == "poll":
+            text.append("  [1.x priority poll]")
+        if where:
+            text.append(f"  {where}", style="dim")
+        lines.append(text)
+    return lines
+
+
+def render_timeline(timeline: Timeline, width: int = 80) -> RenderableType:
+    """The whole timeline: per instance, lanes then the list of changes."""
+    items: list[Text] = []
+    by_instance: dict[str, list[InstanceTimeline]] = {}
+    for item in timeline.instances:
+        by_instance.setdefault(item.instance, []).append(item)
+    with_date = bool(
+        timeline.start is not None
+        and timeline.end is not None
+        and timeline.start.date() != timeline.end.date()
+    )
+    for name, instances in by_instance.items():
+        profiles = ", ".join(sorted({f"{i.host}: {i.profile}" for i in instances if i.profile}))
+        vrid = next((i.vrid for i in instances if i.vrid is not None), None)
+        header = Text(f"Instance {visible(name)}", style="bold")
+        if vrid is not None:
+            header.append(f"  VRID {vrid}")
+        if profiles:
+            header.append(f"  profile {profiles}", style="dim")
+        items.append(header)
+        items.extend(render_instance(instances, width, with_date=with_date))
+        items.extend(change_list(instances, with_date=with_date))
+        items.append(Text(""))
+    if not items:
+        items.append(Text("No VRRP instance found in the input."))
+    else:
+        items.append(Text(LEGEND, style="dim"))
+    return Group(*items)
