@@ -1,0 +1,132 @@
+"""A track weight changed the effective priority before the instance entered a state.
+
+## What it flags
+
+A change of an instance's effective priority while it was still in `INIT`
+(keepalived had started but the instance had not yet logged `Entering ...
+STATE` or `Transition to MASTER STATE`), judged against a *reference
+profile*: the log's own keepalived version by default, or the one named with
+`--expect`.  The 1.x profiles say a weight cannot count before a state has
+been entered; the 2.x profile allows it.
+
+## Why it matters
+
+Failover designs are often written against one keepalived's behaviour.  The
+seed experiment (keepalived 1.2.13) showed that weights only count once the
+instance has entered a state, so a design may rely on the first election
+using the configured base priority.  keepalived 2.x applies a weight the
+moment a script reports, even while a weight-0 script still holds the
+instance: the first election then uses the weighted priority, and a router
+the design expected to lose can win.  Checking a 2.x lab log with
+`--expect 1.2` shows exactly where the assumption breaks.
+
+## Log evidence per keepalived version
+
+- 2.x: `(vi_1) Changing effective priority from 99 to 102` logged before the
+  first `(vi_1) Entering BACKUP STATE` (with a weight-0 script holding the
+  instance), or inferred from `VRRP_Script(pos) succeeded` and the config.
+- 1.3/1.4: `VRRP_Instance(vi_1) Changing effective priority from A to B`
+  before the first state line (not expected from a real 1.x).
+- 1.2: silent; only inferable from the config, and the 1.2 poll timing makes
+  it impossible for a real 1.2.
+
+## Example
+
+keepalived 2.2.7, seed setup of router A (scripts +3, 0, -3), checked with
+`--expect 1.2`:
+
+```
+Keepalived_vrrp[81]: VRRP_Script(pos) succeeded
+Keepalived_vrrp[81]: (vi_1) Changing effective priority from 99 to 102
+Keepalived_vrrp[81]: VRRP_Script(zero) succeeded
+Keepalived_vrrp[81]: (vi_1) Entering BACKUP STATE
+```
+
+gives `KA001 weight-before-state: vi_1 priority 99 -> 102 before it entered
+a state (BACKUP at ...)`.
+
+## Known false positives
+
+- A log that starts in the middle of a run has no `INIT`, so nothing is
+  flagged there (a false negative, not a false positive).
+- Priority lines from an address-owner conflict (`reducing local priority`)
+  are not weights; they are skipped.
+
+## References
+
+- docs/model.md, "Effective priority and its basis".
+- samples/seed/ARTICLE-SUMMARY.md (the 1.2.13 finding); samples/lab/ (2.2.7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from kalog.findings import Finding, Need, Severity
+from kalog.rulekit import (
+    fmt_time,
+    reference_profile,
+    run_of,
+    runs_of,
+    segment_evidence,
+    timeline_of,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.analysis import AnalysisContext
+
+CODE = "KA001"
+NAME = "weight-before-state"
+SEVERITY = Severity.WARNING
+NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
+DEFAULTS: dict[str, Any] = {}
+
+
+def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+    timeline = timeline_of(ctx)
+    for item in timeline.instances:
+        for segments in runs_of(item):
+            if segments[0].state != "INIT":
+                continue  # the log does not show this run's start
+            run = run_of(timeline, item.host, segments[0].run)
+            reference = reference_profile(ctx, run)
+            if reference.weights_before_state:
+                continue
+            init = [s for s in segments if s.state == "INIT"]
+            changed = [
+                s
+                for before, s in zip(init, init[1:], strict=False)
+                if s.priority is not None
+                and before.priority is not None
+                and s.priority != before.priority
+                and s.cause not in {"owner_conflict"}
+            ]
+            if not changed:
+                continue
+            entered = next((s for s in segments if s.state != "INIT"), None)
+            first, last = init[0], changed[-1]
+            where = (
+                f"{entered.state} at {fmt_time(entered.start)}"
+                if entered is not None
+                else "never, in this log"
+            )
+            message = (
+                f"{item.instance} on {item.host}: effective priority {first.priority} -> "
+                f"{last.priority} before the instance entered a state (entered {where}); "
+                f"under the {reference.name} reference a track weight only counts once a "
+                f"state has been entered"
+            )
+            if run is not None and run.profile != reference.name:
+                message += f" (log written by profile {run.profile})"
+            yield Finding(
+                rule=CODE,
+                name=NAME,
+                severity=SEVERITY,
+                message=message,
+                host=item.host,
+                instance=item.instance,
+                start=changed[0].start,
+                end=entered.start if entered is not None else last.end,
+                evidence=segment_evidence(ctx, [*changed, *([entered] if entered else [])]),
+            )

@@ -1,0 +1,114 @@
+"""An instance changed state too often within a short window.
+
+## What it flags
+
+A host's instance that changed state more than `max_changes` times within any
+`window_seconds` (defaults: more than 4 changes in 60 s).  One finding per
+burst, covering the burst's first to last change, with every state line as
+evidence.
+
+## Why it matters
+
+Each change to MASTER moves the VIP: gratuitous ARPs, broken connections,
+notify scripts run again.  A flapping pair usually means a track script that
+alternates (a health check on the edge of its timeout, rise/fall of 1), an
+interface that bounces, adverts lost intermittently, or two routers whose
+weights make each other's priority cross back and forth.
+
+## Log evidence per keepalived version
+
+Any version: the state lines (`Entering MASTER|BACKUP|FAULT STATE`, 1.x
+`Transition to MASTER STATE`), usually interleaved with `VRRP_Script(x)
+succeeded/failed` or `Netlink reports X down/up` / `Kernel is reporting:
+interface X DOWN/UP`.
+
+## Example
+
+```
+03:12:01 (vi_1) Entering MASTER STATE
+03:12:09 (vi_1) Entering BACKUP STATE
+03:12:17 (vi_1) Entering MASTER STATE
+03:12:25 (vi_1) Entering BACKUP STATE
+03:12:33 (vi_1) Entering MASTER STATE
+```
+
+gives `KA102 flapping: vi_1 on lb-a changed state 5 times in 32.0 s`.
+
+## Known false positives
+
+- Start-up (INIT -> BACKUP -> MASTER) and 1.x's two-step Transition ->
+  Entering count as changes; a restart loop is reported as flapping on
+  purpose.  Raise `max_changes` for labs that restart keepalived in a loop.
+
+## References
+
+- docs/model.md, "States".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from kalog.findings import Finding, Need, Severity
+from kalog.rulekit import segment_evidence, timeline_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.analysis import AnalysisContext
+
+CODE = "KA102"
+NAME = "flapping"
+SEVERITY = Severity.WARNING
+NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
+DEFAULTS: dict[str, Any] = {
+    "max_changes": 4,  # more changes than this within the window are flapping
+    "window_seconds": 60.0,
+}
+
+
+def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+    timeline = timeline_of(ctx)
+    limit = int(options["max_changes"])
+    window = float(options["window_seconds"])
+    for item in timeline.instances:
+        changes = [
+            segment
+            for before, segment in zip(item.segments, item.segments[1:], strict=False)
+            if segment.state != before.state and segment.state not in {"INIT", "STOPPED"}
+        ]
+        position = 0
+        while position < len(changes):
+            end = position
+            while (
+                end + 1 < len(changes)
+                and (changes[end + 1].start - changes[position].start).total_seconds() <= window
+            ):
+                end += 1
+            burst = changes[position : end + 1]
+            if len(burst) > limit:
+                # extend the burst while changes keep coming within the window
+                while (
+                    end + 1 < len(changes)
+                    and (changes[end + 1].start - changes[end].start).total_seconds() <= window
+                ):
+                    end += 1
+                burst = changes[position : end + 1]
+                seconds = (burst[-1].start - burst[0].start).total_seconds()
+                states = " -> ".join(s.state for s in burst)
+                yield Finding(
+                    rule=CODE,
+                    name=NAME,
+                    severity=SEVERITY,
+                    message=(
+                        f"{item.instance} on {item.host} changed state {len(burst)} times in "
+                        f"{seconds:.1f} s ({states})"
+                    ),
+                    host=item.host,
+                    instance=item.instance,
+                    start=burst[0].start,
+                    end=burst[-1].start,
+                    evidence=segment_evidence(ctx, burst),
+                )
+                position = end + 1
+            else:
+                position += 1

@@ -1,0 +1,124 @@
+"""A backup took over later than VRRP's master-down interval allows.
+
+## What it flags
+
+A change of master where the new master entered MASTER later than expected
+after the old master left (its FAULT, stop or priority-0 line): for a
+master-down timeout, more than 3 x advert_int + skew (+1 advert for 1.x's
+Transition -> Entering step); after a priority-0 advert, more than the skew
+time; plus a tolerance (default 1 s, covering 1-second log timestamps).
+
+## Why it matters
+
+The VIP is unowned between the old master leaving and the new one taking
+over.  VRRP bounds that gap; a longer one points at a backup that was busy
+(thread timer expiries), in FAULT itself, held by `preempt_delay` or a sync
+group waiting for a sibling, or at clocks that disagree between hosts.
+
+## Log evidence per keepalived version
+
+- old master: `Entering FAULT STATE`, `Stopping` / `sent 0 priority`.
+- new master: 2.x `(x) Entering MASTER STATE` (with `-D`: `Receive
+  advertisement timeout` just before); 1.x `Transition to MASTER STATE` then
+  `Entering MASTER STATE` one advert later.
+
+Needs the old and the new master's logs.
+
+## Example
+
+```
+h1: 10:00:00.10 (vi_1) Entering FAULT STATE
+h2: 10:00:09.80 (vi_1) Entering MASTER STATE
+```
+
+with advert_int 1 and priority 100 (skew 0.61 s) gives `KA201 slow-takeover:
+vi_1: h2 took over 9.7 s after h1 left (expected at most 4.6 s)`.
+
+## Known false positives
+
+- Unsynchronised clocks between hosts add their skew to the delay.
+- `preempt_delay`, `vrrp_startup_delay` and sync groups delay a takeover on
+  purpose; raise `tolerance_seconds` where they are used.
+
+## References
+
+- RFC 3768 section 6.1 / RFC 5798 section 6.1 (Master_Down_Interval, Skew_Time).
+- docs/model.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from kalog.findings import Finding, Need, Severity
+from kalog.rulekit import advert_interval, evidence, fmt_time, run_of, timeline_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.analysis import AnalysisContext
+
+CODE = "KA201"
+NAME = "slow-takeover"
+SEVERITY = Severity.WARNING
+NEEDS: frozenset[Need] = frozenset({Need.TIMELINE, Need.TWO_HOSTS})
+DEFAULTS: dict[str, Any] = {"tolerance_seconds": 1.0}
+
+
+def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+    timeline = timeline_of(ctx)
+    tolerance = float(options["tolerance_seconds"])
+    for transition in timeline.transitions:
+        if transition.direction != "to_master" or transition.cause not in {
+            "master_down_timeout",
+            "peer_priority_0",
+            "peer_fault",
+        }:
+            continue
+        item = timeline.get(transition.host, transition.instance)
+        if item is None:
+            continue
+        left = _departure(timeline, transition)
+        if left is None:
+            continue
+        old_host, departure = left
+        segment = item.at(transition.ts)
+        priority = segment.priority if segment is not None and segment.priority else 100
+        adv = advert_interval(ctx, transition.host, transition.instance)
+        skew = (256 - priority) / 256 * adv
+        run = run_of(timeline, transition.host, segment.run) if segment is not None else None
+        two_step = run is not None and run.profile in {"1.2", "1.3"}
+        expected = skew if transition.cause == "peer_priority_0" else 3 * adv + skew
+        if two_step:
+            expected += adv
+        delay = (transition.ts - departure.start).total_seconds()
+        if delay <= expected + tolerance:
+            continue
+        yield Finding(
+            rule=CODE,
+            name=NAME,
+            severity=SEVERITY,
+            message=(
+                f"{transition.instance}: {transition.host} took over {delay:.1f} s after "
+                f"{old_host} left ({departure.state} at {fmt_time(departure.start)}); expected "
+                f"at most {expected:.1f} s + {tolerance:.1f} s tolerance ({transition.cause})"
+            ),
+            host=transition.host,
+            instance=transition.instance,
+            start=departure.start,
+            end=transition.ts,
+            evidence=evidence(ctx, [(departure.source, departure.line), *transition.evidence]),
+        )
+
+
+def _departure(timeline: Any, transition: Any) -> tuple[str, Any] | None:
+    """The previous master's segment that ended its MASTER before the takeover."""
+    best = None
+    for other in timeline.instances:
+        if other.instance != transition.instance or other.host == transition.host:
+            continue
+        for before, segment in zip(other.segments, other.segments[1:], strict=False):
+            if before.state != "MASTER" or segment.state == "MASTER":
+                continue
+            if segment.start <= transition.ts and (best is None or segment.start > best[1].start):
+                best = (other.host, segment)
+    return best
