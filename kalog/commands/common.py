@@ -1,0 +1,186 @@
+"""What every command that reads logs shares: input options, diagnostics, exit codes.
+
+`events`, `timeline` and `analyze` all take `PATH...` with `--year`,
+`--host` and `--tz`, read them with `kalog.read_events`, and report input
+problems the same way:
+
+* `kalog: warning: ...` (one line each) for damage that did not stop
+  reading (truncated compressed data, over-long lines, undecodable bytes);
+* `kalog: error: ...` for an input that could not be read at all; the other
+  inputs are still read, but the exit code is 2;
+* exit code 2 as well when no line at all was read; never a traceback.
+
+Usage:
+
+    @click.command()
+    @log_input_options
+    @handle_errors
+    def timeline(inputs: LogInputs, ...) -> None:
+        frame = inputs.read()
+        ...
+        inputs.exit()  # 2 if an input failed, else returns
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+from kalog.errors import EXIT_INPUT_ERROR, KalogError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo_error(message: str) -> None:
+    """One `kalog: error: ...` line on stderr."""
+    click.echo(f"kalog: error: {_one_line(message)}", err=True)
+
+
+def echo_warning(message: str) -> None:
+    """One `kalog: warning: ...` line on stderr."""
+    click.echo(f"kalog: warning: {_one_line(message)}", err=True)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def _check_tz(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {value!r} (use an IANA name)") from None
+    return value
+
+
+@dataclass
+class LogInputs:
+    """The log inputs and reading options a command was given."""
+
+    paths: tuple[str, ...]
+    year: int | None = None
+    host: str | None = None
+    tz: str | None = None
+    failed: bool = False
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def read(self, *, summary: bool = True) -> Any:
+        """Read the inputs into the event frame, printing diagnostics to stderr.
+
+        Unreadable inputs are reported and skipped (`failed` is set); when
+        no line at all could be read this raises `KalogError` (exit 2).
+        """
+        from kalog.frame import read_events
+
+        frame = read_events(
+            list(self.paths), year=self.year, host=self.host, tz=self.tz, on_error="collect"
+        )
+        stats = frame.attrs["stats"]
+        self.stats = stats
+        for message in stats["errors"]:
+            echo_error(message)
+        for message in stats["warnings"]:
+            echo_warning(message)
+        self.failed = bool(stats["errors"])
+        if stats["lines_read"] == 0:
+            raise KalogError("no log lines read")
+        if summary:
+            click.echo(f"kalog: {summary_line(stats)}", err=True)
+        return frame
+
+    def exit(self) -> None:
+        """Exit 2 if an input could not be read; return otherwise."""
+        if self.failed:
+            sys.exit(EXIT_INPUT_ERROR)
+
+
+def summary_line(stats: dict[str, Any]) -> str:
+    """`N lines read, N keepalived lines, N typed, N unknown, N undecodable bytes`."""
+    files = stats["files"]
+    return (
+        f"{files} file{'s' if files != 1 else ''}, {stats['lines_read']} lines read, "
+        f"{stats['keepalived_lines']} keepalived lines, {stats['typed']} typed, "
+        f"{stats['unknown']} unknown, {stats['undecodable_bytes']} undecodable bytes"
+    )
+
+
+def log_input_options(func: F) -> F:
+    """Add `PATH...`, `--year`, `--host`, `--tz`; pass them as `inputs: LogInputs`."""
+
+    @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+    @click.option(
+        "--year",
+        type=click.IntRange(1970, 2200),
+        help="Year of the first line for timestamps without a year "
+        "(default: from the file's modification time).",
+    )
+    @click.option(
+        "--host",
+        help="Host name for lines whose envelope names none "
+        "(default: the file name up to its first dot).",
+    )
+    @click.option(
+        "--tz",
+        callback=_check_tz,
+        help="IANA time zone of timestamps without an offset, e.g. Europe/Paris; "
+        "makes times tz-aware.",
+    )
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any,
+        paths: tuple[str, ...],
+        year: int | None,
+        host: str | None,
+        tz: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz)
+        return func(*args, inputs=inputs, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def handle_errors(func: F) -> F:
+    """Turn kalog errors (and any crash) into one stderr line and exit code 2.
+
+    A traceback is shown only with KALOG_DEBUG=1: log files are user input
+    and a stack trace is never the right answer to a bad one.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KalogError as exc:
+            echo_error(str(exc))
+            sys.exit(EXIT_INPUT_ERROR)
+        except BrokenPipeError:  # `kalog events ... | head`
+            _silence_stdout()
+            sys.exit(0)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("KALOG_DEBUG"):
+                raise
+            echo_error(f"internal error: {type(exc).__name__}: {exc} (KALOG_DEBUG=1 for details)")
+            sys.exit(EXIT_INPUT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

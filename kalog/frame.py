@@ -1,0 +1,481 @@
+"""Build the event frame: one typed row per keepalived line of the inputs.
+
+`read_events()` drives the pipeline for a set of inputs: `kalog.read` yields
+decoded line blocks, `kalog.grammar.envelope` finds the keepalived lines and
+their envelopes, `kalog.grammar.body` types each distinct message body, and
+this module completes the timestamps, merges the inputs in time order and
+returns a frame with exactly the columns of `kalog.events.COLUMNS`.
+
+Two engines give the same frame (tests/test_frame.py checks it):
+
+* "fast" (default): a byte-cheap prefilter per line ("eepalived" or a
+  relayed console timestamp) in syslog-style files, one compiled regex per
+  line, `parse_body` once per distinct body, timestamps completed with
+  vectorised pandas operations;
+* "plain": the pyparsing envelope grammars on every line and timestamps
+  built one line at a time - slow, but a direct reading of the grammar.
+
+Timestamps (the rules are also in docs/events.md):
+
+* year-less syslog stamps take `year` for the first line (or, without it,
+  the year of the file's modification time for the last line, one year less
+  when the last line's month/day lies after the mtime), and a year is added
+  at each December -> January style drop of six months or more;
+* if any line carries a UTC offset (ISO 8601, RFC 5424, journal JSON) or
+  `tz` is given, the column is tz-aware: in `tz` if given, else UTC; naive
+  lines are read as wall-clock time in `tz`, else as UTC (with a warning);
+* lines with no timestamp (bare messages, damaged headers) keep NaT; for
+  the merge they sort with their neighbours in the same file.
+"""
+
+from __future__ import annotations
+
+import calendar
+import warnings
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from kalog import events
+from kalog.errors import InputError, InputWarning
+from kalog.grammar import envelope as env
+from kalog.read import Source, iter_line_blocks, iter_sources
+
+Engine = Literal["fast", "plain"]
+OnError = Literal["raise", "collect"]
+
+#: Columns the envelope fills; every other column of COLUMNS comes from the body.
+ENVELOPE_COLUMNS = ("ts", "host", "program", "pid", "body", "source", "line", "raw")
+_ROW_COLUMNS = ("line", "raw", "style", *env.FIELDS)
+#: A pid is digits; obfuscated ones (`xxxx1`) and RFC 5424's `-` give NA.
+_PID_PATTERN = r"[0-9]{1,10}"
+_WEEKDAYS = {name: i for i, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
+#: A month drop of at least this many months between consecutive lines is a
+#: new year (Dec -> Jan), smaller drops are lines slightly out of order.
+ROLLOVER_DROP = 6
+
+
+def _parse_body(body: str) -> dict[str, Any]:
+    from kalog.grammar.body import parse_body
+
+    return parse_body(body)
+
+
+def read_events(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    year: int | None = None,
+    host: str | None = None,
+    tz: str | None = None,
+    on_error: OnError = "raise",
+    engine: Engine = "fast",
+) -> pd.DataFrame:
+    """Read keepalived logs into one event frame, merged in time order.
+
+    paths: files (plain, .gz, .bz2, .xz by magic bytes) or '-' for stdin.
+    year: year of the first line for year-less syslog timestamps.
+    host: host for lines whose envelope names none (default: the file name
+        up to its first dot, 'stdin' for stdin).
+    tz: IANA zone for naive timestamps; makes `ts` tz-aware in that zone.
+    on_error: "raise" raises `InputError` for an unreadable input and emits
+        `InputWarning`s; "collect" (the CLI) records both in the stats and
+        goes on with the other inputs.
+    engine: "fast" or "plain" (see the module docstring; for tests).
+
+    Ties in time keep input order, then line order.  `frame.attrs["stats"]`
+    holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
+    files, warnings and errors.
+    """
+    names = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    sources = iter_sources([str(p) for p in names])
+    errors: list[str] = []
+    parts: list[pd.DataFrame] = []
+    files = 0
+    for source in sources:
+        try:
+            rows = _collect(source, engine)
+        except InputError as exc:
+            if on_error == "raise":
+                raise
+            errors.append(str(exc))
+            continue
+        files += 1
+        if source.lines_read == 0:
+            source.warn("empty input")
+        part = _rows_frame(rows)
+        _complete_times(part, source, year, engine)
+        part["source"] = source.name
+        part["source_index"] = source.index
+        part["default_host"] = host if host is not None else source.default_host
+        parts.append(part)
+
+    frame_warnings = [w for s in sources for w in s.warnings]
+    frame = _assemble(parts, tz, engine, frame_warnings)
+    stats = {
+        "lines_read": sum(s.lines_read for s in sources),
+        "keepalived_lines": len(frame),
+        "typed": int((frame["kind"] != events.Kind.UNKNOWN.value).sum()),
+        "unknown": int((frame["kind"] == events.Kind.UNKNOWN.value).sum()),
+        "undecodable_bytes": sum(s.undecodable_bytes for s in sources),
+        "files": files,
+        "warnings": frame_warnings,
+        "errors": errors,
+    }
+    if stats["undecodable_bytes"]:
+        for s in sources:
+            if s.undecodable_bytes:
+                frame_warnings.append(
+                    f"{s.name}: {s.undecodable_bytes} bytes not valid UTF-8 (shown as U+FFFD)"
+                )
+    frame.attrs["stats"] = stats
+    if on_error == "raise":
+        for message in frame_warnings:
+            warnings.warn(message, InputWarning, stacklevel=2)
+    return frame
+
+
+# -- per input: find keepalived lines and their envelopes ---------------------
+
+
+def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
+    """Envelope rows (line, raw, style, *FIELDS) of the keepalived lines of one input."""
+    matcher = env.match_fast if engine == "fast" else env.match_plain
+    rows: list[tuple[Any, ...]] = []
+    layout: env.FileLayout | None = None
+    primary = env.RFC3164
+    for block in iter_line_blocks(source):
+        if layout is None:
+            layout, primary = env.sniff(block.lines, matcher)
+        lines = block.lines
+        if engine == "fast" and layout in ("syslog", "json"):
+            word = env.PREFILTER_WORD
+            if layout == "syslog" and env.CONSOLE_ANYWHERE.search("\n".join(lines)):
+                search = env.CONSOLE_ANYWHERE.search
+                numbered = [(i, t) for i, t in enumerate(lines) if word in t or search(t)]
+            else:
+                numbered = [(i, t) for i, t in enumerate(lines) if word in t]
+        else:
+            numbered = list(enumerate(lines))
+        first = block.first
+        for i, text in numbered:
+            found = env.read_envelope(text, layout, primary, matcher)
+            if found is not None:
+                f = found.fields
+                rows.append((first + i, text, found.style, *(f[k] for k in env.FIELDS)))
+    return rows
+
+
+def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=list(_ROW_COLUMNS))
+    return frame.astype(dict.fromkeys(_ROW_COLUMNS, object) | {"line": "int64"})
+
+
+# -- timestamps ------------------------------------------------------------------
+
+
+def _reference(source: Source) -> datetime:
+    return source.mtime if source.mtime is not None else datetime.now()
+
+
+def _complete_times(part: pd.DataFrame, source: Source, year: int | None, engine: Engine) -> None:
+    """Add `naive` (wall-clock datetime64[ns]) and `offset` (minutes east of UTC)."""
+    ref = _reference(source)
+    if engine == "fast":
+        naive, offset = _times_fast(part, ref, year)
+    else:
+        naive, offset = _times_plain(part, ref, year)
+    part["naive"] = naive
+    part["offset"] = offset
+    styles = set(part["style"])
+    if "time" in {env.STYLE_BY_NAME[s].ts for s in styles if s in env.STYLE_BY_NAME}:
+        source.warn(f"timestamps without a date; date taken from the file time ({ref.date()})")
+    if "logfile_noday" in styles:
+        source.warn(
+            "log-file timestamps without day of month (keepalived 2.1.4-2.2.1); "
+            "days reconstructed from the weekdays"
+        )
+    bad = int((part["naive"].isna() & part["time"].notna()).sum())
+    if bad:
+        source.warn(f"{bad} timestamps could not be read (invalid dates)")
+
+
+def _ts_kind(style: str) -> str:
+    if style == "json":
+        return "epoch"
+    found = env.STYLE_BY_NAME.get(style)
+    return found.ts if found is not None else "none"
+
+
+def _year_base(months: list[int], days: list[int], year: int | None, ref: datetime) -> list[int]:
+    """Year of each year-less line (in file order), with Dec -> Jan rollover."""
+    shifts = [0] * len(months)
+    for i in range(1, len(months)):
+        shifts[i] = shifts[i - 1] + (1 if months[i - 1] - months[i] >= ROLLOVER_DROP else 0)
+    if not months:
+        return []
+    if year is not None:
+        return [year + k for k in shifts]
+    last = ref.year - (1 if (months[-1], days[-1]) > (ref.month, ref.day) else 0)
+    return [last - (shifts[-1] - k) for k in shifts]
+
+
+def _noday_days(rows: list[tuple[int, int, int]]) -> list[int]:
+    """Days of month for (year, month, weekday) rows of the no-day log-file format.
+
+    The first line gets the first day of its month with its weekday; later
+    lines advance by the change of weekday (a log-file is written in order).
+    """
+    days: list[int] = []
+    prev: tuple[int, int, int, int] | None = None  # year, month, weekday, day
+    for y, m, w in rows:
+        if prev is not None and (prev[0], prev[1]) == (y, m):
+            day = prev[3] + (w - prev[2]) % 7
+            if day > calendar.monthrange(y, m)[1]:
+                day = prev[3]
+        else:
+            first_weekday = calendar.weekday(y, m, 1)
+            day = 1 + (w - first_weekday) % 7
+        days.append(day)
+        prev = (y, m, w, day)
+    return days
+
+
+def _offset_minutes(text: str | None) -> float:
+    if not text:
+        return np.nan
+    if text == "Z":
+        return 0.0
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return float(sign * (int(digits[:2]) * 60 + int(digits[2:4])))
+
+
+def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd.Series, pd.Series]:
+    n = len(part)
+    naive = pd.Series(pd.NaT, index=part.index, dtype="datetime64[ns]")
+    offset = pd.Series(np.nan, index=part.index, dtype="float64")
+    if n == 0:
+        return naive, offset
+    kind = part["style"].map({s: _ts_kind(s) for s in part["style"].unique()})
+    years = pd.Series(np.nan, index=part.index)
+    months = pd.Series(np.nan, index=part.index)
+    days = pd.Series(np.nan, index=part.index)
+
+    named = kind.isin(["monthday", "full", "noday"])
+    if named.any():
+        month_names = part.loc[named, "month"]
+        lookup = {m: env.month_number(m) for m in month_names.unique()}
+        months[named] = month_names.map(lookup).astype("float64")
+        has_day = kind.isin(["monthday", "full"])
+        days[has_day] = pd.to_numeric(part.loc[has_day, "day"])
+        has_year = kind.isin(["full", "noday"])
+        years[has_year] = pd.to_numeric(part.loc[has_year, "year"])
+    iso = kind == "iso"
+    if iso.any():
+        dates = part.loc[iso, "date"].str
+        years[iso] = pd.to_numeric(dates.slice(0, 4))
+        months[iso] = pd.to_numeric(dates.slice(5, 7))
+        days[iso] = pd.to_numeric(dates.slice(8, 10))
+        lookup = {o: _offset_minutes(o) for o in part.loc[iso, "offset"].unique()}
+        offset[iso] = part.loc[iso, "offset"].map(lookup).astype("float64")
+    monthday = kind == "monthday"
+    if monthday.any():
+        ok = monthday & months.notna()
+        years[ok] = _year_base(
+            months[ok].astype(int).tolist(), days[ok].astype(int).tolist(), year, ref
+        )
+    noday = kind == "noday"
+    if noday.any():
+        weekday = part.loc[noday, "weekday"].map(_WEEKDAYS)
+        rows = list(zip(years[noday].astype(int), months[noday].astype(int), weekday, strict=True))
+        days[noday] = _noday_days(rows)
+    time_only = kind == "time"
+    if time_only.any():
+        years[time_only], months[time_only], days[time_only] = ref.year, ref.month, ref.day
+
+    dated = years.notna() & months.notna() & days.notna() & part["time"].notna()
+    if dated.any():
+        ymd = pd.DataFrame({"year": years[dated], "month": months[dated], "day": days[dated]})
+        day_start = pd.to_datetime(ymd, errors="coerce")
+        clock = pd.to_timedelta(part.loc[dated, "time"].str.replace(",", ".", regex=False))
+        naive[dated] = (day_start + clock).astype("datetime64[ns]")
+    epoch = kind == "epoch"
+    if epoch.any():
+        micros = pd.to_numeric(part.loc[epoch, "epoch_us"], errors="coerce")
+        naive[epoch] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
+        offset[epoch] = 0.0
+    return naive, offset
+
+
+def _times_plain(
+    part: pd.DataFrame, ref: datetime, year: int | None
+) -> tuple[pd.Series, pd.Series]:
+    """Line-at-a-time timestamps: the reference the vectorised path must equal."""
+    records = part.to_dict("records")
+    kinds = [_ts_kind(r["style"]) for r in records]
+    monthday_rows = [
+        (env.month_number(r["month"]), int(r["day"]))
+        for r, k in zip(records, kinds, strict=True)
+        if k == "monthday" and env.month_number(r["month"]) is not None
+    ]
+    years_iter = iter(
+        _year_base([m for m, _ in monthday_rows], [d for _, d in monthday_rows], year, ref)
+    )
+    noday_rows = [
+        (int(r["year"]), env.month_number(r["month"]), _WEEKDAYS[r["weekday"]])
+        for r, k in zip(records, kinds, strict=True)
+        if k == "noday"
+    ]
+    noday_iter = iter(_noday_days(noday_rows))
+    values: list[Any] = []
+    offsets: list[float] = []
+    for r, k in zip(records, kinds, strict=True):
+        stamp: Any = pd.NaT
+        off = np.nan
+        ymd: tuple[int, int, int] | None = None
+        if k == "monthday":
+            m = env.month_number(r["month"])
+            if m is not None:
+                ymd = (next(years_iter), m, int(r["day"]))
+        elif k == "full":
+            m = env.month_number(r["month"])
+            ymd = (int(r["year"]), m, int(r["day"])) if m is not None else None
+        elif k == "noday":
+            ymd = (int(r["year"]), env.month_number(r["month"]), next(noday_iter))
+        elif k == "iso":
+            d = r["date"]
+            ymd = (int(d[:4]), int(d[5:7]), int(d[8:10]))
+            off = _offset_minutes(r["offset"])
+        elif k == "time":
+            ymd = (ref.year, ref.month, ref.day)
+        elif k == "epoch":
+            try:
+                stamp = pd.Timestamp(int(r["epoch_us"]), unit="us")
+            except (TypeError, ValueError):
+                stamp = pd.NaT
+            off = 0.0
+        if ymd is not None and r["time"] is not None:
+            try:
+                day = date(*ymd)
+            except ValueError:
+                stamp = pd.NaT
+            else:
+                stamp = pd.Timestamp(day) + pd.Timedelta(r["time"].replace(",", "."))
+        values.append(stamp)
+        offsets.append(off)
+    naive = pd.Series(values, index=part.index, dtype="datetime64[ns]")
+    return naive, pd.Series(offsets, index=part.index, dtype="float64")
+
+
+# -- the whole frame -------------------------------------------------------------
+
+
+def _localize(naive: pd.Series, zone: str) -> pd.Series:
+    """Wall-clock times in `zone` -> UTC; DST gaps shift forward, folds are inferred."""
+    try:
+        local = naive.dt.tz_localize(zone, ambiguous="infer", nonexistent="shift_forward")
+    except (ValueError, TypeError):  # folds that cannot be inferred: standard time
+        local = naive.dt.tz_localize(
+            zone, ambiguous=np.zeros(len(naive), dtype=bool), nonexistent="shift_forward"
+        )
+    return local.dt.tz_convert("UTC")
+
+
+def _final_ts(all_rows: pd.DataFrame, tz: str | None, notes: list[str]) -> pd.Series:
+    naive = all_rows["naive"]
+    aware = all_rows["offset"].notna()
+    if tz is None and not aware.any():
+        return naive.astype("datetime64[ns]")
+    target = tz or "UTC"
+    utc = pd.Series(pd.NaT, index=all_rows.index, dtype="datetime64[ns, UTC]")
+    if aware.any():
+        shifted = naive[aware] - pd.to_timedelta(all_rows.loc[aware, "offset"], unit="min")
+        utc[aware] = shifted.dt.tz_localize("UTC")
+    plain = ~aware
+    if plain.any():
+        if tz is None and naive[plain].notna().any():
+            sources = sorted(set(all_rows.loc[plain & naive.notna(), "source"]))
+            notes.append(
+                f"{', '.join(sources)}: timestamps without UTC offset read as UTC "
+                "(other inputs carry offsets; pass --tz to set their zone)"
+            )
+        utc[plain] = _localize(naive[plain], tz or "UTC")
+    return utc.dt.tz_convert(target).astype(f"datetime64[ns, {target}]")
+
+
+def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
+    """The body fields (kind + BODY_FIELDS) of each row, parsing each distinct body once."""
+    wanted = [c for c in events.COLUMNS if c not in ENVELOPE_COLUMNS]
+    if engine == "fast":
+        codes, uniques = pd.factorize(bodies, use_na_sentinel=False)
+        parsed = [_parse_body(b) for b in uniques]
+        table = pd.DataFrame.from_records(parsed, columns=wanted)
+        table = table.iloc[codes].reset_index(drop=True)
+    else:
+        table = pd.DataFrame.from_records([_parse_body(b) for b in bodies], columns=wanted)
+    table.index = bodies.index
+    return table
+
+
+def _assemble(
+    parts: list[pd.DataFrame], tz: str | None, engine: Engine, notes: list[str]
+) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _typed(events.empty_frame(), tz)
+    rows = pd.concat(parts, ignore_index=True)
+    ts = _final_ts(rows, tz, notes)
+    # Merge order: time; rows without a time sort with their file neighbours.
+    key = ts.astype("int64") if ts.notna().any() else pd.Series(0, index=rows.index)
+    key = key.where(ts.notna())
+    key = key.groupby(rows["source_index"]).transform(lambda s: s.ffill().bfill())
+    order = np.lexsort(
+        (
+            rows["line"].to_numpy(),
+            rows["source_index"].to_numpy(),
+            key.fillna(np.iinfo(np.int64).max).to_numpy(),
+        )
+    )
+    rows = rows.iloc[order].reset_index(drop=True)
+    ts = ts.iloc[order].reset_index(drop=True)
+
+    host = rows["host"].where(rows["host"].notna() & (rows["host"] != "-"), rows["default_host"])
+    pid_text = rows["pid"].astype("string")
+    pid = pid_text.where(pid_text.str.fullmatch(_PID_PATTERN).fillna(False))
+    body = rows["body"].fillna("")
+    frame = _body_columns(body, engine)
+    frame["ts"] = ts
+    frame["host"] = host
+    frame["program"] = rows["program"]
+    frame["pid"] = pd.to_numeric(pid)
+    frame["body"] = body
+    frame["source"] = rows["source"]
+    frame["line"] = rows["line"]
+    frame["raw"] = rows["raw"]
+    return _typed(frame[list(events.COLUMNS)], tz if tz else ("UTC" if ts.dt.tz else None))
+
+
+def _typed(frame: pd.DataFrame, zone: str | None) -> pd.DataFrame:
+    """Cast every column to the dtype of events.COLUMNS (ts: aware in `zone`)."""
+    out = {}
+    for name, dtype in events.COLUMNS.items():
+        column = frame[name]
+        if name == "ts":
+            target = f"datetime64[ns, {zone}]" if zone else "datetime64[ns]"
+            if zone and column.dt.tz is None:
+                column = column.dt.tz_localize(zone)
+            out[name] = column.astype(target)
+        elif dtype == "category":
+            out[name] = pd.Categorical(
+                column.fillna(events.Kind.UNKNOWN.value), categories=list(events.KINDS)
+            )
+        elif dtype in ("Int64", "boolean"):
+            out[name] = pd.array(column.astype(object).where(column.notna(), None), dtype=dtype)
+        else:
+            out[name] = column.astype(dtype)
+    result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+    return result

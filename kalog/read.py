@@ -1,0 +1,340 @@
+"""Open log inputs and turn their bytes into blocks of text lines.
+
+This is the only module that touches files.  It knows about compression
+(gzip, bzip2, xz, recognised by their magic bytes because rotated logs are
+often renamed), stdin, damaged streams, over-long lines, NUL bytes, CRLF line
+ends and bytes that are not UTF-8.  It knows nothing about syslog or
+keepalived: it yields `LineBlock`s of decoded lines with their 1-based line
+numbers, in large blocks so the parser above can work on many lines at once.
+
+Why blocks and not a line iterator: a gigabyte syslog file has tens of
+millions of lines of which ~1% are keepalived's.  Splitting, decoding and
+prefiltering a few megabytes at a time keeps the per-line Python work to a
+list comprehension.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import lzma
+import os
+import sys
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from kalog.errors import InputError
+
+#: Bytes read from the input per step (before decompression).
+CHUNK_SIZE = 1 << 22
+#: Lines longer than this (in bytes) are truncated to it, with a warning.
+#: keepalived's own messages are below 1 KiB (1.2.x even truncates at 255).
+MAX_LINE_BYTES = 1 << 16
+#: Share of control or undecodable bytes in the first 64 KiB above which an
+#: input is called binary and refused.
+BINARY_THRESHOLD = 0.10
+_SNIFF_BYTES = 1 << 16
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+)
+
+_undecodable = [0]
+
+
+def _count_and_replace(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: replace each bad byte run by U+FFFD and count it."""
+    if not isinstance(exc, UnicodeDecodeError):  # pragma: no cover - decode only
+        raise exc
+    _undecodable[0] += exc.end - exc.start
+    return "\ufffd", exc.end
+
+
+codecs.register_error("kalog.count", _count_and_replace)
+
+
+def decode(data: bytes) -> tuple[str, int]:
+    """Decode UTF-8, replacing invalid bytes; return (text, invalid byte count)."""
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        before = _undecodable[0]
+        text = data.decode("utf-8", "kalog.count")
+        return text, _undecodable[0] - before
+
+
+@dataclass
+class LineBlock:
+    """Consecutive decoded lines of one input; `first` is the 1-based number of lines[0]."""
+
+    first: int
+    lines: list[str]
+
+
+@dataclass
+class Source:
+    """One input as the user named it, plus what the reader learnt about it."""
+
+    name: str  # as given on the command line; '-' is stdin
+    index: int = 0  # position among the inputs (merge tie-break)
+    compression: str = "none"
+    mtime: datetime | None = None  # local time of the last write (None for stdin)
+    lines_read: int = 0
+    undecodable_bytes: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.name == "-"
+
+    @property
+    def default_host(self) -> str:
+        """Host for lines whose envelope names none: the file name up to its first dot."""
+        if self.is_stdin:
+            return "stdin"
+        base = Path(self.name).name
+        return base.split(".", 1)[0] or base
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.name}: {message}")
+
+
+class _Decompressor(Protocol):  # pragma: no cover - typing only
+    def decompress(self, data: bytes, max_length: int = -1) -> bytes: ...
+
+
+def open_input(source: Source) -> BinaryIO:
+    """Open `source` for binary reading; raise InputError if it cannot be read."""
+    if source.is_stdin:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # pragma: no cover - stdin replaced by a text-only object
+            raise InputError("-", "stdin is not readable as bytes")
+        return stream
+    path = Path(source.name)
+    try:
+        if path.is_dir():
+            raise InputError(source.name, "is a directory")
+        handle = path.open("rb")
+        source.mtime = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime)
+    except FileNotFoundError:
+        raise InputError(source.name, "no such file") from None
+    except PermissionError:
+        raise InputError(source.name, "permission denied") from None
+    except OSError as exc:
+        raise InputError(source.name, exc.strerror or str(exc)) from None
+    return handle
+
+
+def _raw_chunks(stream: BinaryIO, source: Source) -> Iterator[bytes]:
+    while True:
+        try:
+            chunk = stream.read(CHUNK_SIZE)
+        except OSError as exc:
+            source.warn(f"read error ({exc.strerror or exc}); kept the lines before it")
+            return
+        if not chunk:
+            return
+        yield chunk
+
+
+def _new_decompressor(kind: str) -> _Decompressor:
+    if kind == "gzip":
+        return zlib.decompressobj(wbits=47)  # 32 + 15: gzip header, any window
+    if kind == "bzip2":
+        return bz2.BZ2Decompressor()
+    return lzma.LZMADecompressor()
+
+
+def _decompressed_chunks(raw: Iterator[bytes], kind: str, source: Source) -> Iterator[bytes]:
+    """Decompress a stream of compressed chunks, tolerating damage.
+
+    Why not gzip.open(): a truncated or corrupt stream raises in the middle of
+    a read and the data decompressed by that read is lost.  Driving the
+    decompressor by hand keeps every byte decoded before the damage.
+    Concatenated members/streams (as `cat a.gz b.gz` makes) are followed.
+    """
+    decomp = _new_decompressor(kind)
+    done = False  # current member finished
+    pending = b""
+    try:
+        for chunk in raw:
+            data = pending + chunk
+            pending = b""
+            while data:
+                if done:
+                    if not data.strip(b"\x00"):  # padding after the last member
+                        data = b""
+                        break
+                    decomp, done = _new_decompressor(kind), False
+                out = decomp.decompress(data)
+                if out:
+                    yield out
+                if getattr(decomp, "eof", False):
+                    done = True
+                    data = decomp.unused_data
+                else:
+                    data = b""
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+        source.warn(f"corrupt {kind} data ({exc}); kept the lines before the damage")
+        return
+    if not done:
+        source.warn(f"truncated {kind} data; kept the lines before the damage")
+        raise _Truncated
+
+
+class _Truncated(Exception):
+    """Internal: the compressed stream ended early (drop the partial last line)."""
+
+
+def _detect(head: bytes) -> str:
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return "none"
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """True when the sample is not text: many control or undecodable bytes.
+
+    NUL bytes are ignored (syslog files left by a crash start with runs of
+    them); a few invalid UTF-8 bytes in a Latin-1 log are fine.
+    """
+    sample = sample.replace(b"\x00", b"")
+    if not sample:
+        return False
+    controls = sum(sample.count(bytes([b])) for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+    _, bad = decode(sample[:-4] if len(sample) > 4 else sample)
+    return (controls + bad) / len(sample) > BINARY_THRESHOLD
+
+
+def byte_chunks(source: Source) -> Iterator[bytes]:
+    """Yield the decompressed bytes of `source` in large chunks.
+
+    Raises InputError for inputs that cannot be read or are not text.  A
+    damaged compressed tail ends the iteration early with a warning recorded
+    on `source`; the exception `_Truncated` tells the line splitter to drop
+    the incomplete last line.
+    """
+    stream = open_input(source)
+    try:
+        raw = _raw_chunks(stream, source)
+        first = next(raw, b"")
+        while 0 < len(first) < 6:  # a pipe may deliver the magic in pieces
+            more = next(raw, b"")
+            if not more:
+                break
+            first += more
+        kind = _detect(first)
+        if kind == "zstd":
+            raise InputError(source.name, "zstd-compressed input is not supported (zstd -d it)")
+        source.compression = kind
+
+        def replay() -> Iterator[bytes]:
+            if first:
+                yield first
+            yield from raw
+
+        chunks = replay() if kind == "none" else _decompressed_chunks(replay(), kind, source)
+        checked = False
+        for chunk in chunks:
+            if not checked:
+                checked = True
+                if _looks_binary(chunk[:_SNIFF_BYTES]):
+                    raise InputError(source.name, "binary data, not a text log")
+            yield chunk
+    finally:
+        if not source.is_stdin:
+            stream.close()
+
+
+def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Iterator[LineBlock]:
+    """Yield the decoded lines of `source` in blocks, counting what was read.
+
+    Every line counts in `source.lines_read` (blank ones too).  CRLF ends
+    become LF, NUL bytes are removed, invalid UTF-8 becomes U+FFFD and is
+    counted in `source.undecodable_bytes`, lines over `max_line` bytes are
+    truncated with one warning each.
+    """
+    number = 1  # number of the next line to emit
+    carry = bytearray()  # the incomplete line at the end of the last chunk
+    carry_len = 0  # its true length (carry is capped at max_line)
+
+    def emit(parts: list[bytes]) -> LineBlock:
+        nonlocal number
+        for i, part in enumerate(parts):
+            if len(part) > max_line:
+                source.warn(f"line {number + i}: {len(part)} bytes, truncated to {max_line}")
+                parts[i] = part[:max_line]
+        data = b"\n".join(parts)
+        if b"\r" in data:
+            data = data.replace(b"\r\n", b"\n")
+            if data.endswith(b"\r"):
+                data = data[:-1]
+        if b"\x00" in data:
+            data = data.replace(b"\x00", b"")
+        text, bad = decode(data)
+        source.undecodable_bytes += bad
+        block = LineBlock(number, text.split("\n"))  # same count: no step adds/drops LF
+        number += len(parts)
+        source.lines_read += len(parts)
+        return block
+
+    truncated = False
+    chunks = byte_chunks(source)
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            break
+        except _Truncated:
+            truncated = True
+            break
+        start = 0
+        if carry or carry_len:
+            nl = chunk.find(b"\n")
+            if nl < 0:
+                room = max_line + 1 - len(carry)
+                if room > 0:
+                    carry += chunk[:room]
+                carry_len += len(chunk)
+                continue
+            room = max_line + 1 - len(carry)
+            if room > 0:
+                carry += chunk[: min(nl, room)]
+            carry_len += nl
+            head = bytes(carry)
+            if carry_len > max_line:
+                source.warn(f"line {number}: {carry_len} bytes, truncated to {max_line}")
+                head = head[:max_line]
+            carry.clear()
+            carry_len = 0
+            first_block = emit([head])
+            if first_block.lines:
+                yield first_block
+            start = nl + 1
+        last_nl = chunk.rfind(b"\n")
+        if last_nl >= start:
+            yield emit(chunk[start:last_nl].split(b"\n"))
+            tail = chunk[last_nl + 1 :]
+        else:
+            tail = chunk[start:]
+        carry += tail[: max_line + 1]
+        carry_len = len(tail)
+    if (carry or carry_len) and not truncated:
+        head = bytes(carry)
+        if carry_len > max_line:
+            source.warn(f"line {number}: {carry_len} bytes, truncated to {max_line}")
+            head = head[:max_line]
+        yield emit([head])
+
+
+def iter_sources(names: list[str]) -> list[Source]:
+    """Sources for the given names, in the given order (merge tie-break)."""
+    return [Source(name=str(name), index=i) for i, name in enumerate(names)]

@@ -1,0 +1,136 @@
+"""kalog.read: compression by magic bytes, damage, decoding, line numbers."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+from pathlib import Path
+
+import pytest
+from conftest import SEED
+
+from kalog import read
+from kalog.errors import InputError
+
+SEED_LOG = SEED / "ex1-B-master-100.log"
+SEED_LINES = SEED_LOG.read_text(encoding="utf-8").splitlines()
+
+
+def lines_of(path: Path, **kwargs) -> tuple[list[tuple[int, str]], read.Source]:
+    source = read.Source(str(path))
+    out = []
+    for block in read.iter_line_blocks(source, **kwargs):
+        out += [(block.first + i, line) for i, line in enumerate(block.lines)]
+    return out, source
+
+
+@pytest.mark.parametrize(
+    ("compress", "kind"),
+    [(gzip.compress, "gzip"), (bz2.compress, "bzip2"), (lzma.compress, "xz")],
+)
+def test_compressed_by_magic_with_misleading_suffix(tmp_path, compress, kind) -> None:
+    path = tmp_path / "ex1-B.log.txt"  # no .gz/.bz2/.xz suffix on purpose
+    path.write_bytes(compress(SEED_LOG.read_bytes()))
+    got, source = lines_of(path)
+    assert source.compression == kind
+    assert [text for _, text in got] == SEED_LINES
+    assert got[25] == (26, SEED_LINES[25])
+    assert source.lines_read == 32 and source.warnings == []
+
+
+def test_plain_file_named_gz_is_read_as_plain(tmp_path) -> None:
+    path = tmp_path / "x.log.gz"
+    path.write_bytes(SEED_LOG.read_bytes())
+    got, source = lines_of(path)
+    assert source.compression == "none" and len(got) == 32
+
+
+def test_concatenated_gzip_members(tmp_path) -> None:
+    data = SEED_LOG.read_bytes()
+    path = tmp_path / "two.gz"
+    path.write_bytes(gzip.compress(data) + gzip.compress(data))
+    got, _ = lines_of(path)
+    assert len(got) == 64 and got[32] == (33, SEED_LINES[0])
+
+
+def test_truncated_gzip_keeps_lines_before_damage(tmp_path) -> None:
+    data = b"".join(SEED_LOG.read_bytes() for _ in range(200))  # 6400 lines
+    packed = gzip.compress(data)
+    path = tmp_path / "cut.log.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    got, source = lines_of(path)
+    assert 100 < len(got) < 6400
+    assert [t for _, t in got] == (SEED_LINES * 200)[: len(got)]  # no partial last line
+    assert source.warnings == [f"{path}: truncated gzip data; kept the lines before the damage"]
+
+
+def test_crlf_nul_and_invalid_utf8(tmp_path) -> None:
+    path = tmp_path / "mixed.log"
+    path.write_bytes(
+        b"\x00\x00\x00Aug 25 15:21:35 h Keepalived_vrrp[1]: VRRP_Script(nag) succeeded\r\n"
+        b"Aug 25 15:21:36 h Keepalived_vrrp[1]: bad \xff\xfe bytes\r\n"
+        b"3\xe6\x9c\x88 23 09:33:06 nuc Keepalived[768]: ok\r\n"
+        b"no newline at end\r"
+    )
+    got, source = lines_of(path)
+    assert got == [
+        (1, "Aug 25 15:21:35 h Keepalived_vrrp[1]: VRRP_Script(nag) succeeded"),
+        (2, "Aug 25 15:21:36 h Keepalived_vrrp[1]: bad \ufffd\ufffd bytes"),
+        (3, "3月 23 09:33:06 nuc Keepalived[768]: ok"),
+        (4, "no newline at end"),
+    ]
+    assert source.undecodable_bytes == 2
+    assert source.lines_read == 4
+
+
+def test_long_line_truncated_with_warning(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(read, "CHUNK_SIZE", 1 << 16)  # the long line spans many chunks
+    path = tmp_path / "long.log"
+    long_line = b"Aug 25 15:21:35 h Keepalived_vrrp[1]: " + b"x" * (10 << 20)
+    path.write_bytes(SEED_LOG.read_bytes() + long_line + b"\n" + SEED_LOG.read_bytes())
+    got, source = lines_of(path)
+    assert len(got) == 65
+    assert got[32][0] == 33 and len(got[32][1]) == read.MAX_LINE_BYTES
+    assert got[33] == (34, SEED_LINES[0])
+    assert source.warnings == [
+        f"{path}: line 33: {len(long_line)} bytes, truncated to {read.MAX_LINE_BYTES}"
+    ]
+
+
+def test_long_line_inside_one_chunk(tmp_path) -> None:
+    path = tmp_path / "long2.log"
+    path.write_bytes(b"a" * 70000 + b"\nsecond\n")
+    got, source = lines_of(path)
+    assert [(n, len(t)) for n, t in got] == [(1, read.MAX_LINE_BYTES), (2, 6)]
+    assert source.warnings == [f"{path}: line 1: 70000 bytes, truncated to 65536"]
+
+
+def test_binary_garbage_is_refused(tmp_path) -> None:
+    path = tmp_path / "garbage.log"
+    path.write_bytes(os.urandom(100_000))
+    with pytest.raises(InputError, match="binary data, not a text log"):
+        lines_of(path)
+
+
+def test_missing_file_and_directory(tmp_path) -> None:
+    with pytest.raises(InputError) as exc:
+        lines_of(tmp_path / "nope.log")
+    assert str(exc.value) == f"{tmp_path / 'nope.log'}: no such file"
+    with pytest.raises(InputError) as exc:
+        lines_of(tmp_path)
+    assert str(exc.value) == f"{tmp_path}: is a directory"
+
+
+def test_empty_file(tmp_path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_bytes(b"")
+    got, source = lines_of(path)
+    assert got == [] and source.lines_read == 0
+
+
+def test_default_host_is_file_name_up_to_first_dot() -> None:
+    assert read.Source("/var/log/h1.console.log").default_host == "h1"
+    assert read.Source("samples/seed/ex1-A-backup-99.log").default_host == "ex1-A-backup-99"
+    assert read.Source("-").default_host == "stdin"
