@@ -29,6 +29,8 @@ class Kind(StrEnum):
     PRIO_HIGHER_THAN_ADVERT = "prio_higher_than_advert"  # 1.x leaving FAULT via an advert
     ADVERT_TIMEOUT = "advert_timeout"  # 2.x [-D] "Receive advertisement timeout"
     NO_PEERS_FAULT = "no_peers_fault"  # 2.x "Cannot use unicast without any peers"
+    INTERNAL_ERROR = "internal_error"  # "vrrp_state_leave_master called with invalid wantstate"
+    SCHEDULING_DELAY = "scheduling_delay"  # "A thread timer expired N seconds ago" (detail=N)
     # -- priority ----------------------------------------------------------
     PRIORITY_CHANGE = "priority_change"  # "Changing effective priority from A to B"
     PRIORITY_SET = "priority_set"  # 2.x [-D] "Setting effective priority to N"
@@ -49,9 +51,11 @@ class Kind(StrEnum):
     # -- packets -----------------------------------------------------------
     PACKET_ERROR = "packet_error"  # bad adverts: ttl, version, auth, vrid, vips ... (detail)
     SEND_ERROR = "send_error"  # "Cant send advert", "send advert error"
+    AH_SYNC = "ah_sync"  # IPSEC-AH sequence number resynchronisation
     # -- track scripts -----------------------------------------------------
     SCRIPT_RESULT = "script_result"  # VRRP_Script(x) succeeded|failed|timed out
     SCRIPT_RETURNING = "script_returning"  # 2.x "Script `x` now returning N"
+    SCRIPT_EXIT = "script_exit"  # [-D] "<script> exited with status N" (every run)
     SCRIPT_RELOAD = "script_reload"  # "considered (un)successful on reload"
     SCRIPT_SKIP = "script_skip"  # "Track script x is already running ... skipping run"
     SCRIPT_KILL_FAILED = "script_kill_failed"  # child did not terminate
@@ -121,6 +125,9 @@ COLUMNS: dict[str, str] = {
     "version": "string",  # keepalived version from "Starting Keepalived vX.Y.Z"
     "child_pid": "Int64",  # pid of a child process started / died
     "detail": "string",  # the remaining typed detail: reason, error subtype, ...
+    "tracked": "string",  # tracked file / process / BFD instance name
+    "config_line": "Int64",  # "(Line N)" of a configuration error
+    "wording": "string",  # keepalived version range of the message wording (TSV versions)
     "body": "string",  # the message after the envelope
     "source": "string",  # file path ('-' for stdin)
     "line": "int64",  # 1-based line number in that file
@@ -147,6 +154,9 @@ BODY_FIELDS: tuple[str, ...] = (
     "version",
     "child_pid",
     "detail",
+    "tracked",
+    "config_line",
+    "wording",
 )
 
 
