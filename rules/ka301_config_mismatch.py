@@ -92,20 +92,27 @@ KINDS: tuple[str, ...] = (
 #: packet_error detail -> what it means for the configuration.
 PACKET_DETAIL: dict[str, str] = {
     "ttl": "adverts with an invalid TTL/hop limit (sender not on the same link?)",
+    "ttl_range": "adverts with a TTL/hop limit out of range",
     "version": "adverts of another VRRP version (vrrp_version differs)",
-    "auth": "adverts with another authentication type",
-    "auth_type": "adverts with an invalid authentication type",
+    "auth_type": "adverts with another authentication type",
     "passwd": "adverts with another authentication password",
-    "vrid": "adverts for a VRID not configured here (virtual_router_id differs)",
+    "vrid": "adverts for another VRID (virtual_router_id differs)",
+    "unknown_vrid": "adverts for a VRID not configured here (virtual_router_id differs)",
     "interval": "adverts with another advert interval (advert_int differs)",
     "ip_count": "adverts with another number of virtual addresses",
     "vip_missing": "a configured virtual address missing from the master's advert",
     "vip_mismatch": "virtual addresses differ from the master's advert",
     "checksum": "adverts with an invalid checksum",
     "length": "adverts of a wrong length",
-    "type": "packets of an invalid VRRP type",
+    "packet_type": "packets of an invalid VRRP type",
     "unicast_peer": "adverts from a source that is not a configured unicast peer",
-    "cast": "multicast/unicast mismatch between the peers",
+    "cast_mismatch": "multicast/unicast mismatch between the peers",
+    "owner_drop": "adverts dropped because this node is the address owner",
+    "bogus": "VRRP packets rejected as bogus",
+    "ignored": "adverts ignored by the instance",
+    "dropped": "VRRP packets dropped by the instance",
+    "ah_spi": "IPSEC-AH adverts with another SPI",
+    "ah_seq": "IPSEC-AH adverts with an old sequence number",
 }
 
 

@@ -57,7 +57,7 @@ def test_sarif_validates_and_maps_findings() -> None:
     assert first["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
     assert [r["physicalLocation"]["region"]["startLine"] for r in first["relatedLocations"]] == [4]
     assert second["ruleId"] == "KA301" and second["level"] == "error"
-    assert second["message"]["text"] == "rejected adverts (bogus): 2 lines over 1s"
+    assert second["message"]["text"] == "VRRP packets rejected as bogus: 2 lines over 1s"
     assert second["locations"][0]["logicalLocations"] == [
         {"kind": "object", "name": "node", "fullyQualifiedName": "node"}
     ]

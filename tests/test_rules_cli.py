@@ -84,3 +84,35 @@ def test_user_rules_dir(tmp_path: Path) -> None:
     code, out = run("rules", "--rules", str(tmp_path))
     assert code == 2
     assert "rule KA301 defined twice: rules.ka301_config_mismatch and " in out
+
+
+def test_docs_index_rows_match_the_rules() -> None:
+    """Each row of the index in docs/rules.md is what `--format markdown` generates."""
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text()
+    index = docs.split("<!-- rules-index:start")[1].split("<!-- rules-index:end -->")[0]
+    rows = [line for line in index.splitlines() if line.startswith("| KA")]
+    code, out = run("rules", "--format", "markdown")
+    assert code == 0
+    generated = out.splitlines()
+    assert rows and all(row in generated for row in rows), rows
+    assert {row.split()[1] for row in rows} >= {"KA301", "KA901"}
+
+
+def test_prepare_rules_for_analyze(tmp_path: Path) -> None:
+    import click
+    import pytest
+
+    from kalog.commands.rules import prepare_rules
+
+    settings_file = tmp_path / "kalog.toml"
+    settings_file.write_text('fail_on = "error"\n[rules.KA901]\nmax_examples = 2\n')
+    specs, settings = prepare_rules(
+        settings_file=settings_file, select=["KA301,unparsed-lines"], severity=["KA901=warning"]
+    )
+    assert [s.code for s in settings.selected(specs)] == ["KA301", "KA901"]
+    assert (settings.fail_on, str(settings.severity["KA901"])) == ("error", "warning")
+    assert settings.options == {"KA901": {"max_examples": 2}}
+    with pytest.raises(click.UsageError, match="--severity 'KA901': expected RULE=LEVEL"):
+        prepare_rules(severity=["KA901"])
+    with pytest.raises(click.UsageError, match="select: no rule matches 'nope'"):
+        prepare_rules(select=["nope"])

@@ -1,0 +1,208 @@
+"""`--format rich`: the human view of an analysis.
+
+Order follows the questions a reader asks after a failover: what was
+analysed (hosts, instances, versions, time span), who was master when and
+why (changes of master with causes, time as MASTER per host, the timeline
+lanes drawn by the model's renderer), then what looks wrong (findings by
+severity, each with its evidence lines exactly as logged), and what could
+not be checked.
+
+All log-derived text is passed through `visible()` and wrapped in `Text`
+objects, on a console made by `kalog.console` (markup, emoji, highlighting
+off), so `[bold]` or an escape sequence in a log line is shown, never obeyed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from kalog.analysis import AnalysisResult
+from kalog.console import visible
+from kalog.findings import Finding, RuleState, Severity
+from kalog.report._data import field_of
+
+__all__ = ["render"]
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_KNOWN_SUMMARY = ("hosts", "instances", "versions", "start", "end", "master_time")
+
+
+def _time(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "-"
+    stamp = pd.Timestamp(value)
+    text = stamp.strftime("%Y-%m-%d %H:%M:%S")
+    if stamp.microsecond:
+        text += f".{stamp.microsecond // 1000:03d}"
+    return text + (stamp.strftime(" %Z") if stamp.tzinfo else "")
+
+
+def duration(value: Any) -> str:
+    """A compact duration: `3.5s`, `2m 5s`, `1d 3h 4m`; seconds may be given as a number."""
+    if value is None or pd.isna(value):
+        return "-"
+    delta = value if isinstance(value, pd.Timedelta) else pd.Timedelta(seconds=float(value))
+    total = delta.total_seconds()
+    if total < 60:
+        return f"{total:.3f}".rstrip("0").rstrip(".") + "s"
+    seconds = int(round(total))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [(days, "d"), (hours, "h"), (minutes, "m"), (secs, "s")]
+    shown = [f"{n}{unit}" for n, unit in parts if n]
+    return " ".join(shown[:3])
+
+
+def _join(values: Any) -> str:
+    if isinstance(values, Mapping):
+        return ", ".join(f"{k} {v}" for k, v in values.items())
+    if isinstance(values, str):
+        return values
+    return ", ".join(str(v) for v in values)
+
+
+def _summary(result: AnalysisResult) -> Table:
+    summary = result.summary
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+
+    def row(label: str, value: str) -> None:
+        grid.add_row(label, Text(visible(value)))
+
+    if summary.get("hosts") is not None:
+        row("hosts", _join(summary["hosts"]) or "-")
+    if summary.get("instances") is not None:
+        row("instances", _join(summary["instances"]) or "-")
+    if summary.get("versions"):
+        row("versions", _join(summary["versions"]))
+    start, end = summary.get("start"), summary.get("end")
+    if start is not None or end is not None:
+        span = f"{_time(start)} -> {_time(end)}"
+        if start is not None and end is not None and not pd.isna(start) and not pd.isna(end):
+            span += f" ({duration(pd.Timestamp(end) - pd.Timestamp(start))})"
+        row("time span", span)
+    for key, value in summary.items():
+        if key in _KNOWN_SUMMARY or isinstance(value, Mapping | list | tuple):
+            continue
+        row(key.replace("_", " "), str(value))
+    return grid
+
+
+def _transitions(result: AnalysisResult) -> Table:
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for name in ("time", "instance", "master", "previous", "cause"):
+        table.add_column(name, overflow="fold", no_wrap=name in ("time", "instance"))
+    for item in result.transitions:
+        cells = [field_of(item, name) for name in ("instance", "host", "previous", "cause")]
+        table.add_row(
+            _time(field_of(item, "ts")),
+            *(Text("-" if cell is None else visible(cell)) for cell in cells),
+        )
+    return table
+
+
+def _master_time(result: AnalysisResult) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for host, value in result.summary["master_time"].items():
+        if isinstance(value, Mapping):
+            text = ", ".join(f"{inst} {duration(v)}" for inst, v in value.items())
+        else:
+            text = duration(value)
+        grid.add_row(Text(visible(host)), Text(visible(text)))
+    return grid
+
+
+def _finding(finding: Finding) -> RenderableType:
+    head = Text()
+    head.append(f"{finding.rule} {finding.name}", style=_STYLE[finding.severity])
+    where = [x for x in (finding.host, finding.instance) if x]
+    if where:
+        head.append("  " + visible(" ".join(where)))
+    if finding.start is not None:
+        span = _time(finding.start)
+        if finding.end is not None and finding.end != finding.start:
+            end = _time(finding.end)
+            span += " -> " + (end[11:] if end[:10] == span[:10] else end)
+        head.append("  " + span, style="dim")
+    # Evidence in a grid: a wrapped log line continues under itself, not
+    # under the file name.
+    body = Table.grid(padding=(0, 2))
+    body.add_column(no_wrap=True, style="dim")
+    body.add_column(overflow="fold")
+    for evidence in finding.evidence:
+        raw = "" if evidence.raw is None else visible(evidence.raw)
+        body.add_row(Text(f"{visible(evidence.source)}:{evidence.line}"), Text(raw))
+    message = Padding(Text(visible(finding.message)), (0, 0, 0, 4))
+    if not finding.evidence:
+        return Group(head, message)
+    return Group(head, message, Padding(body, (0, 0, 0, 4)))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def render(
+    result: AnalysisResult,
+    console: Console,
+    *,
+    timeline: RenderableType | Callable[[Console], RenderableType] | None = None,
+) -> None:
+    """Draw `result` on `console` (made by kalog.console.make_console).
+
+    `timeline` is the model's lane view: a renderable, or a callable that
+    takes the console (for its width) and returns one.
+    """
+    console.print(Text("Summary", style="bold underline"))
+    console.print(_summary(result))
+    if result.transitions:
+        console.print()
+        console.print(
+            Text(f"Changes of master ({len(result.transitions)})", style="bold underline")
+        )
+        console.print(_transitions(result))
+    if result.summary.get("master_time"):
+        console.print()
+        console.print(Text("Time as MASTER", style="bold underline"))
+        console.print(_master_time(result))
+    if timeline is not None:
+        console.print()
+        console.print(timeline(console) if callable(timeline) else timeline)
+
+    console.print()
+    counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
+    if not result.findings:
+        console.print(Text("Findings: none", style="bold underline"))
+    else:
+        parts = [_count(counts[s], str(s)) for s in Severity if counts[s]]
+        console.print(Text(f"Findings: {', '.join(parts)}", style="bold underline"))
+    for severity in Severity:  # error, warning, info: worst first
+        group = [f for f in result.findings if f.severity is severity]
+        if not group:
+            continue
+        console.print()
+        console.print(Text(f"{str(severity).upper()} ({len(group)})", style=_STYLE[severity]))
+        for finding in group:
+            console.print(_finding(finding))
+
+    skipped = [s for s in result.rule_statuses if s.state is not RuleState.EVALUATED]
+    evaluated = len(result.rule_statuses) - len(skipped)
+    console.print()
+    console.print(Text(f"Rules: {evaluated} evaluated, {len(skipped)} not evaluated", style="bold"))
+    for status in skipped:
+        label = "not evaluable" if status.state is RuleState.NOT_EVALUABLE else "error"
+        line = Text(f"  {status.rule} {status.name}: ")
+        line.append(label, style="red" if status.state is RuleState.ERROR else "dim")
+        line.append(" - " + visible(status.reason or ""))
+        console.print(line)
