@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 from rich.console import Group, RenderableType
@@ -43,10 +44,7 @@ STYLES = {
     "GOTO_MASTER": "black on yellow",
     "STOPPED": "white on grey30",
 }
-LEGEND = (
-    "M MASTER  B BACKUP  g GOTO_MASTER (1.x Transition)  F FAULT  i INIT  . STOPPED"
-    "  ^ priority change"
-)
+LEGEND = "M MASTER B BACKUP g GOTO_MASTER F FAULT i INIT . STOPPED ^ priority change"
 
 
 def _fmt_ts(ts: pd.Timestamp, with_date: bool) -> str:
@@ -143,25 +141,27 @@ def render_instance(
 
 
 def change_list(instances: Sequence[InstanceTimeline], *, with_date: bool) -> list[Text]:
-    """Every segment, in time order: when, host, state, priority (basis), line."""
+    """Every segment, in time order: when, host, state, priority (basis), line.
+
+    The location is the file's name and line (not its path) so a row fits in
+    80 columns; the JSON output keeps full paths.
+    """
     rows = sorted(
         ((s, i.host) for i in instances for s in i.segments),
         key=lambda pair: (pair[0].start, pair[1]),
     )
+    host_width = min(20, max((len(visible(host)) for _s, host in rows), default=4))
     lines = []
     for segment, host in rows:
         prio = "?" if segment.priority is None else str(segment.priority)
-        where = (
-            f"{visible(segment.source)}:{segment.line}" if segment.source and segment.line else ""
-        )
-        text = Text(f"  {_fmt_ts(segment.start, with_date)}  ")
-        text.append(f"{visible(host):<16} ")
+        text = Text(f"  {_fmt_ts(segment.start, with_date)} ")
+        text.append(f"{visible(host)[:host_width]:<{host_width}} ")
         text.append(f"{segment.state:<11}", style=STYLES.get(segment.state, ""))
-        text.append(f" prio {prio:>3} ({segment.basis})")
+        text.append(f" {prio:>3} {segment.basis:<10}")
         if segment.cause == "poll":
-            text.append("  [1.x priority poll]")
-        if where:
-            text.append(f"  {where}", style="dim")
+            text.append(" 1.x priority poll")
+        elif segment.source and segment.line:
+            text.append(f" {visible(Path(segment.source).name)}:{segment.line}", style="dim")
         lines.append(text)
     return lines
 

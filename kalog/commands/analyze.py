@@ -1,0 +1,100 @@
+"""`kalog analyze`: explain every change of master and flag rule violations.
+
+The command users run in a postmortem and in CI: read -> replay -> rules ->
+one report.  Exit codes (sqlfluff's convention): 0 clean, 1 findings at or
+above `--fail-on` (default warning), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kalog.commands.common import LogInputs, handle_errors, log_input_options
+from kalog.commands.model_options import model_options
+from kalog.commands.rules import prepare_rules, rule_options
+from kalog.errors import EXIT_INPUT_ERROR
+
+
+@click.command()
+@log_input_options
+@model_options
+@rule_options
+@click.option(
+    "--expect",
+    metavar="PROFILE",
+    help="Judge every run against this reference profile (1.2, 1.3, 2) "
+    "instead of the log's own version.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["rich", "json", "sarif", "junit", "github"]),
+    default=None,
+    help="Output format (default rich; github when GITHUB_ACTIONS=true).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
+@click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
+@handle_errors
+def analyze(
+    inputs: LogInputs,
+    configs: dict[str, str],
+    peers: dict[str, str],
+    version: str | None,
+    rule_dirs: tuple[Path, ...],
+    settings_file: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    severity: tuple[str, ...],
+    fail_on: str | None,
+    expect: str | None,
+    fmt: str | None,
+    output: str | None,
+    width: int | None,
+) -> None:
+    """Analyze PATH...: states, changes of master with causes, and findings.
+
+    Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or
+    input error.
+    """
+    from kalog.findings import exit_code
+    from kalog.model.profiles import resolve_profile
+    from kalog.pipeline import analyze_events
+    from kalog.report import default_format, render
+    from kalog.report.lanes import render_timeline
+
+    if expect is not None:
+        try:
+            resolve_profile(expect)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--expect") from None
+    specs, settings = prepare_rules(rule_dirs, settings_file, select, ignore, severity, fail_on)
+    events = inputs.read()
+    result = analyze_events(
+        events,
+        configs=configs,
+        version=version,
+        expect=expect,
+        peers=peers,
+        settings=settings,
+        rules=specs,
+        fail_on=settings.fail_on,
+    )
+    chosen = fmt or default_format().value
+    out = click.open_file(output, "w", encoding="utf-8") if output else None
+    try:
+        render(
+            result,
+            chosen,
+            out,
+            width=width,
+            timeline=lambda console: render_timeline(result.timeline, width=console.width),
+        )
+    finally:
+        if out is not None:
+            out.close()
+    if inputs.failed:
+        sys.exit(EXIT_INPUT_ERROR)
+    sys.exit(exit_code(result.findings, result.fail_on))
