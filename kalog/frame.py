@@ -150,16 +150,15 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
     for block in iter_line_blocks(source):
         if layout is None:
             layout, primary = env.sniff(block.lines, matcher)
-        lines = block.lines
         if engine == "fast" and layout in ("syslog", "json"):
             word = env.PREFILTER_WORD
-            if layout == "syslog" and env.CONSOLE_ANYWHERE.search("\n".join(lines)):
+            if layout == "syslog" and env.has_console_stamp(block.text):
                 search = env.CONSOLE_ANYWHERE.search
-                numbered = [(i, t) for i, t in enumerate(lines) if word in t or search(t)]
+                numbered = [(i, t) for i, t in enumerate(block.lines) if word in t or search(t)]
             else:
-                numbered = [(i, t) for i, t in enumerate(lines) if word in t]
+                numbered = block.find_lines(word)
         else:
-            numbered = list(enumerate(lines))
+            numbered = list(enumerate(block.lines))
         first = block.first
         for i, text in numbered:
             found = env.read_envelope(text, layout, primary, matcher)

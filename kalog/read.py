@@ -70,12 +70,43 @@ def decode(data: bytes) -> tuple[str, int]:
         return text, _undecodable[0] - before
 
 
-@dataclass
 class LineBlock:
-    """Consecutive decoded lines of one input; `first` is the 1-based number of lines[0]."""
+    """Consecutive decoded lines of one input, kept as one string.
 
-    first: int
-    lines: list[str]
+    `first` is the 1-based number of the first line, `count` the number of
+    lines.  The text is split into `lines` only when asked: a prefilter can
+    find the few keepalived lines of a block with `str.find` instead.
+    """
+
+    __slots__ = ("_lines", "count", "first", "text")
+
+    def __init__(self, first: int, text: str) -> None:
+        self.first = first
+        self.text = text
+        self.count = text.count("\n") + 1
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def find_lines(self, word: str) -> list[tuple[int, str]]:
+        """(index, line) of the lines containing `word`, without splitting the block."""
+        text, found = self.text, []
+        index, counted = 0, 0  # line index of offset `counted`
+        pos = text.find(word)
+        while pos >= 0:
+            start = text.rfind("\n", 0, pos) + 1
+            end = text.find("\n", pos)
+            if end < 0:
+                end = len(text)
+            index += text.count("\n", counted, start)
+            counted = start
+            found.append((index, text[start:end]))
+            pos = text.find(word, end)
+        return found
 
 
 @dataclass
@@ -266,13 +297,9 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
     carry = bytearray()  # the incomplete line at the end of the last chunk
     carry_len = 0  # its true length (carry is capped at max_line)
 
-    def emit(parts: list[bytes]) -> LineBlock:
+    def emit(data: bytes) -> LineBlock:
+        """A block from `data`: complete lines joined by LF (no final LF)."""
         nonlocal number
-        for i, part in enumerate(parts):
-            if len(part) > max_line:
-                source.warn(f"line {number + i}: {len(part)} bytes, truncated to {max_line}")
-                parts[i] = part[:max_line]
-        data = b"\n".join(parts)
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n")
             if data.endswith(b"\r"):
@@ -281,9 +308,17 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
             data = data.replace(b"\x00", b"")
         text, bad = decode(data)
         source.undecodable_bytes += bad
-        block = LineBlock(number, text.split("\n"))  # same count: no step adds/drops LF
-        number += len(parts)
-        source.lines_read += len(parts)
+        if len(data) > max_line and max(map(len, text.split("\n"))) > max_line:
+            lines = text.split("\n")
+            for i, line in enumerate(lines):
+                size = len(line.encode())
+                if size > max_line:
+                    source.warn(f"line {number + i}: {size} bytes, truncated to {max_line}")
+                    lines[i] = line.encode()[:max_line].decode("utf-8", "ignore")
+            text = "\n".join(lines)
+        block = LineBlock(number, text)
+        number += block.count
+        source.lines_read += block.count
         return block
 
     truncated = False
@@ -315,13 +350,11 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
                 head = head[:max_line]
             carry.clear()
             carry_len = 0
-            first_block = emit([head])
-            if first_block.lines:
-                yield first_block
+            yield emit(head)
             start = nl + 1
         last_nl = chunk.rfind(b"\n")
         if last_nl >= start:
-            yield emit(chunk[start:last_nl].split(b"\n"))
+            yield emit(chunk[start:last_nl])
             tail = chunk[last_nl + 1 :]
         else:
             tail = chunk[start:]
@@ -332,7 +365,7 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
         if carry_len > max_line:
             source.warn(f"line {number}: {carry_len} bytes, truncated to {max_line}")
             head = head[:max_line]
-        yield emit([head])
+        yield emit(head)
 
 
 def iter_sources(names: list[str]) -> list[Source]:

@@ -1,0 +1,278 @@
+"""`kalog events` end to end: formats, stdin, compression, bad inputs, exit codes."""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import io
+import json
+import lzma
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from conftest import CORPUS, SEED
+
+from kalog.cli import main
+
+EX1_B = SEED / "ex1-B-master-100.log"
+EX2_B = SEED / "ex2-B-master-99.log"
+EX1_B_SUMMARY = (
+    "kalog: 1 file, 32 lines read, 32 keepalived lines, 32 typed, 0 unknown, 0 undecodable bytes\n"
+)
+
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["events", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def jsonl(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_jsonl_record_shape() -> None:
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(EX1_B))
+    assert (code, err) == (0, EX1_B_SUMMARY)
+    records = jsonl(out)
+    assert len(records) == 32
+    assert records[25] == {
+        "ts": "2014-08-25T15:26:29",
+        "host": "192_168_173_204",
+        "program": "Keepalived_vrrp",
+        "pid": 8196,
+        "instance": "vi_1",
+        "kind": "force_election",
+        "wording": records[25]["wording"],
+        "body": "VRRP_Instance(vi_1) forcing a new MASTER election",
+        "source": str(EX1_B),
+        "line": 26,
+        "raw": "Aug 25 15:26:29 192_168_173_204 Keepalived_vrrp[8196]: "
+        "VRRP_Instance(vi_1) forcing a new MASTER election",
+    }
+
+
+def test_table_is_plain_and_literal(tmp_path) -> None:
+    log = tmp_path / "evil.log"
+    log.write_text(
+        "Aug 25 15:26:28 h1 Keepalived_vrrp[8196]: VRRP_Instance(vi_1) Transition to MASTER STATE\n"
+        "Aug 25 15:26:29 h1 Keepalived_vrrp[8196]: [bold]x[/bold] \x1b[31mred\x1b[0m :smile:\n"
+    )
+    code, out, err = run("--year", "2014", str(log))
+    assert code == 0
+    assert "\x1b" not in out  # no colour, and the log's escape shown as text
+    assert "[bold]x[/bold] \\x1b[31mred\\x1b[0m :smile:" in out
+    assert "transition_master" in out and "state=MASTER" in out
+    assert out.splitlines()[1].split()[:6] == [
+        "evil.log:1",
+        "2014-08-25T15:26:28",
+        "h1",
+        "Keepalived_vrrp",
+        "transition_master",
+        "vi_1",
+    ]
+
+
+def test_csv_and_output_file(tmp_path) -> None:
+    target = tmp_path / "out.csv"
+    code, out, err = run("--year", "2014", "--format", "csv", "-o", str(target), str(EX2_B))
+    assert (code, out) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 27
+    assert rows[22]["ts"] == "2014-08-25T15:31:13" and rows[22]["kind"] == "transition_master"
+    assert rows[22]["pid"] == "10663" and rows[22]["group"] == ""
+
+
+def test_parquet_needs_output_and_round_trips(tmp_path) -> None:
+    code, out, err = run("--format", "parquet", str(EX2_B))
+    assert code == 2 and "give -o FILE" in err
+    target = tmp_path / "e.parquet"
+    code, out, err = run("--year", "2014", "--format", "parquet", "-o", str(target), str(EX2_B))
+    assert code == 0
+    back = pd.read_parquet(target)
+    assert len(back) == 27 and back.loc[23, "kind"] == "enter_state"
+
+
+def test_unknown_filter(tmp_path) -> None:
+    log = tmp_path / "u.log"
+    log.write_text(
+        "Aug 25 15:26:28 h1 Keepalived_vrrp[8196]: VRRP_Instance(vi_1) Transition to MASTER STATE\n"
+        "Aug 25 15:26:29 h1 Keepalived_vrrp[8196]: something keepalived never says\n"
+    )
+    code, out, err = run("--year", "2014", "--format", "jsonl", "--unknown", str(log))
+    assert code == 0
+    assert [(r["line"], r["kind"]) for r in jsonl(out)] == [(2, "unknown")]
+    assert "2 keepalived lines, 1 typed, 1 unknown" in err
+
+
+def test_stdin_dash() -> None:
+    code, out, err = run("--year", "2014", "--format", "jsonl", "-", stdin=EX1_B.read_bytes())
+    records = jsonl(out)
+    assert code == 0 and len(records) == 32
+    assert {r["source"] for r in records} == {"-"}
+    assert records[0]["host"] == "192_168_173_204"
+
+
+def test_stdin_gzip_and_bare_host() -> None:
+    data = gzip.compress((CORPUS / "096.log").read_bytes())
+    code, out, err = run("--format", "jsonl", "-", stdin=data)
+    assert code == 0
+    assert [(r["host"], r["kind"]) for r in jsonl(out)][:2] == [
+        ("stdin", "advert_timeout"),
+        ("stdin", "enter_state"),
+    ]
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lzma.compress])
+def test_compression_by_magic_with_misleading_suffix(tmp_path, compress) -> None:
+    path = tmp_path / "h1.log.txt"
+    path.write_bytes(compress(EX1_B.read_bytes()))
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(path))
+    assert (code, err) == (0, EX1_B_SUMMARY)
+    assert [r["line"] for r in jsonl(out)] == list(range(1, 33))
+
+
+def test_crlf_and_nul(tmp_path) -> None:
+    path = tmp_path / "crlf.log"
+    path.write_bytes(b"\x00\x00" + EX1_B.read_bytes().replace(b"\n", b"\r\n"))
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(path))
+    assert (code, err) == (0, EX1_B_SUMMARY)
+    records = jsonl(out)
+    assert records[25]["kind"] == "force_election"
+    assert "\r" not in records[25]["raw"] and "\x00" not in records[0]["raw"]
+
+
+def test_multi_file_merge_order() -> None:
+    code, out, err = run(
+        "--year", "2014", "--format", "jsonl", str(SEED / "ex2-A-backup-100.log"), str(EX2_B)
+    )
+    assert code == 0
+    records = jsonl(out)
+    assert [r["source"] for r in records[:27]] == [str(EX2_B)] * 27
+    assert records[27]["source"] == str(SEED / "ex2-A-backup-100.log")
+    assert "2 files, 59 lines read" in err
+
+
+# -- bad inputs: one line on stderr, exit code, never a traceback ---------------------
+
+
+def assert_one_line_errors(err: str) -> None:
+    assert "Traceback" not in err
+    for line in err.splitlines():
+        assert line.startswith(("kalog: error: ", "kalog: warning: ", "kalog: ")), line
+
+
+def test_missing_file(tmp_path) -> None:
+    missing = tmp_path / "nope.log"
+    code, out, err = run(str(missing))
+    assert code == 2
+    assert err == f"kalog: error: {missing}: no such file\nkalog: error: no log lines read\n"
+
+
+def test_missing_file_among_good_ones_still_reads_them(tmp_path) -> None:
+    missing = tmp_path / "nope.log"
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(missing), str(EX1_B))
+    assert code == 2
+    assert len(jsonl(out)) == 32
+    assert err == f"kalog: error: {missing}: no such file\n" + EX1_B_SUMMARY
+
+
+def test_directory(tmp_path) -> None:
+    code, out, err = run(str(tmp_path))
+    assert code == 2
+    assert err.splitlines()[0] == f"kalog: error: {tmp_path}: is a directory"
+    assert_one_line_errors(err)
+
+
+def test_binary_garbage(tmp_path) -> None:
+    path = tmp_path / "random.bin"
+    path.write_bytes(os.urandom(200_000))
+    code, out, err = run(str(path))
+    assert code == 2
+    assert err.splitlines()[0] == f"kalog: error: {path}: binary data, not a text log"
+    assert_one_line_errors(err)
+
+
+def test_truncated_gzip_keeps_lines_with_warning(tmp_path) -> None:
+    data = gzip.compress(EX1_B.read_bytes() * 300)
+    path = tmp_path / "cut.gz"
+    path.write_bytes(data[: len(data) // 2])
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(path))
+    assert code == 0
+    records = jsonl(out)
+    assert 100 < len(records) < 32 * 300
+    assert err.splitlines()[0] == (
+        f"kalog: warning: {path}: truncated gzip data; kept the lines before the damage"
+    )
+    assert_one_line_errors(err)
+
+
+def test_empty_file(tmp_path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_bytes(b"")
+    code, out, err = run(str(path))
+    assert code == 2
+    assert err == (f"kalog: warning: {path}: empty input\nkalog: error: no log lines read\n")
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(path), str(EX1_B))
+    assert code == 0 and len(jsonl(out)) == 32
+
+
+def test_ten_megabyte_line(tmp_path) -> None:
+    path = tmp_path / "big.log"
+    big = b"Aug 25 15:26:30 h1 Keepalived_vrrp[8196]: " + b"A" * (10 << 20)
+    path.write_bytes(EX1_B.read_bytes() + big + b"\n" + EX2_B.read_bytes())
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(path))
+    assert code == 0
+    records = jsonl(out)
+    assert len(records) == 32 + 1 + 27
+    assert err.splitlines()[0] == (
+        f"kalog: warning: {path}: line 33: {len(big)} bytes, truncated to 65536"
+    )
+    long_row = next(r for r in records if r["line"] == 33)
+    assert long_row["kind"] == "unknown" and len(long_row["raw"]) == 65536
+
+
+def test_invalid_utf8(tmp_path) -> None:
+    path = tmp_path / "latin1.log"
+    path.write_bytes(
+        "Aug 25 15:26:28 h\xf6st Keepalived_vrrp[8196]: VRRP_Instance(vi_1) Transition to "
+        "MASTER STATE\n".encode("latin-1")
+    )
+    code, out, err = run("--year", "2014", "--format", "jsonl", str(path))
+    assert code == 0
+    assert jsonl(out)[0]["host"] == "h\ufffdst"
+    assert err == (
+        f"kalog: warning: {path}: 1 bytes not valid UTF-8 (shown as U+FFFD)\n"
+        "kalog: 1 file, 1 lines read, 1 keepalived lines, 1 typed, 0 unknown, "
+        "1 undecodable bytes\n"
+    )
+
+
+def test_bad_options_are_usage_errors() -> None:
+    code, out, err = run("--tz", "Mars/Olympus", str(EX1_B))
+    assert code == 2 and "unknown time zone 'Mars/Olympus'" in err
+    code, out, err = run("--format", "xml", str(EX1_B))
+    assert code == 2
+    code, out, err = run()
+    assert code == 2 and "Missing argument" in err
+
+
+def test_real_process_no_traceback_and_exit_code(tmp_path) -> None:
+    """The installed entry point, as a user runs it (not CliRunner)."""
+    garbage = tmp_path / "g.log"
+    garbage.write_bytes(os.urandom(50_000))
+    done = subprocess.run(
+        [sys.executable, "-m", "kalog.cli", "events", str(garbage)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        f"kalog: error: {garbage}: binary data, not a text log",
+        "kalog: error: no log lines read",
+    ]

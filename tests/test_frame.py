@@ -1,0 +1,177 @@
+"""The event frame: schema, docs in step, fast == plain, time zones, merge order."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import warnings
+
+import pandas as pd
+import pytest
+from conftest import CORPUS, ROOT, SEED
+
+import kalog
+from kalog import events
+from kalog.errors import InputError, InputWarning
+from kalog.frame import read_events
+
+pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
+
+SEED_FILES = sorted(SEED.glob("*.log"))
+CORPUS_FILES = sorted(CORPUS.glob("*.log"))
+DOCS = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+
+
+def test_docs_mention_every_column_and_kind() -> None:
+    documented_columns = set(re.findall(r"^\| `(\w+)` \|", DOCS, re.M))
+    assert documented_columns == set(events.COLUMNS)
+    documented_kinds = set(re.findall(r"^\* `(\w+)` - ", DOCS, re.M))
+    assert documented_kinds == set(events.KINDS)
+
+
+def test_schema_exact_columns_and_dtypes() -> None:
+    frame = read_events(SEED_FILES, year=2014)
+    assert list(frame.columns) == list(events.COLUMNS)
+    expected = events.empty_frame().dtypes
+    assert frame.dtypes.equals(expected)
+    assert list(frame["kind"].cat.categories) == list(events.KINDS)
+
+
+def test_empty_input_gives_empty_frame(tmp_path) -> None:
+    path = tmp_path / "empty.log"
+    path.write_bytes(b"")
+    frame = read_events([path])
+    assert frame.empty and frame.dtypes.equals(events.empty_frame().dtypes)
+    assert frame.attrs["stats"]["lines_read"] == 0
+    assert frame.attrs["stats"]["warnings"] == [f"{path}: empty input"]
+
+
+def test_lazy_reexport() -> None:
+    assert kalog.read_events is read_events
+
+
+def test_stats_on_seed() -> None:
+    stats = read_events(SEED_FILES, year=2014).attrs["stats"]
+    assert stats == {
+        "lines_read": 30 + 32 + 32 + 27,
+        "keepalived_lines": 121,
+        "typed": 121,
+        "unknown": 0,
+        "undecodable_bytes": 0,
+        "files": 4,
+        "warnings": [],
+        "errors": [],
+    }
+
+
+def test_merge_order_time_then_file_then_line() -> None:
+    a, b = SEED / "ex2-A-backup-100.log", SEED / "ex2-B-master-99.log"
+    frame = read_events([a, b], year=2014)
+    # B starts at 15:31:12, A at 15:32:11: all 27 B lines come first.
+    assert frame["source"].tolist() == [str(b)] * 27 + [str(a)] * 32
+    assert frame["line"].tolist() == list(range(1, 28)) + list(range(1, 33))
+    assert frame["ts"].is_monotonic_increasing
+    # Equal times: input order decides, then line order.
+    twice = read_events([a, a], year=2014)
+    one, two = list(range(1, 26)), [26, 27]
+    tail = [28, 28, 29, 30, 31, 32, 29, 30, 31, 32]
+    assert twice["line"].tolist() == one + one + two + two + tail
+
+
+def test_fast_and_plain_paths_give_identical_frames(tmp_path) -> None:
+    extra = tmp_path / "extra.log.gz"
+    extra.write_bytes(
+        gzip.compress(
+            b'{"__REALTIME_TIMESTAMP":"1712819412738468","_HOSTNAME":"rtp",'
+            b'"SYSLOG_IDENTIFIER":"Keepalived_vrrp","_PID":"3684",'
+            b'"MESSAGE":"(VI_1) Entering MASTER STATE"}\n'
+        )
+    )
+    files = [*CORPUS_FILES, *SEED_FILES, extra]
+    fast = read_events(files, year=2020)
+    plain = read_events(files, year=2020, engine="plain")
+    pd.testing.assert_frame_equal(fast, plain)
+    assert fast.attrs["stats"] == plain.attrs["stats"]
+    assert len(fast) > 900
+
+
+def test_timestamps_naive_when_no_offset_anywhere() -> None:
+    frame = read_events(SEED_FILES, year=2014)
+    assert frame["ts"].dt.tz is None
+    row = frame[(frame["source"] == str(SEED / "ex1-B-master-100.log")) & (frame["line"] == 26)]
+    assert row["ts"].iloc[0] == pd.Timestamp("2014-08-25 15:26:29")
+
+
+def test_offsets_make_the_column_utc_and_naive_lines_utc_with_warning() -> None:
+    iso = CORPUS / "040.log"
+    seed = SEED / "ex1-A-backup-99.log"
+    frame = read_events([iso, seed], year=2014)
+    assert str(frame["ts"].dt.tz) == "UTC"
+    first_iso = frame[(frame["source"] == str(iso)) & (frame["line"] == 2)]["ts"].iloc[0]
+    assert first_iso == pd.Timestamp("2024-04-11 07:10:12.735677", tz="UTC")
+    first_seed = frame[(frame["source"] == str(seed)) & (frame["line"] == 1)]["ts"].iloc[0]
+    assert first_seed == pd.Timestamp("2014-08-25 15:21:35", tz="UTC")
+    assert frame.attrs["stats"]["warnings"] == [
+        f"{seed}: timestamps without UTC offset read as UTC "
+        "(other inputs carry offsets; pass --tz to set their zone)"
+    ]
+
+
+def test_tz_option_localises_naive_and_converts_aware() -> None:
+    iso = CORPUS / "040.log"
+    seed = SEED / "ex1-A-backup-99.log"
+    frame = read_events([iso, seed], year=2014, tz="Asia/Shanghai")
+    assert str(frame["ts"].dt.tz) == "Asia/Shanghai"
+    first_seed = frame[(frame["source"] == str(seed)) & (frame["line"] == 1)]["ts"].iloc[0]
+    assert first_seed == pd.Timestamp("2014-08-25 15:21:35", tz="Asia/Shanghai")
+    first_iso = frame[(frame["source"] == str(iso)) & (frame["line"] == 2)]["ts"].iloc[0]
+    assert first_iso == pd.Timestamp("2024-04-11 15:10:12.735677", tz="Asia/Shanghai")
+    assert frame.attrs["stats"]["warnings"] == []
+
+
+def test_journal_json_epoch_is_utc(tmp_path) -> None:
+    path = tmp_path / "j.json"
+    path.write_text(
+        '{"__REALTIME_TIMESTAMP":"1712819412738468","_HOSTNAME":"rtp",'
+        '"SYSLOG_IDENTIFIER":"Keepalived_vrrp","_PID":"3684",'
+        '"MESSAGE":"(VI_1) Entering MASTER STATE"}\n'
+        '{"__REALTIME_TIMESTAMP":"1712819412738999","_HOSTNAME":"rtp",'
+        '"SYSLOG_IDENTIFIER":"systemd","_PID":"1","MESSAGE":"Started keepalived."}\n'
+    )
+    frame = read_events([path])
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["ts"] == pd.Timestamp("2024-04-11 07:10:12.738468", tz="UTC")
+    assert (row["host"], row["program"], row["pid"]) == ("rtp", "Keepalived_vrrp", 3684)
+    assert (row["kind"], row["instance"], row["state"]) == ("enter_state", "VI_1", "MASTER")
+
+
+def test_unreadable_input_raises_or_is_collected(tmp_path) -> None:
+    missing = tmp_path / "missing.log"
+    with pytest.raises(InputError):
+        read_events([missing])
+    frame = read_events([missing, SEED / "ex2-B-master-99.log"], year=2014, on_error="collect")
+    assert len(frame) == 27
+    assert frame.attrs["stats"]["errors"] == [f"{missing}: no such file"]
+    assert frame.attrs["stats"]["files"] == 1
+
+
+def test_library_callers_get_input_warnings(tmp_path) -> None:
+    path = tmp_path / "bad.log"
+    path.write_bytes(b"Aug 25 15:21:35 h Keepalived_vrrp[1]: VRRP_Script(nag) succeeded \xff\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = read_events([path], year=2014)
+    assert [str(w.message) for w in caught if w.category is InputWarning] == [
+        f"{path}: 1 bytes not valid UTF-8 (shown as U+FFFD)"
+    ]
+    assert frame.attrs["stats"]["undecodable_bytes"] == 1
+    assert frame["body"].tolist() == ["VRRP_Script(nag) succeeded \ufffd"]
+
+
+def test_host_column_rules() -> None:
+    frame = read_events([CORPUS / "096.log", CORPUS / "092.log"], year=2022)
+    assert set(frame.loc[frame["source"] == str(CORPUS / "096.log"), "host"]) == {"096"}
+    assert set(frame.loc[frame["source"] == str(CORPUS / "092.log"), "host"]) == {"092"}
+    frame = read_events([CORPUS / "096.log"], host="aws-b")
+    assert set(frame["host"]) == {"aws-b"}
