@@ -47,12 +47,10 @@ def summarize(events: pd.DataFrame, timeline: Timeline) -> dict[str, Any]:
     """Plain data about the run for the reports' summary block."""
     master_time: dict[str, float] = {}
     for item in timeline.instances:
-        host_end = timeline.host_end.get(item.host)
         for segment in item.segments:
             if segment.state != "MASTER":
                 continue
-            end = min(segment.end, host_end) if host_end is not None else segment.end
-            seconds = max(0.0, (end - segment.start).total_seconds())
+            seconds = max(0.0, (segment.end - segment.start).total_seconds())
             master_time[item.host] = master_time.get(item.host, 0.0) + seconds
     stats = dict(events.attrs.get("stats", {}))
     changes = [t for t in timeline.transitions if t.direction == "to_master"]

@@ -152,13 +152,9 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                     outcome += f" at {peer_prio} ({peer_basis}) and would have won with {weighted}"
                 else:
                     outcome += f" (peer priority unknown); with {weighted} it might have won"
-                extra = sum(
-                    1
-                    for a, b in zip(after, after[1:], strict=False)
-                    if a.state != b.state and b.state in {"GOTO_MASTER", "MASTER"}
-                )
-                if extra:
-                    outcome += f"; {extra} more transition(s) to MASTER followed"
+                again = next((s for s in after if s.state == "MASTER"), None)
+                if again is not None:
+                    outcome += f"; it became MASTER only at {fmt_time(again.start)}"
             elif lost is None and peer_prio is not None and weighted < peer_prio:
                 outcome = (
                     f"it won although with {weighted} it would have lost to "

@@ -27,8 +27,8 @@ time span  2023-09-16 19:04:02 -> 2024-07-10 09:27:25 (297d 14h 23m)
 lines      17
 
 Changes of master (1)
-time                 instance  master  previous  cause
-2023-09-16 19:04:05  VI_1      swarm   -         no advert from a master within master_down_interval
+2023-09-16 19:04:05  VI_1  swarm  -
+    no advert from a master within master_down_interval
 
 Time as MASTER
 swarm  3s
@@ -38,29 +38,38 @@ Findings: 3 errors, 1 info
 ERROR (3)
 KA301 config-mismatch  node  2024-07-10 09:27:24 -> 09:27:25
     VRRP packets rejected as bogus: 2 lines over 1s
-    node.log:2  Jul 10 09:27:24 node Keepalived_vrrp[3352]: bogus VRRP packet received on ens3 !!!
-    node.log:5  Jul 10 09:27:25 node Keepalived_vrrp[3352]: bogus VRRP packet received on ens3 !!!
+    node.log:2
+      Jul 10 09:27:24 node Keepalived_vrrp[3352]: bogus VRRP packet received on ens3 !!!
+    node.log:5
+      Jul 10 09:27:25 node Keepalived_vrrp[3352]: bogus VRRP packet received on ens3 !!!
 KA301 config-mismatch  node ens3-1  2024-07-10 09:27:24 -> 09:27:25
     a configured virtual address missing from the master's advert: 3 lines over 1s
-    node.log:1  Jul 10 09:27:24 node Keepalived_vrrp[3352]: (ens3-1) ip address associated with VRID
-                1 not present in MASTER advert : 200.200.200.200
-    node.log:4  Jul 10 09:27:25 node Keepalived_vrrp[3352]: (ens3-1): ip address associated with
-                VRID 1 not present in MASTER advert : 200.200.200.200
-    node.log:7  Jul 10 09:27:25 node Keepalived_vrrp[3352]: (ens3-1): ip address associated with
-                VRID 1 not present in MASTER advert : **200.200.200.200**
+    node.log:1
+      Jul 10 09:27:24 node Keepalived_vrrp[3352]: (ens3-1) ip address associated with VRID 1 not
+      present in MASTER advert : 200.200.200.200
+    node.log:4
+      Jul 10 09:27:25 node Keepalived_vrrp[3352]: (ens3-1): ip address associated with VRID 1 not
+      present in MASTER advert : 200.200.200.200
+    node.log:7
+      Jul 10 09:27:25 node Keepalived_vrrp[3352]: (ens3-1): ip address associated with VRID 1 not
+      present in MASTER advert : **200.200.200.200**
 KA301 config-mismatch  node ens3-1  2024-07-10 09:27:24 -> 09:27:25
     adverts ignored by the instance: 2 lines over 1s
-    node.log:3  Jul 10 09:27:24 node Keepalived_vrrp[3352]: VRRP_Instance(ens3-1) ignoring received
-                advertisment...
-    node.log:6  Jul 10 09:27:25 node Keepalived_vrrp[3352]: VRRP_Instance(ens3-1) ignoring received
-                advertisment...
+    node.log:3
+      Jul 10 09:27:24 node Keepalived_vrrp[3352]: VRRP_Instance(ens3-1) ignoring received
+      advertisment...
+    node.log:6
+      Jul 10 09:27:25 node Keepalived_vrrp[3352]: VRRP_Instance(ens3-1) ignoring received
+      advertisment...
 
 INFO (1)
 KA901 unparsed-lines  swarm  2023-09-16 19:04:02
     2 of 10 keepalived lines in swarm.log not recognised (20.0%)
-    swarm.log:2  Sat Sep 16 19:04:02 2023: WARNING - keepalived was built for newer Linux 6.3.0,
-                 running on Linux 5.15.0-1041-azure #48-Ubuntu SMP Tue Jun 20 20:34:08 UTC 2023
-    swarm.log:4  Sat Sep 16 19:04:02 2023:               '/etc/keepalived/keepalived.conf'
+    swarm.log:2
+      Sat Sep 16 19:04:02 2023: WARNING - keepalived was built for newer Linux 6.3.0, running on
+      Linux 5.15.0-1041-azure #48-Ubuntu SMP Tue Jun 20 20:34:08 UTC 2023
+    swarm.log:4
+      Sat Sep 16 19:04:02 2023:               '/etc/keepalived/keepalived.conf'
 
 Rules: 2 evaluated, 0 not evaluated
 """

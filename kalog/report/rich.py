@@ -97,17 +97,31 @@ def _summary(result: AnalysisResult) -> Table:
     return grid
 
 
-def _transitions(result: AnalysisResult) -> Table:
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-    for name in ("time", "instance", "master", "previous", "cause"):
-        table.add_column(name, overflow="fold", no_wrap=name in ("time", "instance"))
+def _transitions(result: AnalysisResult) -> RenderableType:
+    """Every change into or out of MASTER: a line for when/where/what, one for why.
+
+    Two lines per change rather than a table: host names and causes are long,
+    and a table squeezed into 80 columns folds them mid-word.
+    """
+    lines: list[RenderableType] = []
     for item in result.transitions:
-        cells = [field_of(item, name) for name in ("instance", "host", "previous", "cause")]
-        table.add_row(
-            _time(field_of(item, "ts")),
-            *(Text("-" if cell is None else visible(cell)) for cell in cells),
-        )
-    return table
+        before, after = field_of(item, "from_state"), field_of(item, "to_state")
+        head = Text(_time(field_of(item, "ts")) + "  ")
+        head.append(visible(field_of(item, "instance") or "-"), style="bold")
+        head.append(f"  {visible(field_of(item, 'host') or '-')}  ")
+        head.append(f"{before}->{after}" if before and after else "-")
+        why = Text(str(field_of(item, "cause") or "unknown"), style="bold")
+        detail = field_of(item, "detail")
+        if detail:
+            why.append(f": {visible(detail)}")
+        previous = field_of(item, "previous_master") or field_of(item, "previous")
+        if previous:
+            why.append(f" (previous master {visible(previous)})")
+        missing = field_of(item, "missing")
+        if missing:
+            why.append(f"; missing: {visible(missing)}")
+        lines += [head, Padding(why, (0, 0, 0, 4))]
+    return Group(*lines)
 
 
 def _master_time(result: AnalysisResult) -> Table:
@@ -135,14 +149,14 @@ def _finding(finding: Finding) -> RenderableType:
             end = _time(finding.end)
             span += " -> " + (end[11:] if end[:10] == span[:10] else end)
         head.append("  " + span, style="dim")
-    # Evidence in a grid: a wrapped log line continues under itself, not
-    # under the file name.
-    body = Table.grid(padding=(0, 2))
-    body.add_column(no_wrap=True, style="dim")
-    body.add_column(overflow="fold")
+    # Evidence as location line then the log line, indented: a grid with the
+    # path in a column leaves too little room for the line at 80 columns.
+    rows: list[RenderableType] = []
     for evidence in finding.evidence:
-        raw = "" if evidence.raw is None else visible(evidence.raw)
-        body.add_row(Text(f"{visible(evidence.source)}:{evidence.line}"), Text(raw))
+        rows.append(Text(f"{visible(evidence.source)}:{evidence.line}", style="dim"))
+        if evidence.raw is not None:
+            rows.append(Padding(Text(visible(evidence.raw)), (0, 0, 0, 2)))
+    body = Group(*rows)
     message = Padding(Text(visible(finding.message)), (0, 0, 0, 4))
     if not finding.evidence:
         return Group(head, message)
