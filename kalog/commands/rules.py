@@ -146,17 +146,19 @@ def rules(rule_dirs: tuple[Path, ...], fmt: str) -> None:
     if fmt == "markdown":
         click.echo(rules_markdown(specs), nl=False)
         return
-    from rich.table import Table
+    from rich.padding import Padding
+    from rich.text import Text
 
     from kalog.console import make_console, visible
 
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("code", "name", "severity", "needs", "summary"):
-        table.add_column(column, overflow="fold", no_wrap=column != "summary")
+    # Two lines per rule: a table squeezes the summary into a narrow column.
+    console = make_console()
+    width = max(len(s.name) for s in specs) if specs else 0
     for spec in specs:
         needs = ", ".join(sorted(str(n) for n in spec.needs)) or "-"
-        table.add_row(spec.code, spec.name, str(spec.severity), needs, visible(spec.summary))
-    make_console().print(table)
+        head = Text(f"{spec.code}  {spec.name:<{width}}  {str(spec.severity):<7}  needs: {needs}")
+        console.print(head)
+        console.print(Padding(Text(visible(spec.summary)), (0, 0, 0, 7)))
 
 
 @click.command("rule")
