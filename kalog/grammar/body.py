@@ -1236,6 +1236,7 @@ _t(K.STOPPED, "Stopped", "1.2.20-2.4.3")
 _t(K.RELOADING, "Reloading ...", "2.0.8-2.4.3")
 _t(K.RELOADING, "Reloading", "2.0.0-2.4.3")
 _t(K.RELOAD_COMPLETE, "Reload finished in {detail:num} usec")
+_t(K.RELOAD_COMPLETE, "Reload complete")  # 2.2.7, seen in samples/lab
 _t(
     K.DATA_DUMP,
     "Printing VRRP data for process({child_pid}) on signal",
@@ -1243,6 +1244,9 @@ _t(
     detail="data",
 )
 _t(K.DATA_DUMP, "Printing VRRP stats for process({child_pid}) on signal", detail="stats")
+# 2.2.7 parent on SIGUSR1, then its resource use (seen in samples/lab)
+_t(K.DATA_DUMP, "Printing parent data for process({child_pid}) on signal", detail="parent")
+_t(K.DATA_DUMP, "CPU usage (self/children) {_:rest}", detail="cpu_usage")
 _t(K.DATA_DUMP, "Printing VRRP as json for process({child_pid}) on signal", detail="json")
 _t(K.DATA_DUMP, "------< {_:rest}")
 _t(K.DATA_DUMP, "{p2} total priority = {_:int} , priority cost = {_:int}")
