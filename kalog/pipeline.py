@@ -21,15 +21,18 @@ from kalog.settings import Settings
 
 
 def load_configs(
-    configs: Mapping[str, str | Path] | None, versions: Mapping[str, str | None]
-) -> dict[str, Any]:
-    """Parse `--config HOST=PATH` files, each with its host's keepalived defaults."""
+    configs: Mapping[str, str | Path | Sequence[str | Path]] | None,
+    versions: Mapping[str, str | None],
+) -> dict[str, list[Any]]:
+    """Parse `--config HOST=PATH` files (per host, in reload order) with the
+    host's keepalived defaults."""
     from kalog.config import load_config
 
-    return {
-        host: load_config(path, version=versions.get(host))
-        for host, path in (configs or {}).items()
-    }
+    loaded: dict[str, list[Any]] = {}
+    for host, paths in (configs or {}).items():
+        items = [paths] if isinstance(paths, str | Path) else list(paths)
+        loaded[host] = [load_config(path, version=versions.get(host)) for path in items]
+    return loaded
 
 
 def host_versions(events: pd.DataFrame) -> dict[str, str]:
@@ -77,7 +80,7 @@ def summarize(events: pd.DataFrame, timeline: Timeline) -> dict[str, Any]:
 def analyze_events(
     events: pd.DataFrame,
     *,
-    configs: Mapping[str, str | Path] | None = None,
+    configs: Mapping[str, str | Path | Sequence[str | Path]] | None = None,
     version: str | None = None,
     expect: str | None = None,
     peers: Mapping[str, str] | None = None,
@@ -99,7 +102,7 @@ def analyze_events(
         events=events,
         timeline=timeline,
         transitions=timeline.transitions,
-        configs=parsed,
+        configs={host: items[0] for host, items in parsed.items() if items},
         versions=versions,
         profile_by_run={(r.host, r.run): r.profile for r in timeline.runs},
         expect=expect,

@@ -36,9 +36,10 @@ gives `KA102 flapping: vi_1 on lb-a changed state 5 times in 32.0 s`.
 
 ## Known false positives
 
-- Start-up (INIT -> BACKUP -> MASTER) and 1.x's two-step Transition ->
-  Entering count as changes; a restart loop is reported as flapping on
-  purpose.  Raise `max_changes` for labs that restart keepalived in a loop.
+- Leaving INIT, entering STOPPED and 1.x's second step (GOTO_MASTER ->
+  MASTER) are not counted, so a start-up, a stop or one fault-and-recovery
+  cycle is not flapping; a master that faults and recovers three times a
+  minute is.
 
 ## References
 
@@ -74,7 +75,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         changes = [
             segment
             for before, segment in zip(item.segments, item.segments[1:], strict=False)
-            if segment.state != before.state and segment.state not in {"INIT", "STOPPED"}
+            if segment.state != before.state
+            and before.state != "INIT"  # start-up is not flapping
+            and segment.state != "STOPPED"
+            and not (before.state == "GOTO_MASTER" and segment.state == "MASTER")  # 1.x 2nd step
         ]
         position = 0
         while position < len(changes):

@@ -40,7 +40,7 @@ from kalog.errors import EXIT_INPUT_ERROR
 @handle_errors
 def analyze(
     inputs: LogInputs,
-    configs: dict[str, str],
+    configs: dict[str, list[str]],
     peers: dict[str, str],
     version: str | None,
     rule_dirs: tuple[Path, ...],

@@ -19,23 +19,28 @@ from kalog.model.profiles import resolve_profile
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _pairs(what: str, value_kind: str) -> Callable[..., dict[str, str]]:
-    def callback(
-        ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
-    ) -> dict[str, str]:
-        result: dict[str, str] = {}
-        for text in values:
-            key, sep, value = text.partition("=")
-            if not sep or not key.strip() or not value.strip():
-                raise click.BadParameter(f"expected {what}, got {text!r}")
-            result[key.strip()] = value.strip()
-        if value_kind == "path":
-            for host, path in result.items():
-                if not Path(path).is_file():
-                    raise click.BadParameter(f"{host}={path}: no such file")
-        return result
+def _split_pair(what: str, text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise click.BadParameter(f"expected {what}, got {text!r}")
+    return key.strip(), value.strip()
 
-    return callback
+
+def _configs(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, list[str]]:
+    """HOST=PATH pairs; a host named again gets its next config (applied at a reload)."""
+    result: dict[str, list[str]] = {}
+    for text in values:
+        host, path = _split_pair("HOST=PATH", text)
+        if not Path(path).is_file():
+            raise click.BadParameter(f"{host}={path}: no such file")
+        result.setdefault(host, []).append(path)
+    return result
+
+
+def _peers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    return dict(_split_pair("IP=HOST", text) for text in values)
 
 
 def _profile(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -56,15 +61,16 @@ def model_options(func: F) -> F:
         "configs",
         multiple=True,
         metavar="HOST=PATH",
-        callback=_pairs("HOST=PATH", "path"),
-        help="keepalived.conf of HOST (repeatable); lets the model infer priorities.",
+        callback=_configs,
+        help="keepalived.conf of HOST (repeatable); lets the model infer priorities. "
+        "Naming a host again gives the config it reloaded next.",
     )
     @click.option(
         "--peer",
         "peers",
         multiple=True,
         metavar="IP=HOST",
-        callback=_pairs("IP=HOST", "text"),
+        callback=_peers,
         help="Tie a VRRP source address to a host (repeatable).",
     )
     @click.option(

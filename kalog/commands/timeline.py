@@ -27,7 +27,7 @@ from kalog.commands.model_options import model_options
 @handle_errors
 def timeline(
     inputs: LogInputs,
-    configs: dict[str, str],
+    configs: dict[str, list[str]],
     peers: dict[str, str],
     version: str | None,
     fmt: str,

@@ -51,6 +51,7 @@ ConfigLike = Any  # kalog.config.KeepalivedConfig (duck-typed to keep the model 
 #: How far each basis is trusted: a host's own line beats the model's inference,
 #: which beats a peer's quote.
 _TRUST = {"unknown": 0, "advertised": 1, "inferred": 2, "logged": 3}
+_CONFIRM_WINDOW = pd.Timedelta(seconds=1)
 
 
 # ---------------------------------------------------------------------------
@@ -187,9 +188,15 @@ class _Instance:
             return
         if self.segments and new_state == self.state and new_priority == self.priority:
             last = self.segments[-1]
-            if new_priority is not None and _TRUST[new_basis] > _TRUST[last.basis]:
-                # the same value, now better founded (a logged line confirms
-                # an inferred change): upgrade the basis, no new segment
+            confirms_opening = ts - last.start <= _CONFIRM_WINDOW
+            if (
+                new_priority is not None
+                and _TRUST[new_basis] > _TRUST[last.basis]
+                and confirms_opening
+            ):
+                # a logged line confirms the change that opened the segment
+                # (2.x logs it microseconds after the tracker line): upgrade
+                # the basis; a later confirmation says nothing about the past
                 self.segments[-1] = Segment(**{**last.__dict__, "basis": new_basis})
                 self.basis = new_basis
             return
@@ -255,9 +262,15 @@ def trackers_for(
 class _RunReplay:
     """Replays one run of keepalived on one host."""
 
-    def __init__(self, run: _Run, config: ConfigLike | None) -> None:
+    def __init__(self, run: _Run, configs: list[ConfigLike], cursor: int = 0) -> None:
         self.run = run
-        self.config = config
+        #: the host's configs in reload order (`--config HOST=PATH` repeated):
+        #: each reload moves to the next one, a restart keeps the current one
+        self.configs = configs
+        self.cursor = min(cursor, len(configs) - 1) if configs else 0
+        self.config = configs[self.cursor] if configs else None
+        self.last_reload: pd.Timestamp | None = None
+        config = self.config
         self.profile = run.profile
         self.instances: dict[str, _Instance] = {}
         # tracker results as keepalived sees them now, and (1.x) as last polled
@@ -438,6 +451,35 @@ class _RunReplay:
     def _on_stopped(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         self._stop(row, ts)
 
+    def _on_reloading(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        """A reload re-reads the config: with the next config given, re-infer.
+
+        keepalived 2.x logs no priority change when a reload changes the
+        priority (observed on 2.2.7), so the new config is the only source.
+        The parent's "Reloading ..." and the child's "Reloading" are one reload.
+        """
+        if self.last_reload is not None and ts - self.last_reload <= pd.Timedelta(seconds=2):
+            return
+        self.last_reload = ts
+        if self.cursor + 1 >= len(self.configs):
+            return
+        self.cursor += 1
+        self.config = self.configs[self.cursor]
+        for name_, inst in self.instances.items():
+            conf = _config_instance(self.config, name_)
+            if conf is None:
+                continue
+            weights_apply = getattr(self.config, "weights_apply", None)
+            inst.base = int(conf.priority) if conf.priority is not None else None
+            inst.trackers = trackers_for(
+                conf, self.profile, weights_apply=weights_apply(name_) if weights_apply else True
+            )
+            inst.advert_int = float(getattr(conf, "advert_int", None) or 1.0)
+            value = self._infer(inst)
+            if value is not None and (value != inst.inferred or inst.priority != value):
+                inst.set_inferred(ts, value)
+                inst.open(ts, priority=value, basis="inferred", row=row, cause="reload")
+
     def _on_child_exit(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if str(row.get("detail") or "VRRP").upper().startswith("VRRP"):
             self._stop(row, ts)
@@ -538,15 +580,20 @@ class _RunReplay:
 
 def _load_configs(
     configs: Mapping[str, Any] | None, versions: Mapping[str, str | None]
-) -> dict[str, Any]:
-    loaded: dict[str, Any] = {}
+) -> dict[str, list[Any]]:
+    """host -> its configs in reload order (a single config is a list of one)."""
+    loaded: dict[str, list[Any]] = {}
     for host, value in (configs or {}).items():
-        if isinstance(value, str | Path):
-            from kalog.config import load_config
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        parsed = []
+        for item in items:
+            if isinstance(item, str | Path):
+                from kalog.config import load_config
 
-            loaded[host] = load_config(value, version=versions.get(host))
-        else:
-            loaded[host] = value
+                parsed.append(load_config(item, version=versions.get(host)))
+            else:
+                parsed.append(item)
+        loaded[host] = parsed
     return loaded
 
 
@@ -596,7 +643,8 @@ def replay(
 ) -> Timeline:
     """Replay `events` (a `kalog.read_events` frame) into a `Timeline`.
 
-    configs: host -> `KeepalivedConfig` or a path to keepalived.conf; with a
+    configs: host -> `KeepalivedConfig` or a path to keepalived.conf, or a
+    list of them in reload order (each reload moves to the next); with a
     config the model can infer priorities keepalived did not log.
     version: a keepalived version or profile name forcing the profile of every
     run (`--keepalived-version`); by default each run's own version is used.
@@ -623,13 +671,15 @@ def replay(
     instances: dict[tuple[str, str], InstanceTimeline] = {}
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
+    cursors: dict[str, int] = {}
     for host, host_runs in runs_by_host.items():
         for position, run in enumerate(host_runs):
             run_end = host_runs[position + 1].start if position + 1 < len(host_runs) else log_end
-            replayer = _RunReplay(run, loaded.get(host))
+            replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
             for row in run.rows:
                 replayer.feed(row)
             replayer.finish(run_end)
+            cursors[host] = replayer.cursor
             observations.extend(replayer.observations)
             run_infos.append(
                 RunInfo(
@@ -654,7 +704,9 @@ def replay(
                     timeline.vrid = inst.vrid
                 timeline.segments.extend(_close(inst.segments, run_end))
 
-    peer_map = map_peers(events, loaded, peers or {})
+    peer_map = map_peers(
+        events, {host: items[0] for host, items in loaded.items() if items}, peers or {}
+    )
     ordered = sorted(instances.values(), key=lambda t: (t.instance, t.host))
     timeline = Timeline(
         instances=ordered,

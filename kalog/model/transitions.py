@@ -170,21 +170,10 @@ def _to_master(
 
     if segment.priority == 255 and previous.state == "INIT":
         return make("address_owner", "priority 255 owner takes MASTER at start", [])
+    timed_out = [r for r in own if r["kind"] == "advert_timeout"]
     prio0 = [r for r in own if r["kind"] == "prio0_received"]
     if prio0:
         return make("peer_priority_0", "the master stopped and sent priority 0", prio0[-1:])
-    for other in peers:
-        stops = [
-            r
-            for r in index.window(other.host, ts)
-            if r["kind"] in {"prio0_sent", "stopping"} and _same_instance(r, item.instance)
-        ]
-        if stops:
-            return make(
-                "peer_priority_0",
-                f"{other.host} stopped and sent priority 0",
-                stops[-1:],
-            )
     preempt = [r for r in own if r["kind"] in {"force_election", "advert_lower_discard"}]
     if preempt:
         quoted = next((r for r in reversed(preempt) if r.get("prio_peer") is not None), None)
@@ -208,7 +197,25 @@ def _to_master(
         if went_fault:
             fault = went_fault[-1]
             rows = [{"source": fault.source, "line": fault.line}] if fault.source else []
-            return make("peer_fault", f"{other.host} went to FAULT", rows)
+            how = "; no advert heard since" if timed_out else ""
+            return make("peer_fault", f"{other.host} went to FAULT{how}", rows + timed_out)
+    for other in peers:
+        stops = [
+            r
+            for r in index.window(other.host, ts)
+            if r["kind"] in {"prio0_sent", "stopping"} and _same_instance(r, item.instance)
+        ]
+        if not stops:
+            continue
+        if timed_out:
+            # -D lines are on and say the backup timed out: the priority 0
+            # advert did not arrive (e.g. the master's link was down)
+            return make(
+                "master_down_timeout",
+                f"{other.host} stopped, but no priority 0 advert arrived",
+                stops[-1:] + timed_out,
+            )
+        return make("peer_priority_0", f"{other.host} stopped and sent priority 0", stops[-1:])
     sync = [
         r
         for r in own
@@ -216,12 +223,13 @@ def _to_master(
     ]
     if sync and not any(r["kind"] == "advert_timeout" for r in own):
         return make("sync_group", f"sync group {sync[-1].get('group')} went MASTER", sync[-1:])
-    timeout = [r for r in own if r["kind"] == "advert_timeout"]
-    if timeout:
-        return make("master_down_timeout", "no advert heard for the master-down interval", timeout)
     if previous_master is None and _just_started(item, segment):
         started = [r for r in own if r["kind"] in {"start", "child_start"}]
-        return make("startup", "no master heard after start", started[-1:])
+        return make("startup", "no master heard after start", started[-1:] + timed_out)
+    if timed_out:
+        return make(
+            "master_down_timeout", "no advert heard for the master-down interval", timed_out
+        )
     if peers and previous_master is not None:
         return make(
             "master_down_timeout",
@@ -297,14 +305,7 @@ def _from_master(
             )
         ]
         if causes:
-            what = causes[-1]
-            label = (
-                what.get("script")
-                or what.get("interface")
-                or what.get("detail")
-                or what.get("kind")
-            )
-            return make("fault", f"FAULT: {what['kind']} {label}", causes[-1:])
+            return make("fault", _fault_reason(causes[-1]), causes[-1:])
         return make(
             "fault",
             "FAULT (cause not logged)",
@@ -341,3 +342,17 @@ def _from_master(
         [],
         missing="no advert, fault, stop or reload line before the change",
     )
+
+
+def _fault_reason(row: Mapping[str, Any]) -> str:
+    """A few words for the line that put an instance in FAULT."""
+    kind = row["kind"]
+    if kind == "script_result":
+        text = f"script {row.get('script')} {row.get('result')}"
+        if row.get("exit_status") is not None:
+            text += f" (exit {row['exit_status']})"
+        return text
+    if kind == "interface_state":
+        return f"interface {row.get('interface')} {row.get('action')}"
+    what = row.get("detail") or row.get("interface") or row.get("script") or ""
+    return f"{kind.replace('_', ' ')} {what}".strip()
