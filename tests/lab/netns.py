@@ -175,7 +175,7 @@ def cleanup_leftovers() -> list[str]:
     return removed
 
 
-def acquire_lock(timeout: float = 120.0) -> IO[str]:
+def acquire_lock(timeout: float = 900.0) -> IO[str]:
     """Serialise labs: leftover cleanup must never hit a lab that is still running.
 
     The lock is released when the returned handle is closed (or the process dies).
@@ -349,16 +349,7 @@ class Lab:
         run(ip, "-n", host.netns, "link", "set", "lo", "up")
         run(
             ip,
-            "-n",
-            host.netns,
-            "link",
-            "add",
-            "eth0",
-            "type",
-            "veth",
-            "peer",
-            "name",
-            host.port,
+            *f"-n {host.netns} link add eth0 type veth peer name {host.port}".split(),
             "netns",
             self.switch,
         )
@@ -385,22 +376,10 @@ class Lab:
         conf_path = self.log_dir / "rsyslog.conf"
         conf_path.write_text("\n".join(conf) + "\n")
         errors = (self.log_dir / "rsyslogd.out").open("wb")
+        argv = [_tool("ip"), "netns", "exec", self.log_ns, _tool("rsyslogd"), "-n"]
+        argv += ["-f", str(conf_path), "-i", str(self.log_dir / "rsyslogd.pid")]
         self.rsyslogd = subprocess.Popen(
-            [
-                _tool("ip"),
-                "netns",
-                "exec",
-                self.log_ns,
-                _tool("rsyslogd"),
-                "-n",
-                "-f",
-                str(conf_path),
-                "-i",
-                str(self.log_dir / "rsyslogd.pid"),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=errors,
-            stderr=subprocess.STDOUT,
+            argv, stdin=subprocess.DEVNULL, stdout=errors, stderr=subprocess.STDOUT
         )
         errors.close()
         deadline = time.monotonic() + 10
@@ -575,22 +554,12 @@ class Lab:
         h.conf_path.write_text(text)
 
     def _keepalived_argv(self, h: Host) -> list[str]:
-        return [
-            _tool("keepalived"),
-            "-n",
-            "-l",
-            "-D",
-            "-f",
-            str(h.conf_path),
-            "-p",
-            str(h.root / "keepalived.pid"),
-            "-r",
-            str(h.root / "vrrp.pid"),
-            "-c",
-            str(h.root / "checkers.pid"),
-            "-b",
-            str(h.root / "bfd.pid"),
-        ]
+        """keepalived in the foreground, console + syslog, detail lines, private PID files."""
+        pids = {"-p": "keepalived.pid", "-r": "vrrp.pid", "-c": "checkers.pid", "-b": "bfd.pid"}
+        argv = [_tool("keepalived"), "-n", "-l", "-D", "-f", str(h.conf_path)]
+        for option, name in pids.items():
+            argv += [option, str(h.root / name)]
+        return argv
 
     def start(self, host: str, detail: str = "") -> None:
         """Start keepalived on a host (its own mount/UTS namespace, see module docstring)."""
@@ -612,24 +581,10 @@ class Lab:
         if h.console is None:
             h.console = (h.root / "console").open("ab")
         self._act("start", host, detail or "keepalived -n -l -D")
+        argv = [_tool("ip"), "netns", "exec", h.netns, _tool("unshare"), "--mount", "--uts"]
+        argv += ["--propagation", "private", "sh", "-c", setup]
         h.proc = subprocess.Popen(
-            [
-                _tool("ip"),
-                "netns",
-                "exec",
-                h.netns,
-                _tool("unshare"),
-                "--mount",
-                "--uts",
-                "--propagation",
-                "private",
-                "sh",
-                "-c",
-                setup,
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=h.console,
-            stderr=subprocess.STDOUT,
+            argv, stdin=subprocess.DEVNULL, stdout=h.console, stderr=subprocess.STDOUT
         )
         h.pids_seen.add(h.proc.pid)
 
@@ -683,13 +638,17 @@ class Lab:
 
     # ----------------------------------------------------------------- network control
     def cut_link(self, host: str) -> None:
-        """Take the host's switch port down: the host's own eth0 stays up (no FAULT)."""
-        self._act("cut link", host, f"ip -n {self.switch} link set {self.hosts[host].port} down")
-        run(_tool("ip"), "-n", self.switch, "link", "set", self.hosts[host].port, "down")
+        """Detach the host's port from the switch's bridge: nothing passes, but both veth
+        ends keep their carrier, so keepalived sees no interface change (no FAULT) -- a
+        pure network partition. (Setting the port down would drop the host's carrier.)"""
+        port = self.hosts[host].port
+        self._act("cut link", host, f"ip -n {self.switch} link set {port} nomaster")
+        run(_tool("ip"), "-n", self.switch, "link", "set", port, "nomaster")
 
     def restore_link(self, host: str) -> None:
-        self._act("restore link", host, f"ip -n {self.switch} link set {self.hosts[host].port} up")
-        run(_tool("ip"), "-n", self.switch, "link", "set", self.hosts[host].port, "up")
+        port = self.hosts[host].port
+        self._act("restore link", host, f"ip -n {self.switch} link set {port} master br0")
+        run(_tool("ip"), "-n", self.switch, "link", "set", port, "master", "br0")
 
     def iface_down(self, host: str) -> None:
         """Take the host's own eth0 down inside its namespace (keepalived sees it: FAULT)."""

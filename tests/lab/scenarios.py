@@ -106,6 +106,190 @@ def seed_ex1(lab: Lab) -> None:
     lab.sleep(1)
 
 
+def seed_ex2(lab: Lab) -> None:
+    """B (MASTER 99) alone becomes MASTER; A (BACKUP 100) joins ~5 s later and takes over."""
+    install_scripts(lab)
+    a, b = "node-a", "node-b"
+    lab.set_config(a, vrrp_conf(lab, a, state="BACKUP", priority=100, tracks=SEED_TRACKS))
+    lab.set_config(b, vrrp_conf(lab, b, state="MASTER", priority=99, tracks=SEED_TRACKS))
+    lab.start(b, "router B: state MASTER, priority 99")
+    lab.wait_for(b, MASTER_LINE, timeout=10)
+    lab.sleep(2)
+    lab.dump(b)
+    lab.start(a, "router A: state BACKUP, priority 100")
+    lab.wait_for(a, MASTER_LINE, timeout=15)
+    lab.wait_for(b, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+    lab.sleep(1)
+
+
+WEIGHTED_TRACKS = (Track("pos", 3), Track("nag", -3))
+
+
+def seed_ex1_weighted_only(lab: Lab) -> None:
+    """Example 1 without the weight-0 script: nothing holds the instances at start."""
+    install_scripts(lab)
+    a, b = "node-a", "node-b"
+    lab.set_config(a, vrrp_conf(lab, a, state="BACKUP", priority=99, tracks=WEIGHTED_TRACKS))
+    lab.set_config(b, vrrp_conf(lab, b, state="MASTER", priority=100, tracks=WEIGHTED_TRACKS))
+    lab.start(a, "router A: state BACKUP, priority 99")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.sleep(2)
+    lab.start(b, "router B: state MASTER, priority 100")
+    lab.wait_for(b, MASTER_LINE, timeout=15)
+    lab.wait_for(a, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+    lab.sleep(1)
+
+
+CHK = (Track("chk", -20, flag="chk.fail"),)
+
+
+def start_pair(lab: Lab, tracks: tuple[Track, ...] = (), nopreempt_b: bool = False) -> None:
+    """node-a (state MASTER, 100) up and MASTER first, then node-b (state BACKUP, 90)."""
+    a, b = "node-a", "node-b"
+    lab.set_config(a, vrrp_conf(lab, a, state="MASTER", priority=100, tracks=tracks))
+    lab.set_config(
+        b, vrrp_conf(lab, b, state="BACKUP", priority=90, tracks=tracks, nopreempt=nopreempt_b)
+    )
+    lab.start(a, "state MASTER, priority 100")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.start(b, "state BACKUP, priority 90")
+    lab.wait_for(b, BACKUP_LINE, timeout=10)
+    lab.sleep(3)
+
+
+def script_failover(lab: Lab) -> None:
+    """node-a's chk (weight -20) fails: 100 -> 80 < 90, node-b takes over; then it recovers."""
+    install_scripts(lab)
+    a, b = "node-a", "node-b"
+    start_pair(lab, CHK)
+    lab.dump(a)
+    lab.set_flag(a, "chk.fail", True, "node-a's chk script starts failing")
+    lab.wait_for(b, MASTER_LINE, timeout=10)
+    lab.wait_for(a, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+    lab.set_flag(a, "chk.fail", False, "node-a's chk script succeeds again")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.wait_for(b, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+
+
+def interface_fault(lab: Lab) -> None:
+    """The master's own eth0 goes down: FAULT, node-b takes over; eth0 up: node-a preempts."""
+    a, b = "node-a", "node-b"
+    start_pair(lab)
+    lab.iface_down(a)
+    lab.wait_for(a, FAULT_LINE, timeout=5)
+    lab.wait_for(b, MASTER_LINE, timeout=10)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+    lab.iface_up(a)
+    lab.wait_for(a, MASTER_LINE, timeout=12)
+    lab.wait_for(b, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+
+
+def split_brain(lab: Lab) -> None:
+    """node-b's switch port is detached: both MASTER; reattached: node-b steps down."""
+    a, b = "node-a", "node-b"
+    start_pair(lab)
+    lab.cut_link(b)
+    lab.wait_for(b, MASTER_LINE, timeout=10)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+    lab.restore_link(b)
+    lab.wait_for(b, BACKUP_LINE, timeout=10)
+    lab.sleep(3)
+    lab.dump(b)
+
+
+def nopreempt(lab: Lab) -> None:
+    """node-b (BACKUP 100, nopreempt) never takes over from node-a (BACKUP 90) until it stops."""
+    a, b = "node-a", "node-b"
+    lab.set_config(a, vrrp_conf(lab, a, state="BACKUP", priority=90))
+    lab.set_config(b, vrrp_conf(lab, b, state="BACKUP", priority=100, nopreempt=True))
+    lab.start(a, "state BACKUP, priority 90")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.start(b, "state BACKUP, priority 100, nopreempt")
+    lab.wait_for(b, BACKUP_LINE, timeout=10)
+    lab.sleep(10)
+    lab.dump(a)
+    lab.dump(b)
+    lab.stop(a, "SIGTERM: the lower-priority master leaves")
+    lab.wait_for(b, MASTER_LINE, timeout=5)
+    lab.sleep(2)
+
+
+def graceful_stop(lab: Lab) -> None:
+    """SIGTERM the master: priority 0 advert, node-b takes over after skew; node-a returns."""
+    a, b = "node-a", "node-b"
+    start_pair(lab)
+    lab.stop(a)
+    lab.wait_for(b, MASTER_LINE, timeout=5)
+    lab.sleep(4)
+    lab.dump(b)
+    lab.start(a, "restart: state MASTER, priority 100")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.wait_for(b, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+
+
+def reload_priority(lab: Lab) -> None:
+    """node-a's priority edited 100 -> 80 and SIGHUP: node-b takes over; back to 100: A again."""
+    a, b = "node-a", "node-b"
+    start_pair(lab)
+    lab.set_config(
+        a, vrrp_conf(lab, a, state="MASTER", priority=80), "priority 100 -> 80 in keepalived.conf"
+    )
+    lab.reload(a, "SIGHUP after lowering priority to 80")
+    lab.wait_for(b, MASTER_LINE, timeout=10)
+    lab.wait_for(a, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+    lab.dump(b)
+    lab.set_config(
+        a, vrrp_conf(lab, a, state="MASTER", priority=100), "priority 80 -> 100 in keepalived.conf"
+    )
+    lab.reload(a, "SIGHUP after raising priority to 100")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.wait_for(b, BACKUP_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(a)
+
+
+def three_stop(lab: Lab) -> None:
+    """Three routers (100, 90, 80): SIGTERM the master, the 90 wins, the 80 stays BACKUP."""
+    a, b, c = "node-a", "node-b", "node-c"
+    lab.set_config(a, vrrp_conf(lab, a, state="MASTER", priority=100))
+    lab.set_config(b, vrrp_conf(lab, b, state="BACKUP", priority=90))
+    lab.set_config(c, vrrp_conf(lab, c, state="BACKUP", priority=80))
+    lab.start(a, "state MASTER, priority 100")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.start(b, "state BACKUP, priority 90")
+    lab.start(c, "state BACKUP, priority 80")
+    lab.wait_for(c, BACKUP_LINE, timeout=10)
+    lab.sleep(3)
+    lab.stop(a)
+    lab.wait_for(b, MASTER_LINE, timeout=5)
+    lab.sleep(3)
+    lab.dump(b)
+    lab.dump(c)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named lab run: its hosts, the driver function and what the capture shows."""
@@ -134,6 +318,74 @@ SCENARIOS: dict[str, Scenario] = {
             "'Entering BACKUP STATE' (no '(init)'); B (100+3=103) does not preempt A "
             "(99+3=102) at once but discards A's lower-priority adverts until its "
             "master-down timer expires, then A steps down.",
+        ),
+        Scenario(
+            "seed-ex2",
+            ("node-a", "node-b"),
+            seed_ex2,
+            "The seed's example 2 on 2.2.7: B (state MASTER 99; held silently by the weight-0 "
+            "script, then BACKUP at 102 without '(init)') becomes MASTER after a full "
+            "master-down interval; A (BACKUP 100 -> 103) discards B's lower adverts and takes "
+            "over by timeout, B steps down.",
+        ),
+        Scenario(
+            "seed-ex1-weighted-only",
+            ("node-a", "node-b"),
+            seed_ex1_weighted_only,
+            "Example 1 with only weighted scripts (pos +3, nag -3): 'Entering BACKUP STATE "
+            "(init)' comes first and the +3 after it; B (state MASTER) still waits the full "
+            "master-down interval before taking over.",
+        ),
+        Scenario(
+            "script-failover",
+            ("node-a", "node-b"),
+            script_failover,
+            "A weighted (-20) track script failing on the master lowers it 100 -> 80 below the "
+            "backup's 90: the backup takes over by timeout; when it succeeds again the master "
+            "preempts back.",
+        ),
+        Scenario(
+            "interface-fault",
+            ("node-a", "node-b"),
+            interface_fault,
+            "The master's own interface going down: FAULT on the master, the backup takes over "
+            "only after a full master-down interval (the priority-0 advert cannot leave); "
+            "interface up: BACKUP, then preemption.",
+        ),
+        Scenario(
+            "split-brain",
+            ("node-a", "node-b"),
+            split_brain,
+            "A network partition (no interface change): both hosts MASTER; healed: the "
+            "higher-priority master forces a new election and the other steps down.",
+        ),
+        Scenario(
+            "nopreempt",
+            ("node-a", "node-b"),
+            nopreempt,
+            "A higher-priority backup with nopreempt silently accepts the lower master's "
+            "adverts and never takes over, until the master stops (priority 0 advert).",
+        ),
+        Scenario(
+            "graceful-stop",
+            ("node-a", "node-b"),
+            graceful_stop,
+            "SIGTERM on the master: 'sent 0 priority', the backup takes over after its skew "
+            "time only; the restarted master preempts back.",
+        ),
+        Scenario(
+            "reload-priority",
+            ("node-a", "node-b"),
+            reload_priority,
+            "SIGHUP after editing the master's priority: the reload itself logs no priority "
+            "change; only the peer's 'received lower priority (80)' and the elections show it.",
+        ),
+        Scenario(
+            "three-stop",
+            ("node-a", "node-b", "node-c"),
+            three_stop,
+            "Three routers: on the master's priority-0 advert both backups shorten their "
+            "timers to their skew; the 90 (shorter skew) wins and the 80 stays BACKUP.",
         ),
     )
 }
