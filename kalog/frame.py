@@ -149,7 +149,7 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
     primary = env.RFC3164
     for block in iter_line_blocks(source):
         if layout is None:
-            layout, primary = env.sniff(block.lines, matcher)
+            layout, primary = env.sniff(block.head(env.SNIFF_LINES * 4), matcher)
         if engine == "fast" and layout in ("syslog", "json"):
             word = env.PREFILTER_WORD
             if layout == "syslog" and env.has_console_stamp(block.text):

@@ -21,7 +21,7 @@ import lzma
 import os
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -76,26 +76,57 @@ class LineBlock:
     `first` is the 1-based number of the first line, `count` the number of
     lines.  The text is split into `lines` only when asked: a prefilter can
     find the few keepalived lines of a block with `str.find` instead.
+
+    Lines over `max_line` bytes are truncated (with a warning through
+    `warn`) when they are handed out, so a long line nobody looks at (a
+    foreign line the prefilter skips) costs no extra pass over the block.
     """
 
-    __slots__ = ("_lines", "count", "first", "text")
+    __slots__ = ("_lines", "count", "first", "max_line", "text", "warn")
 
-    def __init__(self, first: int, text: str) -> None:
+    def __init__(
+        self,
+        first: int,
+        text: str,
+        max_line: int = MAX_LINE_BYTES,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
         self.first = first
         self.text = text
         self.count = text.count("\n") + 1
+        self.max_line = max_line
+        self.warn = warn
         self._lines: list[str] | None = None
+
+    def _cap(self, index: int, line: str) -> str:
+        size = len(line.encode())
+        if size <= self.max_line:
+            return line
+        if self.warn is not None:
+            self.warn(f"line {self.first + index}: {size} bytes, truncated to {self.max_line}")
+        return line.encode()[: self.max_line].decode("utf-8", "ignore")
 
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.split("\n")
+            lines = self.text.split("\n")
+            limit = self.max_line // 4  # a UTF-8 character is at most 4 bytes
+            if max(map(len, lines)) > limit:
+                lines = [self._cap(i, t) if len(t) > limit else t for i, t in enumerate(lines)]
+            self._lines = lines
         return self._lines
+
+    def head(self, count: int) -> list[str]:
+        """The first `count` lines (sniffing must not split a 30 MB block)."""
+        if self._lines is not None:
+            return self._lines[:count]
+        return self.text.split("\n", count)[:count]
 
     def find_lines(self, word: str) -> list[tuple[int, str]]:
         """(index, line) of the lines containing `word`, without splitting the block."""
         text, found = self.text, []
         index, counted = 0, 0  # line index of offset `counted`
+        limit = self.max_line // 4
         pos = text.find(word)
         while pos >= 0:
             start = text.rfind("\n", 0, pos) + 1
@@ -104,7 +135,8 @@ class LineBlock:
                 end = len(text)
             index += text.count("\n", counted, start)
             counted = start
-            found.append((index, text[start:end]))
+            line = text[start:end]
+            found.append((index, self._cap(index, line) if len(line) > limit else line))
             pos = text.find(word, end)
         return found
 
@@ -290,8 +322,9 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
 
     Every line counts in `source.lines_read` (blank ones too).  CRLF ends
     become LF, NUL bytes are removed, invalid UTF-8 becomes U+FFFD and is
-    counted in `source.undecodable_bytes`, lines over `max_line` bytes are
-    truncated with one warning each.
+    counted in `source.undecodable_bytes`.  Lines over `max_line` bytes are
+    truncated with one warning each: those longer than a chunk here, the
+    others when a `LineBlock` hands them out.
     """
     number = 1  # number of the next line to emit
     carry = bytearray()  # the incomplete line at the end of the last chunk
@@ -308,15 +341,7 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
             data = data.replace(b"\x00", b"")
         text, bad = decode(data)
         source.undecodable_bytes += bad
-        if len(data) > max_line and max(map(len, text.split("\n"))) > max_line:
-            lines = text.split("\n")
-            for i, line in enumerate(lines):
-                size = len(line.encode())
-                if size > max_line:
-                    source.warn(f"line {number + i}: {size} bytes, truncated to {max_line}")
-                    lines[i] = line.encode()[:max_line].decode("utf-8", "ignore")
-            text = "\n".join(lines)
-        block = LineBlock(number, text)
+        block = LineBlock(number, text, max_line, source.warn)
         number += block.count
         source.lines_read += block.count
         return block

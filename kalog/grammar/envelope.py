@@ -354,22 +354,24 @@ CONSOLE_ANYWHERE = re.compile(
     r"(?:\.[0-9]+)? [0-9]{4}:"
 )
 
-_WEEKDAY_WORDS = tuple(f"{day} " for day in WEEKDAY.split("|"))
+#: The seconds-and-year part every console stamp contains (":08 2026:",
+#: ":08.123456789 2026:"); a pattern opening with a literal ":" lets the
+#: regex engine skip ahead quickly, unlike one opening with the weekdays.
+_CONSOLE_HINT = re.compile(r":[0-9]{2}(?:\.[0-9]+)? [0-9]{4}:")
+_CONSOLE_STAMP_MAX = 40  # "Wed Sep 16 19:04:02.123456789 2023" is 34 characters
 
 
 def has_console_stamp(text: str) -> bool:
     """`CONSOLE_ANYWHERE.search(text) is not None`, but fast on megabytes of syslog.
 
-    A regex starting with an alternation scans slowly; finding the weekday
-    words with `str.find` and matching only there is ~20 times faster.
+    Every console stamp contains a `_CONSOLE_HINT` match at its seconds;
+    the full pattern is tried only in the few characters before each hint.
     """
-    match = CONSOLE_ANYWHERE.match
-    for word in _WEEKDAY_WORDS:
-        pos = text.find(word)
-        while pos >= 0:
-            if match(text, pos):
-                return True
-            pos = text.find(word, pos + 1)
+    search = CONSOLE_ANYWHERE.search
+    for hint in _CONSOLE_HINT.finditer(text):
+        end = hint.end()
+        if search(text, max(0, end - _CONSOLE_STAMP_MAX), end):
+            return True
     return False
 
 
@@ -464,8 +466,12 @@ class Envelope:
 FileLayout = Literal["syslog", "console", "bare", "json"]
 
 
+#: Non-blank lines looked at to decide a file's layout.
+SNIFF_LINES = 200
+
+
 def sniff(
-    lines: Iterable[str], matcher: Matcher = match_fast, sample: int = 200
+    lines: Iterable[str], matcher: Matcher = match_fast, sample: int = SNIFF_LINES
 ) -> tuple[FileLayout, Style]:
     """Decide a file's layout and primary style from its first non-blank lines.
 
