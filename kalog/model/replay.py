@@ -500,6 +500,26 @@ class _RunReplay:
                 inst.segments.append(
                     Segment(**{**last.__dict__, "priority": int(old), "basis": "logged"})
                 )
+        # what the host's own earlier line implies now: the value before a
+        # change ("from A"), or the current value for a quote ("ours Q")
+        expected_now = int(old) if old is not None and old is not pd.NA else value
+        if inst.inferred is None and inst.basis == "logged" and inst.priority != expected_now:
+            # two of the host's own lines disagree (a change keepalived did not
+            # log, e.g. a 2.x reload, or lines missing from the excerpt)
+            self.observations.append(
+                Observation(
+                    host=inst.host,
+                    instance=inst.name,
+                    ts=ts,
+                    observed=expected_now,
+                    basis="logged",
+                    model=inst.priority,
+                    model_basis="logged",
+                    source=str(row.get("source")),
+                    line=int(row.get("line") or 0),
+                    note=str(row["kind"]),
+                )
+            )
         if inst.inferred is not None and inst.inferred != value:
             self.pending.append(
                 (
