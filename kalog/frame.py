@@ -398,8 +398,11 @@ def _final_ts(all_rows: pd.DataFrame, tz: str | None, notes: list[str]) -> pd.Se
     if plain.any():
         if tz is None and naive[plain].notna().any():
             sources = sorted(set(all_rows.loc[plain & naive.notna(), "source"]))
+            named = ", ".join(sources[:3]) + (
+                f" and {len(sources) - 3} more" if len(sources) > 3 else ""
+            )
             notes.append(
-                f"{', '.join(sources)}: timestamps without UTC offset read as UTC "
+                f"{named}: timestamps without UTC offset read as UTC "
                 "(other inputs carry offsets; pass --tz to set their zone)"
             )
         utc[plain] = _localize(naive[plain], tz or "UTC")

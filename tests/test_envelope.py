@@ -434,6 +434,14 @@ def test_pyparsing_and_regex_agree_on_every_real_line() -> None:
     assert matched > 900
 
 
+def test_console_stamp_hint_equals_the_full_search() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.log"))]
+    lines = [line for text in texts for line in text.splitlines()] + _tsv_meta_examples()
+    for text in texts + lines + ["Thu Jan  1 00:00:12 1970: (VI_1) Entering MASTER STATE"]:
+        assert env.has_console_stamp(text) == bool(env.CONSOLE_ANYWHERE.search(text)), text
+    assert sum(env.has_console_stamp(line) for line in lines) > 150
+
+
 def test_every_grammar_element_is_named() -> None:
     for style in (*env.STYLES, env.SALVAGE):
         assert style.grammar.customName == style.name
