@@ -56,6 +56,25 @@ def test_scenario_facts(recorded: dict[str, Path | str], name: str) -> None:
     CHECKS[name](capture)
 
 
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_model_replays_the_fresh_capture(recorded: dict[str, Path | str], name: str) -> None:
+    """kalog's model against keepalived itself, on logs nobody here wrote (issue 3)."""
+    from tests.model_checks import (
+        LabCapture,
+        check_dumps,
+        check_inferred_priorities,
+        check_states,
+    )
+
+    result = recorded[name]
+    if isinstance(result, str):
+        pytest.fail(result)
+    capture = LabCapture(result)
+    check_states(capture)
+    check_inferred_priorities(capture)
+    check_dumps(capture)
+
+
 def _pids_in_capture(directory: Path) -> set[int]:
     """Every keepalived PID that logged (parent and VRRP child) in a capture."""
     pids: set[int] = set()
