@@ -63,8 +63,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kalog.findings import Finding, Need, Severity
+from kalog.findings import Evidence, Finding, Need, Severity
 from kalog.rulekit import (
+    evidence,
     fmt_time,
     reference_profile,
     run_of,
@@ -128,5 +129,39 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 instance=item.instance,
                 start=changed[0].start,
                 end=entered.start if entered is not None else last.end,
-                evidence=segment_evidence(ctx, [*changed, *([entered] if entered else [])]),
+                evidence=[
+                    *segment_evidence(ctx, changed),
+                    *_logged_changes(ctx, item.host, item.instance, init[0], entered),
+                    *segment_evidence(ctx, [entered] if entered else []),
+                ],
             )
+
+
+def _logged_changes(
+    ctx: AnalysisContext, host: str, instance: str, first: Any, entered: Any
+) -> list[Evidence]:
+    """The `Changing effective priority` lines logged while the instance was in INIT.
+
+    A segment names only the line that opened it; when a script result opened
+    it (the model inferred the weight) and keepalived then logged the change,
+    the logged line is the better evidence and must be shown too.
+    """
+    events = ctx.events
+    if events.empty or "prio_new" not in events:
+        return []
+    rows = events[
+        (events["host"] == host)
+        & (events["instance"] == instance)
+        & (events["kind"].astype("string") == "priority_change")
+        & (events["ts"] >= first.start)
+    ]
+    if entered is not None:
+        rows = rows[
+            (rows["ts"] < entered.start)
+            | (
+                (rows["ts"] == entered.start)
+                & (rows["source"] == entered.source)
+                & (rows["line"] < (entered.line or 0))
+            )
+        ]
+    return evidence(ctx, zip(rows["source"], rows["line"], strict=True))
