@@ -4,22 +4,33 @@ A case directory holds the input and, beside it, what the rule must find
 (logs cannot carry inline markers, so expectations live next to them):
 
     <host>.log       real log lines, one file per host (run through kalog.read_events)
-    <host>.conf      optional keepalived.conf for that host (kalog.config)
+    <host>.conf      optional keepalived.conf for that host (`--config HOST=PATH`)
     events.jsonl     optional hand-parsed events of the same lines (one JSON object
                      per line, fields of kalog.events.COLUMNS); lets the rule be
                      tested without the parser
-    case.toml        optional: [options] for the rule, expect = "profile"
+    case.toml        optional, all keys optional:
+                       expect = "1.2"              # --expect PROFILE
+                       keepalived_version = "1.3"  # --keepalived-version V
+                       year = 2014                 # --year, for year-less syslog
+                       tz = "Europe/Paris"         # --tz
+                       [options]                   # the rule's options
+                       [configs]                   # host = "file.conf", when a
+                                                   # file is not named <host>.conf
     expected.json    list of findings: rule, host, instance, start, end,
                      evidence ([file name, line] pairs), optionally message
+    README.md        where the lines come from, and any trimming
 
-Each input variant (events.jsonl, logs) must produce exactly expected.json.
-`start`/`end` are ISO 8601; when the logs carry no year (classic syslog)
-they are written without it ("07-10T09:27:24") and compared so.
+Each case goes through the same path as `kalog analyze --select CODE`:
+`kalog.pipeline.analyze_events` parses the configs with the host's
+keepalived version, replays the events into the model and runs the rule, so
+a fixture exercises the model as well as the rule.  Each input variant
+(events.jsonl, logs) must produce exactly expected.json.  `start`/`end` are
+ISO 8601; when the logs carry no year (classic syslog) and the case names
+none, they are written without it ("07-10T09:27:24") and compared so.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import tomllib
 from pathlib import Path
@@ -28,13 +39,15 @@ from typing import Any
 import pytest
 from rule_frames import read_jsonl
 
-from kalog.analysis import AnalysisContext, run_rules
-from kalog.findings import Finding, find_rule, load_rules
+import kalog
+from kalog.findings import Finding, RuleState, find_rule, load_rules
+from kalog.pipeline import analyze_events
 from kalog.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(p for p in HERE.glob("*/*") if (p / "expected.json").is_file())
 SPECS = load_rules()
+CASE_KEYS = {"expect", "keepalived_version", "year", "tz", "options", "configs"}
 
 
 def _variants() -> list[Any]:
@@ -46,6 +59,14 @@ def _variants() -> list[Any]:
         if any(case.glob("*.log")):
             params.append(pytest.param(case, "logs", id=f"{case_id}[logs]"))
     return params
+
+
+def _meta(case: Path) -> dict[str, Any]:
+    path = case / "case.toml"
+    meta = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    unknown = set(meta) - CASE_KEYS
+    assert not unknown, f"{path}: unknown keys {sorted(unknown)} (known: {sorted(CASE_KEYS)})"
+    return meta
 
 
 def _time(value: Any, expected: str | None) -> str | None:
@@ -70,24 +91,20 @@ def _as_expected(finding: Finding, expected: dict[str, Any]) -> dict[str, Any]:
     return got
 
 
-def _load_logs(case: Path):
-    for module in ("kalog.frame", "kalog.grammar.body"):
-        if importlib.util.find_spec(module) is None:
-            pytest.skip(f"waiting for {module} (kalog.read_events is written in parallel)")
-    import kalog
-
-    return kalog.read_events(sorted(case.glob("*.log")))
+def _events(case: Path, variant: str, meta: dict[str, Any]):
+    if variant == "events":
+        return read_jsonl(case / "events.jsonl")
+    options = {key: meta[key] for key in ("year", "tz") if key in meta}
+    return kalog.read_events(sorted(case.glob("*.log")), **options)
 
 
-def _configs(case: Path) -> dict[str, Any]:
-    confs = sorted(case.glob("*.conf"))
-    if not confs:
-        return {}
-    if importlib.util.find_spec("kalog.config") is None:
-        pytest.skip("waiting for kalog.config (configuration reader written in parallel)")
-    import kalog.config
-
-    return {p.stem: kalog.config.read_config(p) for p in confs}
+def _configs(case: Path, meta: dict[str, Any]) -> dict[str, Path]:
+    """host -> keepalived.conf path: `<host>.conf` files, then case.toml's [configs]."""
+    configs = {path.stem: path for path in sorted(case.glob("*.conf"))}
+    for host, name in (meta.get("configs") or {}).items():
+        configs.pop(Path(name).stem, None)
+        configs[host] = case / name
+    return configs
 
 
 @pytest.mark.parametrize(("case", "variant"), _variants())
@@ -95,13 +112,20 @@ def test_rule_case(case: Path, variant: str) -> None:
     code = case.parent.name
     spec = find_rule(SPECS, code)
     assert spec is not None, f"no rule {code} for fixture {case}"
-    meta = tomllib.loads((case / "case.toml").read_text()) if (case / "case.toml").exists() else {}
-    events = read_jsonl(case / "events.jsonl") if variant == "events" else _load_logs(case)
-    ctx = AnalysisContext(events=events, configs=_configs(case), expect=meta.get("expect"))
-    settings = Settings(select=(code,), options={code: meta.get("options", {})}).resolve(SPECS)
-    findings, statuses = run_rules(ctx, SPECS, settings)
-    assert [s.state for s in statuses] == ["evaluated"], statuses
-    expected = json.loads((case / "expected.json").read_text())
+    meta = _meta(case)
+    settings = Settings(select=(code,), options={code: meta.get("options", {})})
+    result = analyze_events(
+        _events(case, variant, meta),
+        configs=_configs(case, meta),
+        version=meta.get("keepalived_version"),
+        expect=meta.get("expect"),
+        settings=settings,
+        rules=SPECS,
+    )
+    statuses = list(result.rule_statuses)
+    assert [(s.rule, s.state) for s in statuses] == [(code, RuleState.EVALUATED)], statuses
+    findings = list(result.findings)
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     got = [_as_expected(f, e) for f, e in zip(findings, expected, strict=False)]
     assert len(findings) == len(expected), [f.to_dict() for f in findings]
     assert got == expected
