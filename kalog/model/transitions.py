@@ -182,6 +182,20 @@ def _to_master(
             detail += f" advertising {quoted['prio_peer']}"
             if quoted.get("peer"):
                 detail += f" from {quoted['peer']}"
+        elif previous_master is not None:
+            # 1.x lines quote no priority: the master's own timeline may know it
+            theirs = next(
+                (
+                    o.at(ts - pd.Timedelta(microseconds=1))
+                    for o in peers
+                    if o.host == previous_master
+                ),
+                None,
+            )
+            detail += f" ({previous_master}"
+            if theirs is not None and theirs.priority is not None:
+                detail += f" at {theirs.priority}, {theirs.basis}"
+            detail += ")"
         if segment.priority is not None:
             detail += f" (ours {segment.priority})"
         return make("preemption", detail, [preempt[0], preempt[-1]])

@@ -115,7 +115,7 @@ def _transitions(result: AnalysisResult) -> RenderableType:
         if detail:
             why.append(f": {visible(detail)}")
         previous = field_of(item, "previous_master") or field_of(item, "previous")
-        if previous:
+        if previous and str(previous) not in str(detail or ""):
             why.append(f" (previous master {visible(previous)})")
         missing = field_of(item, "missing")
         if missing:
