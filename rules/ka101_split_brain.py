@@ -84,15 +84,17 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     for (instance, _vrid), items in groups.items():
         if len(items) < 2:
             continue
-        intervals = []  # (start, end, host, segment)
+        intervals = []  # (start, end, host, segment, the segment that ended it)
         for item in items:
             host_end = timeline.host_end.get(item.host)
-            for segment in item.segments:
+            for position, segment in enumerate(item.segments):
                 if segment.state != "MASTER":
                     continue
                 end = min(segment.end, host_end) if host_end is not None else segment.end
+                following = item.segments[position + 1 : position + 2]
+                closer = following[0] if following and following[0].start == end else None
                 if end > segment.start:
-                    intervals.append((segment.start, end, item.host, segment))
+                    intervals.append((segment.start, end, item.host, segment, closer))
         if len(intervals) < 2:
             continue
         threshold = options.get("min_seconds")
@@ -105,29 +107,44 @@ def _overlaps(
     ctx: AnalysisContext, instance: str, intervals: list[tuple], threshold: float
 ) -> Iterator[Finding]:
     # sweep over start/end points; a window is where >= 2 hosts are MASTER
-    points = sorted({p for start, end, _h, _s in intervals for p in (start, end)})
+    points = sorted({p for start, end, *_rest in intervals for p in (start, end)})
     window_start: pd.Timestamp | None = None
     window_hosts: set[str] = set()
     window_segments: list[Any] = []
+    window_closers: list[Any] = []
     for here, nxt in zip(points, points[1:], strict=False):
         active = [iv for iv in intervals if iv[0] <= here and iv[1] >= nxt]
         hosts = {iv[2] for iv in active}
         if len(hosts) >= 2:
             if window_start is None:
                 window_start = here
-                window_hosts, window_segments = set(), []
+                window_hosts, window_segments, window_closers = set(), [], []
             window_hosts |= hosts
             window_segments.extend(iv[3] for iv in active if iv[3] not in window_segments)
             window_end = nxt
+            # the line that ended the window (a MASTER stepping down) is evidence too
+            window_closers = [iv[4] for iv in active if iv[1] == nxt and iv[4] is not None]
             continue
         if window_start is not None:
             yield from _emit(
-                ctx, instance, window_start, window_end, window_hosts, window_segments, threshold
+                ctx,
+                instance,
+                window_start,
+                window_end,
+                window_hosts,
+                [*window_segments, *window_closers],
+                threshold,
             )
             window_start = None
     if window_start is not None:
         yield from _emit(
-            ctx, instance, window_start, window_end, window_hosts, window_segments, threshold
+            ctx,
+            instance,
+            window_start,
+            window_end,
+            window_hosts,
+            [*window_segments, *window_closers],
+            threshold,
         )
 
 
