@@ -98,9 +98,9 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             name=NAME,
             severity=SEVERITY,
             message=(
-                f"{transition.instance}: {transition.host} took over {delay:.1f} s after "
+                f"{transition.instance}: {transition.host} took over {delay:.3f} s after "
                 f"{old_host} left ({departure.state} at {fmt_time(departure.start)}); expected "
-                f"at most {expected:.1f} s + {tolerance:.1f} s tolerance ({transition.cause})"
+                f"at most {expected:.3f} s + {tolerance:.3f} s tolerance ({transition.cause})"
             ),
             host=transition.host,
             instance=transition.instance,
