@@ -80,8 +80,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     kinds = events["kind"].astype("string")
     candidates = events[kinds.isin(_CAUSE_KINDS)]
     for item in timeline.instances:
-        for before, segment in zip(item.segments, item.segments[1:], strict=False):
-            if segment.state != "FAULT" or before.state == "FAULT":
+        # a log that starts mid-run opens the instance with its first state
+        # line: an `Entering FAULT STATE` there is an entry into FAULT too
+        for before, segment in zip([None, *item.segments], item.segments, strict=False):
+            if segment.state != "FAULT" or (before is not None and before.state == "FAULT"):
                 continue
             end_segment = next(
                 (s for s in item.segments if s.start > segment.start and s.state != "FAULT"),
