@@ -92,7 +92,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             near = candidates[
                 (candidates["host"] == item.host)
                 & (candidates["ts"] >= segment.start - window)
-                & (candidates["ts"] <= segment.start)
+                & _not_after(candidates, segment)
                 & (candidates["instance"].isna() | (candidates["instance"] == item.instance))
             ]
             near = near[_is_bad(near)]
@@ -122,6 +122,24 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 end=end,
                 evidence=evidence(ctx, pairs),
             )
+
+
+def _not_after(rows: pd.DataFrame, segment: Any) -> pd.Series:
+    """Rows logged up to the line that opened `segment`, not later in its second.
+
+    With 1-second timestamps every line of a burst has the same time; a cause
+    line logged *after* the FAULT line (the next instance's interface going
+    down) must not be taken for this instance's cause.
+    """
+    before = rows["ts"] < segment.start
+    if segment.source is None or segment.line is None:
+        return before | (rows["ts"] == segment.start)
+    same = (
+        (rows["ts"] == segment.start)
+        & (rows["source"] == segment.source)
+        & (rows["line"] <= segment.line)
+    )
+    return before | same.fillna(False)
 
 
 def _is_bad(rows: pd.DataFrame) -> pd.Series:
