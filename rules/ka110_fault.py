@@ -104,7 +104,9 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             else:
                 span = "until the end of the log"
                 end = segment.end
-            pairs = [(r.source, r.line) for r in near.tail(3).itertuples(index=False)]
+            # only the line the reason names: with several instances going down in
+            # one burst, the other cause lines belong to the other instances
+            pairs = [(r.source, r.line) for r in near.tail(1).itertuples(index=False)]
             pairs.append((segment.source, segment.line))
             if end_segment is not None:
                 pairs.append((end_segment.source, end_segment.line))
