@@ -142,3 +142,10 @@ def test_fixture_dirs_name_rules_and_have_both_outcomes() -> None:
             if c.parent.name == code
         }
         assert outcomes == {True, False}, f"{code} needs a case with findings and one without"
+
+
+def test_every_built_in_rule_has_fixtures() -> None:
+    """A built-in rule without a fixture directory is untested against real logs."""
+    covered = {case.parent.name for case in CASES}
+    missing = sorted(spec.code for spec in SPECS if spec.builtin and spec.code not in covered)
+    assert not missing, f"rules without tests/rules/<CODE>/ cases: {missing}"
