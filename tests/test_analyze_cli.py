@@ -35,9 +35,9 @@ time span          2014-08-25 15:21:35 -> 2014-08-25 15:26:31 (4m 56s)
 changes of master  2
 
 Changes of master (2)
-2014-08-25 15:21:40  vi_1  192_168_173_203  GOTO_MASTER->MASTER
+2014-08-25 15:21:40  vi_1  192_168_173_203  BACKUP->MASTER
     startup: no master heard after start
-2014-08-25 15:26:31  vi_1  192_168_173_204  GOTO_MASTER->MASTER
+2014-08-25 15:26:31  vi_1  192_168_173_204  BACKUP->MASTER
     preemption: preempted a lower-priority master (192_168_173_203 at 102,
     inferred) (ours 103)
 

@@ -120,7 +120,8 @@ def test_ex1_transitions_have_causes() -> None:
     preemption = timeline.transitions[1]
     assert preemption.previous_master == A
     b_log = str(SEED / "ex1-B-master-100.log")
-    assert preemption.evidence == ((b_log, 26), (b_log, 27), (b_log, 29))
+    assert preemption.evidence == ((b_log, 26), (b_log, 27), (b_log, 28), (b_log, 29))
+    assert (preemption.from_state, preemption.to_state) == ("BACKUP", "MASTER")
 
 
 def test_timeline_frame_and_json_shape() -> None:

@@ -279,6 +279,7 @@ class _RunReplay:
         self.pending_polls: list[pd.Timestamp] = []
         self.observations: list[Observation] = []
         self.pending: list[tuple[_Instance, Observation]] = []
+        self.stepped_down: set[str] = set()
         self.stopped = False
         if config is not None:
             for name in getattr(config, "instances", {}) or {}:
@@ -406,7 +407,30 @@ class _RunReplay:
         if not name:
             return
         inst = self._instance(str(name), ts, row)
+        if not inst.segments and not self.run.started:
+            implied = self._implied_previous(inst, row, state)
+            if implied is not None and self.run.start < ts:
+                # an excerpt that starts mid-run: the first state line still
+                # tells where the instance came from, so the change is kept
+                inst.open(self.run.start, state=implied, row=None, cause="implied")
         inst.open(ts, state=state, row=row, cause=str(row["kind"]))
+
+    def _implied_previous(self, inst: _Instance, row: Mapping[str, Any], state: str) -> str | None:
+        """The state an instance must have left, from the first state line of an excerpt.
+
+        keepalived only enters MASTER (and 1.x only transitions to it) from
+        BACKUP; a step down to BACKUP right after a higher-priority advert
+        leaves MASTER; 1.x logs "Entering FAULT STATE" only when leaving MASTER
+        (a BACKUP logs just "Now in FAULT state").
+        """
+        kind = row["kind"]
+        if state in {"MASTER", "GOTO_MASTER"} and kind in {"enter_state", "transition_master"}:
+            return "BACKUP"
+        if state == "BACKUP" and inst.name in self.stepped_down:
+            return "MASTER"
+        if state == "FAULT" and kind == "enter_state" and self.profile.goto_master_start:
+            return "MASTER"
+        return None
 
     def _on_enter_state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         state = str(row.get("state") or "").upper()
@@ -550,6 +574,8 @@ class _RunReplay:
         self._logged_priority(row, ts, name, row.get("prio_new"))
 
     def _on_advert_higher(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        if name:
+            self.stepped_down.add(str(name))  # only a MASTER logs this line
         self._logged_priority(row, ts, name, row.get("prio_ours"))
 
     def _on_advert_lower(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:

@@ -11,6 +11,7 @@ means, the model hides nothing.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -88,13 +89,8 @@ class InstanceTimeline:
 
     def at(self, ts: pd.Timestamp) -> Segment | None:
         """The segment in force at `ts` (the last one starting at or before it)."""
-        found = None
-        for segment in self.segments:
-            if segment.start <= ts:
-                found = segment
-            else:
-                break
-        return found
+        position = bisect.bisect_right(self.segments, ts, key=lambda s: s.start)
+        return self.segments[position - 1] if position else None
 
 
 @dataclass

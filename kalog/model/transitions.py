@@ -29,6 +29,7 @@ and `unknown` when the log lacks the evidence, with what is missing.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,16 +80,31 @@ class Transition:
 
 @dataclass
 class _Index:
-    """Events grouped per host, for window look-ups."""
+    """Events grouped per host and sorted by time, for window look-ups.
+
+    Sorted (stably, so log order survives within one instant) and searched
+    with bisect: a busy log has many transitions and many lines, and a scan
+    per transition would make explaining them quadratic.
+    """
 
     by_host: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
+    times: dict[str, list[pd.Timestamp]] = field(default_factory=dict)
+
+    def add(self, host: str, row: Mapping[str, Any]) -> None:
+        self.by_host.setdefault(host, []).append(row)
+
+    def freeze(self) -> None:
+        for host, rows in self.by_host.items():
+            rows.sort(key=lambda r: r["ts"])
+            self.times[host] = [r["ts"] for r in rows]
 
     def window(
         self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
     ) -> list[Mapping[str, Any]]:
-        lo = end - pd.Timedelta(seconds=seconds)
-        hi = end + pd.Timedelta(seconds=after)
-        return [row for row in self.by_host.get(host, []) if lo <= row["ts"] <= hi]
+        times = self.times.get(host, [])
+        lo = bisect.bisect_left(times, end - pd.Timedelta(seconds=seconds))
+        hi = bisect.bisect_right(times, end + pd.Timedelta(seconds=after))
+        return self.by_host[host][lo:hi] if times else []
 
 
 def _ev(row: Mapping[str, Any]) -> tuple[str, int]:
@@ -109,7 +125,8 @@ def explain_transitions(timeline: Timeline, events: pd.DataFrame) -> list[Transi
         if row.get("ts") is None or row.get("host") is None:
             continue
         row["kind"] = str(row["kind"])
-        index.by_host.setdefault(str(row["host"]), []).append(row)
+        index.add(str(row["host"]), row)
+    index.freeze()
 
     transitions: list[Transition] = []
     for item in timeline.instances:
@@ -118,15 +135,50 @@ def explain_transitions(timeline: Timeline, events: pd.DataFrame) -> list[Transi
             for other in timeline.instances
             if other.instance == item.instance and other.host != item.host
         ]
-        for previous, segment in zip(item.segments, item.segments[1:], strict=False):
+        for position, (previous, segment) in enumerate(
+            zip(item.segments, item.segments[1:], strict=False)
+        ):
             if previous.state == segment.state:
                 continue
             if segment.state == "MASTER":
-                transitions.append(_to_master(item, previous, segment, peers, index))
+                steps = [previous]
+                if previous.state == "GOTO_MASTER":
+                    # 1.x: "Transition to MASTER" then "Entering MASTER" one
+                    # advert later is one change; it started where GOTO began
+                    first = position
+                    while first > 0 and item.segments[first].state == "GOTO_MASTER":
+                        first -= 1
+                    steps = item.segments[first : position + 1]
+                transitions.append(_to_master(item, steps, segment, peers, index))
             elif previous.state == "MASTER":
                 transitions.append(_from_master(item, previous, segment, index))
     transitions.sort(key=lambda t: (t.ts, t.instance, t.host))
     return transitions
+
+
+def _last_master_exit(
+    peers: Sequence[InstanceTimeline], ts: pd.Timestamp
+) -> tuple[str, Segment] | None:
+    """The last time a peer left MASTER before `ts`, if no peer was MASTER since.
+
+    However long ago: a backup that was itself in FAULT takes over only when
+    it recovers, and the master's FAULT is still the reason it had to.
+    """
+    best: tuple[str, Segment] | None = None
+    for other in peers:
+        for before, after in zip(other.segments, other.segments[1:], strict=False):
+            if after.start > ts:
+                break
+            leaves = before.state == "MASTER" and after.state != "MASTER"
+            if leaves and (best is None or after.start > best[1].start):
+                best = (other.host, after)
+    if best is None:
+        return None
+    for other in peers:
+        for segment in other.segments:
+            if segment.state == "MASTER" and best[1].start < segment.start <= ts:
+                return None
+    return best
 
 
 def _master_before(peers: Sequence[InstanceTimeline], ts: pd.Timestamp) -> str | None:
@@ -139,16 +191,21 @@ def _master_before(peers: Sequence[InstanceTimeline], ts: pd.Timestamp) -> str |
 
 def _to_master(
     item: InstanceTimeline,
-    previous: Segment,
+    steps: Sequence[Segment],
     segment: Segment,
     peers: Sequence[InstanceTimeline],
     index: _Index,
 ) -> Transition:
+    """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it)."""
+    previous = steps[0]
     ts = segment.start
+    began = next((s.start for s in steps if s.state == "GOTO_MASTER"), ts)
     own = [
-        r for r in index.window(item.host, ts) if _same_instance(r, item.instance) and r["ts"] <= ts
+        r
+        for r in index.window(item.host, ts, WINDOW_S + (ts - began).total_seconds())
+        if _same_instance(r, item.instance) and r["ts"] <= ts
     ]
-    opener = [(segment.source, segment.line)] if segment.source and segment.line else []
+    opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
     previous_master = _master_before(peers, ts)
 
     def make(cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""):
@@ -199,20 +256,15 @@ def _to_master(
         if segment.priority is not None:
             detail += f" (ours {segment.priority})"
         return make("preemption", detail, [preempt[0], preempt[-1]])
-    for other in peers:
-        went_fault = [
-            s
-            for s in other.segments
-            if s.state == "FAULT"
-            and ts - pd.Timedelta(seconds=WINDOW_S) <= s.start <= ts
-            and (prev := other.at(s.start - pd.Timedelta(microseconds=1))) is not None
-            and prev.state == "MASTER"
-        ]
-        if went_fault:
-            fault = went_fault[-1]
-            rows = [{"source": fault.source, "line": fault.line}] if fault.source else []
-            how = "; no advert heard since" if timed_out else ""
-            return make("peer_fault", f"{other.host} went to FAULT{how}", rows + timed_out)
+    left = _last_master_exit(peers, ts)
+    if left is not None and left[1].state == "FAULT":
+        other_host, fault = left
+        rows = [{"source": fault.source, "line": fault.line}] if fault.source else []
+        ago = (ts - fault.start).total_seconds()
+        how = f" {ago:.1f} s before" if ago > WINDOW_S else ""
+        if timed_out:
+            how += "; no advert heard since"
+        return make("peer_fault", f"{other_host} went to FAULT{how}", rows + timed_out)
     for other in peers:
         stops = [
             r
