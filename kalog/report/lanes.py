@@ -140,7 +140,14 @@ def render_instance(
     return lines
 
 
-def change_list(instances: Sequence[InstanceTimeline], *, with_date: bool) -> list[Text]:
+#: Rows of the change list shown per instance; a busy day has thousands, and
+#: the head and tail tell the story (JSON has every segment).
+MAX_CHANGES = 40
+
+
+def change_list(
+    instances: Sequence[InstanceTimeline], *, with_date: bool, max_rows: int = MAX_CHANGES
+) -> list[Text]:
     """Every segment, in time order: when, host, state, priority (basis), line.
 
     The location is the file's name and line (not its path) so a row fits in
@@ -151,8 +158,19 @@ def change_list(instances: Sequence[InstanceTimeline], *, with_date: bool) -> li
         key=lambda pair: (pair[0].start, pair[1]),
     )
     host_width = min(20, max((len(visible(host)) for _s, host in rows), default=4))
+    hidden = 0
+    if len(rows) > max_rows:
+        hidden = len(rows) - max_rows
+        half = max_rows // 2
+        rows = rows[:half] + [None] + rows[-(max_rows - half) :]  # type: ignore[list-item]
     lines = []
-    for segment, host in rows:
+    for pair in rows:
+        if pair is None:
+            lines.append(
+                Text(f"  ... {hidden} more changes (--format json lists all) ...", style="dim")
+            )
+            continue
+        segment, host = pair
         prio = "?" if segment.priority is None else str(segment.priority)
         text = Text(f"  {_fmt_ts(segment.start, with_date)} ")
         text.append(f"{visible(host)[:host_width]:<{host_width}} ")

@@ -97,6 +97,10 @@ def _summary(result: AnalysisResult) -> Table:
     return grid
 
 
+#: Changes of master listed in the human view; the rest are counted.
+MAX_TRANSITIONS = 60
+
+
 def _transitions(result: AnalysisResult) -> RenderableType:
     """Every change into or out of MASTER: a line for when/where/what, one for why.
 
@@ -104,7 +108,15 @@ def _transitions(result: AnalysisResult) -> RenderableType:
     and a table squeezed into 80 columns folds them mid-word.
     """
     lines: list[RenderableType] = []
-    for item in result.transitions:
+    items = list(result.transitions)
+    hidden = 0
+    if len(items) > MAX_TRANSITIONS:
+        hidden = len(items) - MAX_TRANSITIONS
+        items = items[: MAX_TRANSITIONS // 2] + [None] + items[-(MAX_TRANSITIONS // 2) :]
+    for item in items:
+        if item is None:
+            lines.append(Text(f"... {hidden} more (--format json lists all) ...", style="dim"))
+            continue
         before, after = field_of(item, "from_state"), field_of(item, "to_state")
         head = Text(_time(field_of(item, "ts")) + "  ")
         head.append(visible(field_of(item, "instance") or "-"), style="bold")
