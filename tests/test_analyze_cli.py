@@ -34,7 +34,7 @@ versions           192_168_173_203#0 1.2.13 (profile 1.2, logged),
 time span          2014-08-25 15:21:35 -> 2014-08-25 15:26:31 (4m 56s)
 changes of master  2
 
-Changes of master (2)
+Into and out of MASTER (2)
 2014-08-25 15:21:40  vi_1  192_168_173_203  BACKUP->MASTER
     startup: no master heard after start
 2014-08-25 15:26:31  vi_1  192_168_173_204  BACKUP->MASTER

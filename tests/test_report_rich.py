@@ -26,7 +26,7 @@ versions   swarm 2.2.8
 time span  2023-09-16 19:04:02 -> 2024-07-10 09:27:25 (297d 14h 23m)
 lines      17
 
-Changes of master (1)
+Into and out of MASTER (1)
 2023-09-16 19:04:05  VI_1  swarm  -
     no advert from a master within master_down_interval
 

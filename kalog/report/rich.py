@@ -195,7 +195,7 @@ def render(
     if result.transitions:
         console.print()
         console.print(
-            Text(f"Changes of master ({len(result.transitions)})", style="bold underline")
+            Text(f"Into and out of MASTER ({len(result.transitions)})", style="bold underline")
         )
         console.print(_transitions(result))
     if result.summary.get("master_time"):
