@@ -65,13 +65,17 @@ from typing import TYPE_CHECKING, Any
 
 from kalog.findings import Evidence, Finding, Need, Severity
 from kalog.rulekit import (
+    column,
     evidence,
     fmt_time,
+    host_rows,
     reference_profile,
-    run_of,
+    runs_by_key,
     runs_of,
     segment_evidence,
     timeline_of,
+    times_ns,
+    ts_ns,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,11 +90,12 @@ DEFAULTS: dict[str, Any] = {}
 
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
+    runs = runs_by_key(timeline)
     for item in timeline.instances:
         for segments in runs_of(item):
             if segments[0].state != "INIT":
                 continue  # the log does not show this run's start
-            run = run_of(timeline, item.host, segments[0].run)
+            run = runs.get((item.host, segments[0].run))
             reference = reference_profile(ctx, run)
             if reference.weights_before_state:
                 continue
@@ -149,19 +154,22 @@ def _logged_changes(
     events = ctx.events
     if events.empty or "prio_new" not in events:
         return []
-    rows = events[
-        (events["host"] == host)
-        & (events["instance"] == instance)
-        & (events["kind"].astype("string") == "priority_change")
-        & (events["ts"] >= first.start)
-    ]
-    if entered is not None:
-        rows = rows[
-            (rows["ts"] < entered.start)
-            | (
-                (rows["ts"] == entered.start)
-                & (rows["source"] == entered.source)
-                & (rows["line"] < (entered.line or 0))
+    times = times_ns(events)
+    instances, sources, lines = (column(ctx, name) for name in ("instance", "source", "line"))
+    entered_ns = ts_ns(entered.start) if entered is not None else None
+    pairs = []
+    for row in host_rows(ctx, ["priority_change"]).between(host, ts_ns(first.start), None):
+        if instances[row] != instance:
+            continue
+        if entered is not None and not (
+            times[row] < entered_ns
+            or (
+                times[row] == entered_ns
+                and entered.source is not None
+                and sources[row] == entered.source
+                and lines[row] < (entered.line or 0)
             )
-        ]
-    return evidence(ctx, zip(rows["source"], rows["line"], strict=True))
+        ):
+            continue
+        pairs.append((sources[row], lines[row]))
+    return evidence(ctx, pairs)

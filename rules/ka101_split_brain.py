@@ -106,21 +106,41 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
 def _overlaps(
     ctx: AnalysisContext, instance: str, intervals: list[tuple], threshold: float
 ) -> Iterator[Finding]:
-    # sweep over start/end points; a window is where >= 2 hosts are MASTER
+    """Sweep over start/end points; a window is where >= 2 hosts are MASTER.
+
+    Why a sweep with an active set: a busy fleet has thousands of MASTER
+    segments per instance name, and testing every interval at every point
+    (or every segment against the window's list) is quadratic.  Between two
+    consecutive points the active intervals are those with start <= here
+    and end >= next, kept in the input order as the evidence order relies on.
+    """
     points = sorted({p for start, end, *_rest in intervals for p in (start, end)})
+    starting: dict[Any, list[int]] = {}
+    ending: dict[Any, list[int]] = {}
+    for number, iv in enumerate(intervals):
+        starting.setdefault(iv[0], []).append(number)
+        ending.setdefault(iv[1], []).append(number)
+    live: set[int] = set()
     window_start: pd.Timestamp | None = None
     window_hosts: set[str] = set()
     window_segments: list[Any] = []
+    seen: set[Any] = set()  # window_segments, for membership by equality
     window_closers: list[Any] = []
     for here, nxt in zip(points, points[1:], strict=False):
-        active = [iv for iv in intervals if iv[0] <= here and iv[1] >= nxt]
+        live.difference_update(ending.get(here, ()))
+        live.update(starting.get(here, ()))
+        active = [intervals[number] for number in sorted(live)]
         hosts = {iv[2] for iv in active}
         if len(hosts) >= 2:
             if window_start is None:
                 window_start = here
                 window_hosts, window_segments, window_closers = set(), [], []
+                seen = set()
             window_hosts |= hosts
-            window_segments.extend(iv[3] for iv in active if iv[3] not in window_segments)
+            for iv in active:
+                if iv[3] not in seen:
+                    seen.add(iv[3])
+                    window_segments.append(iv[3])
             window_end = nxt
             # the line that ended the window (a MASTER stepping down) is evidence too
             window_closers = [iv[4] for iv in active if iv[1] == nxt and iv[4] is not None]

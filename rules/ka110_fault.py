@@ -46,12 +46,14 @@ failed (exit 1)`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import evidence, fmt_time, timeline_of
+from kalog.rulekit import column, evidence, fmt_time, host_rows, timeline_of, times_ns, ts_ns
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -77,26 +79,31 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     timeline = timeline_of(ctx)
     events = ctx.events
     window = pd.Timedelta(seconds=float(options["window_seconds"]))
-    kinds = events["kind"].astype("string")
-    candidates = events[kinds.isin(_CAUSE_KINDS)]
+    causes = host_rows(ctx, _CAUSE_KINDS)
+    times = times_ns(events)
     for item in timeline.instances:
+        ordered = all(a.start <= b.start for a, b in pairwise(item.segments))
         # a log that starts mid-run opens the instance with its first state
         # line: an `Entering FAULT STATE` there is an entry into FAULT too
-        for before, segment in zip([None, *item.segments], item.segments, strict=False):
+        for position, (before, segment) in enumerate(
+            zip([None, *item.segments], item.segments, strict=False)
+        ):
             if segment.state != "FAULT" or (before is not None and before.state == "FAULT"):
                 continue
+            later = item.segments[position + 1 :] if ordered else item.segments
             end_segment = next(
-                (s for s in item.segments if s.start > segment.start and s.state != "FAULT"),
+                (s for s in later if s.start > segment.start and s.state != "FAULT"),
                 None,
             )
-            near = candidates[
-                (candidates["host"] == item.host)
-                & (candidates["ts"] >= segment.start - window)
-                & _not_after(candidates, segment)
-                & (candidates["instance"].isna() | (candidates["instance"] == item.instance))
+            near = [
+                row
+                for row in causes.between(
+                    item.host, ts_ns(segment.start - window), ts_ns(segment.start)
+                )
+                if _matches(ctx, int(row), item.instance, segment, times)
             ]
-            near = near[_is_bad(near)]
-            reason = _reason(near.iloc[-1]) if not near.empty else "cause not logged"
+            last = events.iloc[near[-1]] if near else None
+            reason = _reason(last) if last is not None else "cause not logged"
             if end_segment is not None:
                 seconds = (end_segment.start - segment.start).total_seconds()
                 span = f"for {seconds:.1f} s (until {end_segment.state})"
@@ -106,7 +113,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 end = segment.end
             # only the line the reason names: with several instances going down in
             # one burst, the other cause lines belong to the other instances
-            pairs = [(r.source, r.line) for r in near.tail(1).itertuples(index=False)]
+            pairs = [(last["source"], last["line"])] if last is not None else []
             pairs.append((segment.source, segment.line))
             if end_segment is not None:
                 pairs.append((end_segment.source, end_segment.line))
@@ -126,33 +133,39 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             )
 
 
-def _not_after(rows: pd.DataFrame, segment: Any) -> pd.Series:
-    """Rows logged up to the line that opened `segment`, not later in its second.
+def _matches(
+    ctx: AnalysisContext, row: int, instance: str, segment: Any, times: np.ndarray
+) -> bool:
+    """A cause row (already on the host, in the window) that names a bad result.
 
-    With 1-second timestamps every line of a burst has the same time; a cause
+    Rows logged up to the line that opened `segment`, not later in its second:
+    with 1-second timestamps every line of a burst has the same time; a cause
     line logged *after* the FAULT line (the next instance's interface going
     down) must not be taken for this instance's cause.
     """
-    before = rows["ts"] < segment.start
-    if segment.source is None or segment.line is None:
-        return before | (rows["ts"] == segment.start)
-    same = (
-        (rows["ts"] == segment.start)
-        & (rows["source"] == segment.source)
-        & (rows["line"] <= segment.line)
-    )
-    return before | same.fillna(False)
+    name = column(ctx, "instance")[row]
+    if name is not None and name != instance:
+        return False
+    if times[row] == ts_ns(segment.start) and segment.source is not None:
+        if segment.line is None:
+            pass
+        else:
+            source = column(ctx, "source")[row]
+            line = column(ctx, "line")[row]
+            if source != segment.source or line is None or not line <= segment.line:
+                return False
+    return _is_bad(ctx, row)
 
 
-def _is_bad(rows: pd.DataFrame) -> pd.Series:
-    action = rows["action"].astype("string").str.lower()
-    result = rows["result"].astype("string")
-    kind = rows["kind"].astype("string")
+def _is_bad(ctx: AnalysisContext, row: int) -> bool:
+    kind = str(column(ctx, "kind")[row])
+    action = column(ctx, "action")[row]
+    result = column(ctx, "result")[row]
     return (
-        kind.isin(["fault_cause", "no_peers_fault", "track_bfd", "track_file"])
-        | action.isin(["down", "lost", "fault"]).fillna(False)
-        | result.isin(["failure", "timeout"]).fillna(False)
-    ).fillna(False)
+        kind in {"fault_cause", "no_peers_fault", "track_bfd", "track_file"}
+        or (action is not None and str(action).lower() in {"down", "lost", "fault"})
+        or result in {"failure", "timeout"}
+    )
 
 
 def _reason(row: pd.Series) -> str:

@@ -52,7 +52,14 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import advert_interval, evidence, fmt_time, run_of, timeline_of
+from kalog.rulekit import (
+    advert_interval,
+    evidence,
+    fmt_time,
+    instances_by_key,
+    runs_by_key,
+    timeline_of,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -67,6 +74,9 @@ DEFAULTS: dict[str, Any] = {"tolerance_seconds": 1.0}
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     tolerance = float(options["tolerance_seconds"])
+    departures = _departures(timeline)
+    runs = runs_by_key(timeline)
+    items = instances_by_key(timeline)
     for transition in timeline.transitions:
         if transition.direction != "to_master" or transition.cause not in {
             "master_down_timeout",
@@ -74,10 +84,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             "peer_fault",
         }:
             continue
-        item = timeline.get(transition.host, transition.instance)
+        item = items.get((transition.host, transition.instance))
         if item is None:
             continue
-        left = _departure(timeline, transition)
+        left = _departure(departures, transition)
         if left is None:
             continue
         old_host, departure = left
@@ -85,7 +95,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         priority = segment.priority if segment is not None and segment.priority else 100
         adv = advert_interval(ctx, transition.host, transition.instance)
         skew = (256 - priority) / 256 * adv
-        run = run_of(timeline, transition.host, segment.run) if segment is not None else None
+        run = runs.get((transition.host, segment.run)) if segment is not None else None
         two_step = run is not None and run.profile in {"1.2", "1.3"}
         expected = skew if transition.cause == "peer_priority_0" else 3 * adv + skew
         if two_step:
@@ -110,15 +120,35 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         )
 
 
-def _departure(timeline: Any, transition: Any) -> tuple[str, Any] | None:
+def _departure(
+    departures: dict[str, list[tuple[str, Any]]], transition: Any
+) -> tuple[str, Any] | None:
     """The previous master's segment that ended its MASTER before the takeover."""
     best = None
-    for other in timeline.instances:
-        if other.instance != transition.instance or other.host == transition.host:
+    for host, segment in departures.get(transition.instance, ()):
+        if host == transition.host:
             continue
+        if segment.start > transition.ts:
+            break  # sorted by start: no later one qualifies
+        if best is None or segment.start > best[1].start:
+            best = (host, segment)
+    return best
+
+
+def _departures(timeline: Any) -> dict[str, list[tuple[str, Any]]]:
+    """instance -> (host, segment that followed a MASTER segment), by segment start.
+
+    Computed once per check: looking through every instance's segments
+    for every transition is quadratic on a long log.  The sort is stable, so
+    among equal starts the timeline's order decides, as the loop it replaces
+    did (only a strictly later start replaces the best).
+    """
+    found: dict[str, list[tuple[str, Any]]] = {}
+    for other in timeline.instances:
         for before, segment in zip(other.segments, other.segments[1:], strict=False):
             if before.state != "MASTER" or segment.state == "MASTER":
                 continue
-            if segment.start <= transition.ts and (best is None or segment.start > best[1].start):
-                best = (other.host, segment)
-    return best
+            found.setdefault(other.instance, []).append((other.host, segment))
+    for items in found.values():
+        items.sort(key=lambda pair: pair[1].start)
+    return found
