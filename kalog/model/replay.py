@@ -19,12 +19,15 @@ addresses are tied to hosts (`kalog.model.peers`).
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kalog.model.peers import map_peers
@@ -37,6 +40,7 @@ from kalog.model.profiles import (
     profile_name_for_version,
     resolve_profile,
 )
+from kalog.model.rows import EventColumns
 from kalog.model.timeline import (
     InstanceTimeline,
     Observation,
@@ -62,7 +66,7 @@ _CONFIRM_WINDOW = pd.Timedelta(seconds=1)
 class _Run:
     host: str
     index: int
-    rows: list[dict[str, Any]]
+    rows: list[int]  # indices into the host's `_HostEvents`
     start: pd.Timestamp
     started: bool  # True when the run's start is in the log (a Starting line)
     child_start: pd.Timestamp | None = None
@@ -73,14 +77,48 @@ class _Run:
     line: int | None = None
 
 
-def _split_runs(host: str, rows: list[dict[str, Any]]) -> list[_Run]:
+class _HostEvents:
+    """One host's events (frame order), as the columns the run split reads.
+
+    Only the few lifecycle columns are turned into Python lists for every
+    row; whole rows (dicts) are built for the rows a handler reads.
+    """
+
+    def __init__(self, columns: EventColumns, positions: np.ndarray) -> None:
+        self.columns = columns
+        self.positions = positions
+        self.kind = columns.values("kind", positions)
+        self.program = columns.values("program", positions)
+        self.pid = columns.values("pid", positions)
+        self.detail = columns.values("detail", positions)
+        self.child_pid = columns.values("child_pid", positions)
+        self.version = columns.values("version", positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def ts(self, index: int) -> pd.Timestamp:
+        return self.columns.values("ts", self.positions[index : index + 1])[0]
+
+    def value(self, name: str, index: int) -> Any:
+        return self.columns.values(name, self.positions[index : index + 1])[0]
+
+    def records(self, indices: list[int]) -> list[dict[str, Any]]:
+        """Row dicts (every replay column, None when missing) for `indices`."""
+        return self.columns.records(self.positions[indices], _REPLAY_COLUMNS)
+
+
+def _split_runs(host: str, rows: _HostEvents) -> list[_Run]:
     """Cut one host's events where keepalived (or its VRRP child) restarted."""
     runs: list[_Run] = []
     current: _Run | None = None
     vrrp_pid: int | None = None
-    for row in rows:
-        kind = row["kind"]
-        is_vrrp_child_start = kind == "child_start" and str(row.get("detail") or "").upper() in {
+    kinds, programs, pids = rows.kind, rows.program, rows.pid
+    vrrp = {program: _is_vrrp_program(program) for program in set(programs)}
+    for index, kind in enumerate(kinds):
+        pid = pids[index]
+        is_vrrp = vrrp[programs[index]]
+        is_vrrp_child_start = kind == "child_start" and str(rows.detail[index] or "").upper() in {
             "VRRP",
             "",
         }
@@ -91,10 +129,10 @@ def _split_runs(host: str, rows: list[dict[str, Any]]) -> list[_Run]:
             new_run = True  # a respawned VRRP child: all state is lost
         elif (
             current is not None
-            and _is_vrrp_program(row.get("program"))
-            and row.get("pid") is not None
+            and is_vrrp
+            and pid is not None
             and vrrp_pid is not None
-            and row.get("pid") != vrrp_pid
+            and pid != vrrp_pid
         ):
             new_run = True  # a new VRRP child pid without lifecycle lines
         if current is None or new_run:
@@ -102,22 +140,22 @@ def _split_runs(host: str, rows: list[dict[str, Any]]) -> list[_Run]:
                 host=host,
                 index=len(runs),
                 rows=[],
-                start=row["ts"],
+                start=rows.ts(index),
                 started=kind in {"start", "child_start"},
-                source=row.get("source"),
-                line=row.get("line"),
+                source=rows.value("source", index),
+                line=rows.value("line", index),
             )
             runs.append(current)
             vrrp_pid = None
-        current.rows.append(row)
-        if kind == "start" and row.get("version"):
-            current.version = str(row["version"])
+        current.rows.append(index)
+        if kind == "start" and rows.version[index]:
+            current.version = str(rows.version[index])
         if is_vrrp_child_start:
-            current.child_start = row["ts"]
-            if row.get("child_pid") is not None:
-                vrrp_pid = int(row["child_pid"])
-        if _is_vrrp_program(row.get("program")) and row.get("pid") is not None and vrrp_pid is None:
-            vrrp_pid = int(row["pid"])
+            current.child_start = rows.ts(index)
+            if rows.child_pid[index] is not None:
+                vrrp_pid = int(rows.child_pid[index])
+        if is_vrrp and pid is not None and vrrp_pid is None:
+            vrrp_pid = int(pid)
     return runs
 
 
@@ -125,7 +163,7 @@ def _is_vrrp_program(program: Any) -> bool:
     return isinstance(program, str) and program.lower().startswith("keepalived_vrrp")
 
 
-def _choose_profile(run: _Run, override: str | None) -> None:
+def _choose_profile(run: _Run, override: str | None, rows: _HostEvents) -> None:
     if override:
         run.profile = resolve_profile(override)
         run.profile_basis = "override"
@@ -135,8 +173,9 @@ def _choose_profile(run: _Run, override: str | None) -> None:
         run.profile = PROFILES[name]
         run.profile_basis = "logged"
         return
-    wordings = [row["wording"] for row in run.rows if row.get("wording")]
-    chosen, _candidates = profile_from_wordings(wordings)
+    # each distinct wording votes once: the vote is an intersection of ranges
+    wordings = dict.fromkeys(rows.columns.values("wording", rows.positions[run.rows]))
+    chosen, _candidates = profile_from_wordings([w for w in wordings if w])
     if chosen:
         run.profile = PROFILES[chosen]
         run.profile_basis = "wording"
@@ -643,42 +682,55 @@ def _load_configs(
     return loaded
 
 
-def _rows(events: pd.DataFrame) -> list[dict[str, Any]]:
-    wanted = [
-        c
-        for c in (
-            "ts",
-            "host",
-            "program",
-            "pid",
-            "instance",
-            "group",
-            "kind",
-            "state",
-            "prio_old",
-            "prio_new",
-            "prio_ours",
-            "prio_peer",
-            "peer",
-            "script",
-            "result",
-            "interface",
-            "address",
-            "action",
-            "version",
-            "child_pid",
-            "detail",
-            "wording",
-            "source",
-            "line",
-        )
-        if c in events.columns
-    ]
-    frame = events[wanted].astype(object).where(events[wanted].notna(), None)
-    records = frame.to_dict("records")
-    for record in records:
-        record["kind"] = str(record["kind"])
-    return records
+#: The columns the replay reads (rows carry exactly these keys).
+_REPLAY_COLUMNS = (
+    "ts",
+    "host",
+    "program",
+    "pid",
+    "instance",
+    "group",
+    "kind",
+    "state",
+    "prio_old",
+    "prio_new",
+    "prio_ours",
+    "prio_peer",
+    "peer",
+    "script",
+    "result",
+    "interface",
+    "address",
+    "action",
+    "version",
+    "child_pid",
+    "detail",
+    "wording",
+    "source",
+    "line",
+)
+_QUOTE_KINDS = frozenset({"advert_higher", "advert_lower", "advert_lower_discard"})
+
+
+def _handled_kinds() -> frozenset[str]:
+    """Kinds `_RunReplay.feed` has a handler for; other rows change nothing."""
+    return frozenset(name[len("_on_") :] for name in dir(_RunReplay) if name.startswith("_on_"))
+
+
+def _positions_by_host(columns: EventColumns) -> dict[str, np.ndarray]:
+    """host -> positions of its rows with a time, in frame order; hosts by first row."""
+    usable = np.flatnonzero(~columns.isna("ts") & ~columns.isna("host"))
+    codes = columns.codes("host")[usable]
+    order = np.argsort(codes, kind="stable")  # stable: frame order within a host
+    grouped = usable[order]
+    distinct, starts = np.unique(codes[order], return_index=True)
+    ends = [*starts[1:], len(grouped)] if len(starts) else []
+    groups = {
+        int(code): grouped[start:end]
+        for code, start, end in zip(distinct, starts, ends, strict=True)
+    }
+    first_seen = sorted(groups, key=lambda code: groups[code][0])
+    return {str(columns.value_of("host", code)): groups[code] for code in first_seen}
 
 
 def replay(
@@ -696,33 +748,39 @@ def replay(
     run (`--keepalived-version`); by default each run's own version is used.
     peers: extra address -> host ties (`--peer IP=HOST`).
     """
-    rows = [r for r in _rows(events) if r["ts"] is not None and r["host"] is not None]
-    by_host: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_host.setdefault(str(row["host"]), []).append(row)
+    columns = EventColumns(events)
+    by_host = {
+        host: _HostEvents(columns, positions)
+        for host, positions in _positions_by_host(columns).items()
+    }
 
     runs_by_host = {host: _split_runs(host, host_rows) for host, host_rows in by_host.items()}
-    for host_runs in runs_by_host.values():
+    for host, host_runs in runs_by_host.items():
         for run in host_runs:
-            _choose_profile(run, version)
+            _choose_profile(run, version, by_host[host])
     first_versions = {
         host: (host_runs[0].version if host_runs else None)
         for host, host_runs in runs_by_host.items()
     }
     loaded = _load_configs(configs, first_versions)
 
-    log_start = min((r["ts"] for r in rows), default=None)
-    log_end = max((r["ts"] for r in rows), default=None)
+    times = columns.times
+    everything = np.concatenate([rows.positions for rows in by_host.values()]) if by_host else []
+    log_start = columns.ts_at(everything[np.argmin(times[everything])]) if by_host else None
+    log_end = columns.ts_at(everything[np.argmax(times[everything])]) if by_host else None
 
+    handled = _handled_kinds()
     instances: dict[tuple[str, str], InstanceTimeline] = {}
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
     cursors: dict[str, int] = {}
     for host, host_runs in runs_by_host.items():
+        host_rows = by_host[host]
         for position, run in enumerate(host_runs):
             run_end = host_runs[position + 1].start if position + 1 < len(host_runs) else log_end
             replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
-            for row in run.rows:
+            fed = [index for index in run.rows if host_rows.kind[index] in handled]
+            for row in host_rows.records(fed):
                 replayer.feed(row)
             replayer.finish(run_end)
             cursors[host] = replayer.cursor
@@ -761,11 +819,21 @@ def replay(
         peers=peer_map,
         start=log_start,
         end=log_end,
-        host_end={host: max(r["ts"] for r in host_rows) for host, host_rows in by_host.items()},
+        host_end={
+            host: columns.ts_at(rows.positions[np.argmax(times[rows.positions])])
+            for host, rows in by_host.items()
+        },
     )
-    _apply_peer_quotes(timeline, rows)
+    quotes = np.sort(
+        np.concatenate(
+            [rows.positions[[k in _QUOTE_KINDS for k in rows.kind]] for rows in by_host.values()]
+        )
+        if by_host
+        else np.zeros(0, dtype=np.int64)
+    )
+    _apply_peer_quotes(timeline, columns.records(quotes, _REPLAY_COLUMNS))
     timeline.observations.sort(key=lambda o: (o.ts, o.host, o.instance))
-    timeline.transitions = explain_transitions(timeline, events)
+    timeline.transitions = explain_transitions(timeline, events, columns=columns)
     return timeline
 
 
@@ -783,17 +851,26 @@ def _close(segments: list[Segment], end: pd.Timestamp | None) -> list[Segment]:
 
 def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
     """Put priorities that peers quoted onto the quoted host's timeline."""
+    items: dict[tuple[str, str], InstanceTimeline] = {}
+    hosts_of: dict[str, list[str]] = {}
+    in_order = {
+        id(item): all(a.start <= b.start for a, b in pairwise(item.segments))
+        for item in timeline.instances
+    }
+    for item in timeline.instances:
+        items.setdefault((item.host, item.instance), item)  # the first, as Timeline.get
+        hosts_of.setdefault(item.instance, []).append(item.host)
     for row in rows:
-        if row["kind"] not in {"advert_higher", "advert_lower", "advert_lower_discard"}:
+        if row["kind"] not in _QUOTE_KINDS:
             continue
         value = row.get("prio_peer")
         name = row.get("instance")
         if value is None or not name:
             continue
-        target_host = _quoted_host(timeline, row)
+        target_host = _quoted_host(timeline, row, hosts_of)
         if target_host is None:
             continue
-        target = timeline.get(target_host, str(name))
+        target = items.get((target_host, str(name)))
         if target is None:
             continue
         segment = target.at(row["ts"])
@@ -801,7 +878,7 @@ def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
             continue
         value = int(value)
         if segment.priority is None:
-            index = target.segments.index(segment)
+            index = _index_of(target.segments, segment, in_order[id(target)])
             target.segments[index] = Segment(
                 **{**segment.__dict__, "priority": value, "basis": "advertised"}
             )
@@ -822,15 +899,30 @@ def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
             )
 
 
-def _quoted_host(timeline: Timeline, row: Mapping[str, Any]) -> str | None:
+def _index_of(segments: list[Segment], segment: Segment, in_order: bool) -> int:
+    """`segments.index(segment)` for a segment `at()` returned, without a scan.
+
+    Equal segments share their start, and segments are in start order, so
+    the first equal one is in the run of segments with that start.
+    """
+    if not in_order:
+        return segments.index(segment)  # not in start order: the plain search
+    lo = bisect.bisect_left(segments, segment.start, key=lambda s: s.start)
+    for index in range(lo, len(segments)):
+        if segments[index].start != segment.start:
+            break
+        if segments[index] == segment:
+            return index
+    return segments.index(segment)
+
+
+def _quoted_host(
+    timeline: Timeline, row: Mapping[str, Any], hosts_of: Mapping[str, list[str]]
+) -> str | None:
     peer = row.get("peer")
     if peer:
         return timeline.peers.get(str(peer))
     # 1.3/1.4 lines quote priorities without an address: with exactly one
     # other host running the instance, that host is the one quoted
-    others = {
-        item.host
-        for item in timeline.instances
-        if item.instance == row.get("instance") and item.host != row.get("host")
-    }
+    others = {host for host in hosts_of.get(row.get("instance"), ()) if host != row.get("host")}
     return next(iter(others)) if len(others) == 1 else None

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from kalog.model.rows import EventColumns
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 
 #: How far back (seconds) a cause line may stand before the transition it
@@ -78,33 +80,81 @@ class Transition:
         }
 
 
-@dataclass
+#: The kinds the explainer reads; other rows never decide a cause.
+_CAUSE_KINDS = frozenset(
+    {
+        "advert_timeout",
+        "prio0_received",
+        "force_election",
+        "advert_lower_discard",
+        "prio0_sent",
+        "stopping",
+        "sync_group",
+        "start",
+        "child_start",
+        "fault_cause",
+        "interface_state",
+        "script_result",
+        "track_process",
+        "track_bfd",
+        "advert_higher",
+        "reloading",
+        "reload_complete",
+        "address",
+    }
+)
+
+
 class _Index:
     """Events grouped per host and sorted by time, for window look-ups.
 
     Sorted (stably, so log order survives within one instant) and searched
     with bisect: a busy log has many transitions and many lines, and a scan
-    per transition would make explaining them quadratic.
+    per transition would make explaining them quadratic.  Only the kinds the
+    explainer reads are indexed, and a row becomes a dict the first time a
+    window holds it.
     """
 
-    by_host: dict[str, list[Mapping[str, Any]]] = field(default_factory=dict)
-    times: dict[str, list[pd.Timestamp]] = field(default_factory=dict)
-
-    def add(self, host: str, row: Mapping[str, Any]) -> None:
-        self.by_host.setdefault(host, []).append(row)
-
-    def freeze(self) -> None:
-        for host, rows in self.by_host.items():
-            rows.sort(key=lambda r: r["ts"])
-            self.times[host] = [r["ts"] for r in rows]
+    def __init__(self, columns: EventColumns) -> None:
+        self.columns = columns
+        self.names = [name for name in columns.names if name not in {"raw", "body"}]
+        kinds = columns.codes("kind")
+        wanted = [
+            code
+            for code in range(int(kinds.max()) + 1 if len(kinds) else 0)
+            if str(columns.value_of("kind", code)) in _CAUSE_KINDS
+        ]
+        usable = np.isin(kinds, wanted) & ~columns.isna("ts") & ~columns.isna("host")
+        chosen = np.flatnonzero(usable)
+        times = columns.times[chosen]
+        hosts = columns.codes("host")[chosen]
+        self.positions: dict[str, np.ndarray] = {}
+        self.times: dict[str, np.ndarray] = {}
+        for code in np.unique(hosts):
+            mine = hosts == code
+            order = np.argsort(times[mine], kind="stable")
+            host = str(columns.value_of("host", int(code)))
+            self.positions[host] = chosen[mine][order]
+            self.times[host] = times[mine][order]
+        self._rows: dict[int, dict[str, Any]] = {}
 
     def window(
         self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
     ) -> list[Mapping[str, Any]]:
-        times = self.times.get(host, [])
-        lo = bisect.bisect_left(times, end - pd.Timedelta(seconds=seconds))
-        hi = bisect.bisect_right(times, end + pd.Timedelta(seconds=after))
-        return self.by_host[host][lo:hi] if times else []
+        times = self.times.get(host)
+        if times is None or not len(times):
+            return []
+        lo = int(np.searchsorted(times, (end - pd.Timedelta(seconds=seconds)).value, "left"))
+        hi = int(np.searchsorted(times, (end + pd.Timedelta(seconds=after)).value, "right"))
+        positions = self.positions[host][lo:hi]
+        missing = [int(p) for p in positions if int(p) not in self._rows]
+        if missing:
+            for position, row in zip(
+                missing, self.columns.sparse_records(missing, self.names), strict=True
+            ):
+                row["kind"] = str(row["kind"])
+                self._rows[position] = row
+        return [self._rows[int(p)] for p in positions]
 
 
 def _ev(row: Mapping[str, Any]) -> tuple[str, int]:
@@ -116,25 +166,22 @@ def _same_instance(row: Mapping[str, Any], instance: str) -> bool:
     return name is None or name == instance
 
 
-def explain_transitions(timeline: Timeline, events: pd.DataFrame) -> list[Transition]:
-    """All transitions into/out of MASTER in `timeline`, each with a cause."""
-    index = _Index()
-    columns = [c for c in events.columns if c not in {"raw", "body"}]
-    frame = events[columns].astype(object).where(events[columns].notna(), None)
-    for row in frame.to_dict("records"):
-        if row.get("ts") is None or row.get("host") is None:
-            continue
-        row["kind"] = str(row["kind"])
-        index.add(str(row["host"]), row)
-    index.freeze()
+def explain_transitions(
+    timeline: Timeline, events: pd.DataFrame, *, columns: EventColumns | None = None
+) -> list[Transition]:
+    """All transitions into/out of MASTER in `timeline`, each with a cause.
+
+    columns: the replay's `EventColumns` of `events`, to share its work.
+    """
+    index = _Index(columns if columns is not None else EventColumns(events))
+    by_name: dict[str, list[InstanceTimeline]] = {}
+    for item in timeline.instances:
+        by_name.setdefault(item.instance, []).append(item)
+    history = _History()
 
     transitions: list[Transition] = []
     for item in timeline.instances:
-        peers = [
-            other
-            for other in timeline.instances
-            if other.instance == item.instance and other.host != item.host
-        ]
+        peers = [other for other in by_name[item.instance] if other.host != item.host]
         for position, (previous, segment) in enumerate(
             zip(item.segments, item.segments[1:], strict=False)
         ):
@@ -149,15 +196,52 @@ def explain_transitions(timeline: Timeline, events: pd.DataFrame) -> list[Transi
                     while first > 0 and item.segments[first].state == "GOTO_MASTER":
                         first -= 1
                     steps = item.segments[first : position + 1]
-                transitions.append(_to_master(item, steps, segment, peers, index))
+                transitions.append(_to_master(item, steps, segment, peers, index, history))
             elif previous.state == "MASTER":
                 transitions.append(_from_master(item, previous, segment, index))
     transitions.sort(key=lambda t: (t.ts, t.instance, t.host))
     return transitions
 
 
+class _History:
+    """Per instance timeline, the facts `_last_master_exit` and `_just_started` scan for.
+
+    Computed once per timeline and only for timelines whose segments are in
+    start order (what the replay produces); the plain scans stay as the
+    answer for any other order, so the result cannot differ.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[int, tuple[Any, ...] | None] = {}
+
+    def of(self, item: InstanceTimeline) -> tuple[Any, ...] | None:
+        key = id(item)
+        if key not in self._cache:
+            segments = item.segments
+            if any(a.start > b.start for a, b in zip(segments, segments[1:], strict=False)):
+                self._cache[key] = None
+            else:
+                exits = [
+                    after
+                    for before, after in zip(segments, segments[1:], strict=False)
+                    if before.state == "MASTER" and after.state != "MASTER"
+                ]
+                masters = [s.start for s in segments if s.state == "MASTER"]
+                runs: dict[int, list[Segment]] = {}
+                for segment in segments:
+                    runs.setdefault(segment.run, []).append(segment)
+                self._cache[key] = (
+                    [e.start for e in exits],
+                    exits,
+                    masters,
+                    {run: [s.start for s in items] for run, items in runs.items()},
+                    runs,
+                )
+        return self._cache[key]
+
+
 def _last_master_exit(
-    peers: Sequence[InstanceTimeline], ts: pd.Timestamp
+    peers: Sequence[InstanceTimeline], ts: pd.Timestamp, history: _History
 ) -> tuple[str, Segment] | None:
     """The last time a peer left MASTER before `ts`, if no peer was MASTER since.
 
@@ -166,18 +250,35 @@ def _last_master_exit(
     """
     best: tuple[str, Segment] | None = None
     for other in peers:
-        for before, after in zip(other.segments, other.segments[1:], strict=False):
-            if after.start > ts:
-                break
-            leaves = before.state == "MASTER" and after.state != "MASTER"
-            if leaves and (best is None or after.start > best[1].start):
-                best = (other.host, after)
+        known = history.of(other)
+        if known is None:
+            for before, after in zip(other.segments, other.segments[1:], strict=False):
+                if after.start > ts:
+                    break
+                leaves = before.state == "MASTER" and after.state != "MASTER"
+                if leaves and (best is None or after.start > best[1].start):
+                    best = (other.host, after)
+            continue
+        starts, exits = known[0], known[1]
+        count = bisect.bisect_right(starts, ts)
+        if count:
+            # the first of the latest exits, as the in-order scan keeps it
+            latest = exits[bisect.bisect_left(starts, starts[count - 1])]
+            if best is None or latest.start > best[1].start:
+                best = (other.host, latest)
     if best is None:
         return None
     for other in peers:
-        for segment in other.segments:
-            if segment.state == "MASTER" and best[1].start < segment.start <= ts:
-                return None
+        known = history.of(other)
+        if known is None:
+            for segment in other.segments:
+                if segment.state == "MASTER" and best[1].start < segment.start <= ts:
+                    return None
+            continue
+        masters = known[2]
+        after = bisect.bisect_right(masters, best[1].start)
+        if after < len(masters) and masters[after] <= ts:
+            return None
     return best
 
 
@@ -195,6 +296,7 @@ def _to_master(
     segment: Segment,
     peers: Sequence[InstanceTimeline],
     index: _Index,
+    history: _History,
 ) -> Transition:
     """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it)."""
     previous = steps[0]
@@ -256,7 +358,7 @@ def _to_master(
         if segment.priority is not None:
             detail += f" (ours {segment.priority})"
         return make("preemption", detail, [preempt[0], preempt[-1]])
-    left = _last_master_exit(peers, ts)
+    left = _last_master_exit(peers, ts, history)
     if left is not None and left[1].state == "FAULT":
         other_host, fault = left
         rows = [{"source": fault.source, "line": fault.line}] if fault.source else []
@@ -289,7 +391,7 @@ def _to_master(
     ]
     if sync and not any(r["kind"] == "advert_timeout" for r in own):
         return make("sync_group", f"sync group {sync[-1].get('group')} went MASTER", sync[-1:])
-    if previous_master is None and _just_started(item, segment):
+    if previous_master is None and _just_started(item, segment, history):
         started = [r for r in own if r["kind"] in {"start", "child_start"}]
         return make("startup", "no master heard after start", started[-1:] + timed_out)
     if timed_out:
@@ -321,8 +423,13 @@ def _to_master(
 STARTUP_S = 15.0
 
 
-def _just_started(item: InstanceTimeline, segment: Segment) -> bool:
-    earlier = [s for s in item.segments if s.run == segment.run and s.start <= segment.start]
+def _just_started(item: InstanceTimeline, segment: Segment, history: _History) -> bool:
+    known = history.of(item)
+    if known is None:
+        earlier = [s for s in item.segments if s.run == segment.run and s.start <= segment.start]
+    else:
+        run_segments = known[4].get(segment.run, [])
+        earlier = run_segments[: bisect.bisect_right(known[3][segment.run], segment.start)]
     if not earlier or earlier[0].state != "INIT":
         return False
     if any(s.state in {"MASTER", "FAULT", "STOPPED"} for s in earlier if s is not segment):
