@@ -48,6 +48,7 @@ vi_1: h2 took over 9.7 s after h1 left (expected at most 4.6 s)`.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -121,21 +122,30 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
 
 
 def _departure(
-    departures: dict[str, list[tuple[str, Any]]], transition: Any
+    departures: dict[str, tuple[list[Any], list[tuple[str, Any]]]], transition: Any
 ) -> tuple[str, Any] | None:
-    """The previous master's segment that ended its MASTER before the takeover."""
-    best = None
-    for host, segment in departures.get(transition.instance, ()):
-        if host == transition.host:
-            continue
-        if segment.start > transition.ts:
-            break  # sorted by start: no later one qualifies
-        if best is None or segment.start > best[1].start:
-            best = (host, segment)
-    return best
+    """The previous master's segment that ended its MASTER before the takeover.
+
+    Of the other hosts' departures up to the takeover, the latest; among
+    equally late ones the first in timeline order.
+    """
+    starts, items = departures.get(transition.instance, ([], []))
+    index = bisect.bisect_right(starts, transition.ts) - 1
+    while index >= 0 and items[index][0] == transition.host:
+        index -= 1
+    if index < 0:
+        return None
+    latest = starts[index]
+    first = index
+    for earlier in range(index - 1, -1, -1):
+        if starts[earlier] != latest:
+            break
+        if items[earlier][0] != transition.host:
+            first = earlier
+    return items[first]
 
 
-def _departures(timeline: Any) -> dict[str, list[tuple[str, Any]]]:
+def _departures(timeline: Any) -> dict[str, tuple[list[Any], list[tuple[str, Any]]]]:
     """instance -> (host, segment that followed a MASTER segment), by segment start.
 
     Computed once per check: looking through every instance's segments
@@ -151,4 +161,4 @@ def _departures(timeline: Any) -> dict[str, list[tuple[str, Any]]]:
             found.setdefault(other.instance, []).append((other.host, segment))
     for items in found.values():
         items.sort(key=lambda pair: pair[1].start)
-    return found
+    return {name: ([s.start for _, s in items], items) for name, items in found.items()}

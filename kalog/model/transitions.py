@@ -105,19 +105,39 @@ _CAUSE_KINDS = frozenset(
 )
 
 
+#: The fields the explainer reads from a row.
+_FIELDS = (
+    "ts",
+    "kind",
+    "instance",
+    "source",
+    "line",
+    "state",
+    "group",
+    "prio_ours",
+    "prio_peer",
+    "peer",
+    "script",
+    "result",
+    "exit_status",
+    "interface",
+    "action",
+    "detail",
+)
+
+
 class _Index:
     """Events grouped per host and sorted by time, for window look-ups.
 
     Sorted (stably, so log order survives within one instant) and searched
     with bisect: a busy log has many transitions and many lines, and a scan
     per transition would make explaining them quadratic.  Only the kinds the
-    explainer reads are indexed, and a row becomes a dict the first time a
-    window holds it.
+    explainer reads are indexed, and a host's rows become dicts (the fields
+    above, missing ones left out) the first time a window asks for them.
     """
 
     def __init__(self, columns: EventColumns) -> None:
         self.columns = columns
-        self.names = [name for name in columns.names if name not in {"raw", "body"}]
         kinds = columns.codes("kind")
         wanted = [
             code
@@ -136,7 +156,16 @@ class _Index:
             host = str(columns.value_of("host", int(code)))
             self.positions[host] = chosen[mine][order]
             self.times[host] = times[mine][order]
-        self._rows: dict[int, dict[str, Any]] = {}
+        self._rows: dict[str, list[dict[str, Any]]] = {}
+
+    def _host_rows(self, host: str) -> list[dict[str, Any]]:
+        rows = self._rows.get(host)
+        if rows is None:
+            rows = self.columns.sparse_records(self.positions[host], _FIELDS)
+            for row in rows:
+                row["kind"] = str(row["kind"])
+            self._rows[host] = rows
+        return rows
 
     def window(
         self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
@@ -146,15 +175,7 @@ class _Index:
             return []
         lo = int(np.searchsorted(times, (end - pd.Timedelta(seconds=seconds)).value, "left"))
         hi = int(np.searchsorted(times, (end + pd.Timedelta(seconds=after)).value, "right"))
-        positions = self.positions[host][lo:hi]
-        missing = [int(p) for p in positions if int(p) not in self._rows]
-        if missing:
-            for position, row in zip(
-                missing, self.columns.sparse_records(missing, self.names), strict=True
-            ):
-                row["kind"] = str(row["kind"])
-                self._rows[position] = row
-        return [self._rows[int(p)] for p in positions]
+        return self._host_rows(host)[lo:hi] if hi > lo else []
 
 
 def _ev(row: Mapping[str, Any]) -> tuple[str, int]:
