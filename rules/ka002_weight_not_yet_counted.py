@@ -206,7 +206,7 @@ def _advert_higher(
 def _peer_priority(
     timeline: Any, item: Any, decision: Any, higher: Any
 ) -> tuple[str | None, int | None, str]:
-    peers = [o for o in timeline.instances if o.instance == item.instance and o.host != item.host]
+    peers = timeline.peers_of(item)
     for other in peers:
         segment = other.at(decision.start)
         if segment is not None and segment.state in {"MASTER", "GOTO_MASTER"}:

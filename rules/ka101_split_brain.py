@@ -45,8 +45,9 @@ gives `KA101 split-brain: vi_1 MASTER on h1, h2 for 30.0 s (10:01:10 -
 
 - Hosts with unsynchronised clocks shift the window; a skew larger than the
   threshold shows as a short split brain at every handover.
-- Instances with the same name on different segments (different VRIDs)
-  are only told apart when configs are given.
+- Pairs that reuse an instance name are told apart by evidence (shared
+  VIPs, quoted advert sources, unicast peers; docs/model.md "Clusters"); two
+  pairs with no such evidence at all in the log are taken as one.
 
 ## References
 
@@ -78,10 +79,11 @@ DEFAULTS: dict[str, Any] = {
 
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
-    groups: dict[tuple[str, Any], list[Any]] = {}
+    groups: dict[str, list[Any]] = {}  # hosts running the same instance (its cluster)
     for item in timeline.instances:
-        groups.setdefault((item.instance, item.vrid), []).append(item)
-    for (instance, _vrid), items in groups.items():
+        groups.setdefault(item.cluster or item.instance, []).append(item)
+    for items in groups.values():
+        instance = items[0].instance
         if len(items) < 2:
             continue
         intervals = []  # (start, end, host, segment, the segment that ended it)

@@ -88,7 +88,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         item = items.get((transition.host, transition.instance))
         if item is None:
             continue
-        left = _departure(departures, transition)
+        left = _departure(departures, transition, item.cluster or item.instance)
         if left is None:
             continue
         old_host, departure = left
@@ -122,14 +122,14 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
 
 
 def _departure(
-    departures: dict[str, tuple[list[Any], list[tuple[str, Any]]]], transition: Any
+    departures: dict[str, tuple[list[Any], list[tuple[str, Any]]]], transition: Any, cluster: str
 ) -> tuple[str, Any] | None:
     """The previous master's segment that ended its MASTER before the takeover.
 
     Of the other hosts' departures up to the takeover, the latest; among
     equally late ones the first in timeline order.
     """
-    starts, items = departures.get(transition.instance, ([], []))
+    starts, items = departures.get(cluster, ([], []))
     index = bisect.bisect_right(starts, transition.ts) - 1
     while index >= 0 and items[index][0] == transition.host:
         index -= 1
@@ -146,7 +146,7 @@ def _departure(
 
 
 def _departures(timeline: Any) -> dict[str, tuple[list[Any], list[tuple[str, Any]]]]:
-    """instance -> (host, segment that followed a MASTER segment), by segment start.
+    """cluster -> (host, segment that followed a MASTER segment), by segment start.
 
     Computed once per check: looking through every instance's segments
     for every transition is quadratic on a long log.  The sort is stable, so
@@ -158,7 +158,7 @@ def _departures(timeline: Any) -> dict[str, tuple[list[Any], list[tuple[str, Any
         for before, segment in zip(other.segments, other.segments[1:], strict=False):
             if before.state != "MASTER" or segment.state == "MASTER":
                 continue
-            found.setdefault(other.instance, []).append((other.host, segment))
+            found.setdefault(other.cluster or other.instance, []).append((other.host, segment))
     for items in found.values():
         items.sort(key=lambda pair: pair[1].start)
     return {name: ([s.start for _, s in items], items) for name, items in found.items()}

@@ -127,14 +127,15 @@ def test_ex1_transitions_have_causes() -> None:
 def test_timeline_frame_and_json_shape() -> None:
     timeline = _timeline("ex1")
     frame = timeline.to_frame()
-    assert list(frame.columns[:8]) == [
-        "host", "instance", "vrid", "profile", "start", "end", "state", "priority",
+    assert list(frame.columns[:9]) == [
+        "host", "instance", "vrid", "cluster", "profile", "start", "end", "state", "priority",
     ]
+    assert set(frame["cluster"]) == {"vi_1"}  # A and B claim the same VIP
     assert len(frame) == 11
     assert frame["end"].ge(frame["start"]).all()
     doc = timeline.to_dict()
     first = doc["instances"][0]
-    assert set(first) == {"host", "instance", "vrid", "profile", "segments"}
+    assert set(first) == {"host", "instance", "vrid", "cluster", "profile", "segments"}
     assert set(first["segments"][0]) == {
         "start", "end", "state", "priority", "basis", "source", "line",
     }

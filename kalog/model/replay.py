@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kalog.model.clusters import cluster_hosts
 from kalog.model.peers import map_peers
 from kalog.model.priority import Tracker, effective_priority
 from kalog.model.profiles import (
@@ -824,6 +825,12 @@ def replay(
             for host, rows in by_host.items()
         },
     )
+    first_configs = {host: items[0] for host, items in loaded.items() if items}
+    clusters = cluster_hosts(
+        [(item.host, item.instance) for item in ordered], events, first_configs, peer_map
+    )
+    for item in ordered:
+        item.cluster = clusters.get((item.host, item.instance), item.instance)
     quotes = np.sort(
         np.concatenate(
             [rows.positions[[k in _QUOTE_KINDS for k in rows.kind]] for rows in by_host.values()]
@@ -857,9 +864,11 @@ def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
         id(item): all(a.start <= b.start for a, b in pairwise(item.segments))
         for item in timeline.instances
     }
+    cluster_of: dict[tuple[str, str], str] = {}
     for item in timeline.instances:
         items.setdefault((item.host, item.instance), item)  # the first, as Timeline.get
-        hosts_of.setdefault(item.instance, []).append(item.host)
+        hosts_of.setdefault(item.cluster or item.instance, []).append(item.host)
+        cluster_of[(item.host, item.instance)] = item.cluster or item.instance
     for row in rows:
         if row["kind"] not in _QUOTE_KINDS:
             continue
@@ -867,7 +876,8 @@ def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
         name = row.get("instance")
         if value is None or not name:
             continue
-        target_host = _quoted_host(timeline, row, hosts_of)
+        cluster = cluster_of.get((str(row.get("host")), str(name)), str(name))
+        target_host = _quoted_host(timeline, row, hosts_of.get(cluster, []))
         if target_host is None:
             continue
         target = items.get((target_host, str(name)))
@@ -917,12 +927,12 @@ def _index_of(segments: list[Segment], segment: Segment, in_order: bool) -> int:
 
 
 def _quoted_host(
-    timeline: Timeline, row: Mapping[str, Any], hosts_of: Mapping[str, list[str]]
+    timeline: Timeline, row: Mapping[str, Any], cluster_hosts_: list[str]
 ) -> str | None:
     peer = row.get("peer")
     if peer:
         return timeline.peers.get(str(peer))
     # 1.3/1.4 lines quote priorities without an address: with exactly one
     # other host running the instance, that host is the one quoted
-    others = {host for host in hosts_of.get(row.get("instance"), ()) if host != row.get("host")}
+    others = {host for host in cluster_hosts_ if host != row.get("host")}
     return next(iter(others)) if len(others) == 1 else None

@@ -86,6 +86,9 @@ class InstanceTimeline:
     vrid: int | None
     profile: str
     segments: list[Segment] = field(default_factory=list)
+    #: the hosts that run this same instance share a cluster id (the instance
+    #: name, or NAME@host when several pairs reuse the name; kalog.model.clusters)
+    cluster: str = ""
 
     def at(self, ts: pd.Timestamp) -> Segment | None:
         """The segment in force at `ts` (the last one starting at or before it)."""
@@ -109,6 +112,15 @@ class Timeline:
     #: as evidence of a state lasting on.
     host_end: dict[str, pd.Timestamp] = field(default_factory=dict)
 
+    def peers_of(self, item: InstanceTimeline) -> list[InstanceTimeline]:
+        """The other hosts' timelines of the same instance (same cluster)."""
+        key = item.cluster or item.instance
+        return [
+            other
+            for other in self.instances
+            if (other.cluster or other.instance) == key and other.host != item.host
+        ]
+
     def __iter__(self) -> Iterator[InstanceTimeline]:
         return iter(self.instances)
 
@@ -128,6 +140,7 @@ class Timeline:
                 "host": item.host,
                 "instance": item.instance,
                 "vrid": item.vrid,
+                "cluster": item.cluster or item.instance,
                 "profile": item.profile,
                 **{name: getattr(segment, name) for name in names},
             }
@@ -138,6 +151,7 @@ class Timeline:
             "host",
             "instance",
             "vrid",
+            "cluster",
             "profile",
             "start",
             "end",
@@ -162,6 +176,7 @@ class Timeline:
                     "host": item.host,
                     "instance": item.instance,
                     "vrid": item.vrid,
+                    "cluster": item.cluster or item.instance,
                     "profile": item.profile,
                     "segments": [
                         {

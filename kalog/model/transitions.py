@@ -195,14 +195,16 @@ def explain_transitions(
     columns: the replay's `EventColumns` of `events`, to share its work.
     """
     index = _Index(columns if columns is not None else EventColumns(events))
-    by_name: dict[str, list[InstanceTimeline]] = {}
+    by_name: dict[str, list[InstanceTimeline]] = {}  # cluster -> its hosts' timelines
     for item in timeline.instances:
-        by_name.setdefault(item.instance, []).append(item)
+        by_name.setdefault(item.cluster or item.instance, []).append(item)
     history = _History()
 
     transitions: list[Transition] = []
     for item in timeline.instances:
-        peers = [other for other in by_name[item.instance] if other.host != item.host]
+        peers = [
+            other for other in by_name[item.cluster or item.instance] if other.host != item.host
+        ]
         for position, (previous, segment) in enumerate(
             zip(item.segments, item.segments[1:], strict=False)
         ):
