@@ -30,7 +30,7 @@ and `unknown` when the log lacks the evidence, with what is missing.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,6 +313,37 @@ def _master_before(peers: Sequence[InstanceTimeline], ts: pd.Timestamp) -> str |
     return None
 
 
+def _maker(
+    item: InstanceTimeline,
+    previous: Segment,
+    segment: Segment,
+    direction: str,
+    opener: list[tuple[Any, Any]],
+    previous_master: str | None,
+) -> Callable[..., Transition]:
+    """A builder of this boundary's Transition, given a cause and its evidence rows."""
+
+    def make(
+        cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""
+    ) -> Transition:
+        return Transition(
+            instance=item.instance,
+            vrid=item.vrid,
+            host=item.host,
+            ts=segment.start,
+            direction=direction,
+            from_state=previous.state,
+            to_state=segment.state,
+            cause=cause,
+            detail=detail,
+            evidence=tuple(dict.fromkeys([_ev(r) for r in rows] + opener)),
+            previous_master=previous_master,
+            missing=missing,
+        )
+
+    return make
+
+
 def _to_master(
     item: InstanceTimeline,
     steps: Sequence[Segment],
@@ -333,22 +364,7 @@ def _to_master(
     opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
     previous_master = _master_before(peers, ts)
 
-    def make(cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""):
-        evidence = tuple(dict.fromkeys([_ev(r) for r in rows] + opener))
-        return Transition(
-            instance=item.instance,
-            vrid=item.vrid,
-            host=item.host,
-            ts=ts,
-            direction="to_master",
-            from_state=previous.state,
-            to_state=segment.state,
-            cause=cause,
-            detail=detail,
-            evidence=evidence,
-            previous_master=previous_master,
-            missing=missing,
-        )
+    make = _maker(item, previous, segment, "to_master", opener, previous_master)
 
     if segment.priority == 255 and previous.state == "INIT":
         return make("address_owner", "priority 255 owner takes MASTER at start", [])
@@ -469,21 +485,7 @@ def _from_master(
     ]
     opener = [(segment.source, segment.line)] if segment.source and segment.line else []
 
-    def make(cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""):
-        evidence = tuple(dict.fromkeys([_ev(r) for r in rows] + opener))
-        return Transition(
-            instance=item.instance,
-            vrid=item.vrid,
-            host=item.host,
-            ts=ts,
-            direction="from_master",
-            from_state=previous.state,
-            to_state=segment.state,
-            cause=cause,
-            detail=detail,
-            evidence=evidence,
-            missing=missing,
-        )
+    make = _maker(item, previous, segment, "from_master", opener, None)
 
     if segment.state == "STOPPED":
         return make("admin_stop", "keepalived was stopped", [])
