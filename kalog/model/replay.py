@@ -567,41 +567,27 @@ class _RunReplay:
         # what the host's own earlier line implies now: the value before a
         # change ("from A"), or the current value for a quote ("ours Q")
         expected_now = int(old) if old is not None and old is not pd.NA else value
+
+        def seen(observed: int, model: int | None, model_basis: str) -> Observation:
+            return Observation(
+                host=inst.host,
+                instance=inst.name,
+                ts=ts,
+                observed=observed,
+                basis="logged",
+                model=model,
+                model_basis=model_basis,
+                source=str(row.get("source")),
+                line=int(row.get("line") or 0),
+                note=str(row["kind"]),
+            )
+
         if inst.inferred is None and inst.basis == "logged" and inst.priority != expected_now:
             # two of the host's own lines disagree (a change keepalived did not
             # log, e.g. a 2.x reload, or lines missing from the excerpt)
-            self.observations.append(
-                Observation(
-                    host=inst.host,
-                    instance=inst.name,
-                    ts=ts,
-                    observed=expected_now,
-                    basis="logged",
-                    model=inst.priority,
-                    model_basis="logged",
-                    source=str(row.get("source")),
-                    line=int(row.get("line") or 0),
-                    note=str(row["kind"]),
-                )
-            )
+            self.observations.append(seen(expected_now, inst.priority, "logged"))
         if inst.inferred is not None and inst.inferred != value:
-            self.pending.append(
-                (
-                    inst,
-                    Observation(
-                        host=inst.host,
-                        instance=inst.name,
-                        ts=ts,
-                        observed=value,
-                        basis="logged",
-                        model=inst.inferred,
-                        model_basis="inferred",
-                        source=str(row.get("source")),
-                        line=int(row.get("line") or 0),
-                        note=str(row["kind"]),
-                    ),
-                )
-            )
+            self.pending.append((inst, seen(value, inst.inferred, "inferred")))
         inst.open(ts, priority=value, basis="logged", row=row, cause=str(row["kind"]))
 
     def _on_priority_change(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
