@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import calendar
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -43,7 +43,7 @@ import pandas as pd
 from kalog import events
 from kalog.errors import InputError, InputWarning
 from kalog.grammar import envelope as env
-from kalog.read import Source, iter_line_blocks, iter_sources
+from kalog.read import LineBlock, Source, input_size, iter_line_blocks, iter_sources
 
 Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
@@ -73,6 +73,7 @@ def read_events(
     tz: str | None = None,
     on_error: OnError = "raise",
     engine: Engine = "fast",
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> pd.DataFrame:
     """Read keepalived logs into one event frame, merged in time order.
 
@@ -85,6 +86,8 @@ def read_events(
         `InputWarning`s; "collect" (the CLI) records both in the stats and
         goes on with the other inputs.
     engine: "fast" or "plain" (see the module docstring; for tests).
+    progress: called as progress(bytes_read, total_bytes) while reading
+        (total None when an input's size is unknown, e.g. stdin).
 
     Ties in time keep input order, then line order.  `frame.attrs["stats"]`
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
@@ -95,6 +98,8 @@ def read_events(
     errors: list[str] = []
     parts: list[pd.DataFrame] = []
     files = 0
+    if progress is not None:
+        _report_progress(sources, progress)
     for source in sources:
         try:
             rows = _collect(source, engine)
@@ -138,6 +143,20 @@ def read_events(
     return frame
 
 
+def _report_progress(sources: list[Source], progress: Callable[[int, int | None], None]) -> None:
+    """Make every source report its reads to `progress` as (done, total) bytes."""
+    sizes = [input_size(s.name) for s in sources]
+    total = None if any(size is None for size in sizes) else sum(sizes)  # type: ignore[arg-type]
+    done = [0]
+
+    def advance(count: int) -> None:
+        done[0] += count
+        progress(done[0], total)
+
+    for source in sources:
+        source.progress = advance
+
+
 # -- per input: find keepalived lines and their envelopes ---------------------
 
 
@@ -152,7 +171,7 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
             layout, primary = env.sniff(block.head(env.SNIFF_LINES * 4), matcher)
         if engine == "fast" and layout in ("syslog", "json"):
             word = env.PREFILTER_WORD
-            if layout == "syslog" and env.has_console_stamp(block.text):
+            if layout == "syslog" and _has_console_stamp(block):
                 search = env.CONSOLE_ANYWHERE.search
                 numbered = [(i, t) for i, t in enumerate(block.lines) if word in t or search(t)]
             else:
@@ -160,6 +179,13 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
         else:
             numbered = list(enumerate(block.lines))
         first = block.first
+        if engine == "fast":
+            read_row = env.read_envelope_row
+            for i, text in numbered:
+                row = read_row(text, layout, primary)
+                if row is not None:
+                    rows.append((first + i, text, row[0], *row[1]))
+            continue
         for i, text in numbered:
             found = env.read_envelope(text, layout, primary, matcher)
             if found is not None:
@@ -168,9 +194,37 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
     return rows
 
 
+def _has_console_stamp(block: LineBlock) -> bool:
+    """`env.has_console_stamp(block.text)`, with a cheap byte test first for ASCII blocks."""
+    data = block.data
+    if data is not None and not env.may_have_console_stamp(data):
+        return False
+    return env.has_console_stamp(block.text)
+
+
 def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows, columns=list(_ROW_COLUMNS))
-    return frame.astype(dict.fromkeys(_ROW_COLUMNS, object) | {"line": "int64"})
+    """The envelope rows as object columns (line: int64).
+
+    What `DataFrame.from_records(rows).astype(object)` gives, built directly:
+    a text column that has any value holds NaN (not None) where it has none
+    (pandas infers a string dtype on the way), an empty one keeps None.
+    Skipping the string inference and its undoing saves seconds per million
+    lines.
+    """
+    if not rows:
+        frame = pd.DataFrame.from_records(rows, columns=list(_ROW_COLUMNS))
+        return frame.astype(dict.fromkeys(_ROW_COLUMNS, object) | {"line": "int64"})
+    data: dict[str, Any] = {}
+    for name, values in zip(_ROW_COLUMNS, zip(*rows, strict=True), strict=True):
+        if name == "line":
+            data[name] = np.array(values, dtype=np.int64)
+            continue
+        column = np.array(values, dtype=object)
+        missing = column == None  # noqa: E711 - elementwise
+        if missing.any() and not missing.all():
+            column[missing] = np.nan
+        data[name] = pd.Series(column, dtype=object)
+    return pd.DataFrame(data)
 
 
 # -- timestamps ------------------------------------------------------------------
@@ -300,7 +354,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
     if dated.any():
         ymd = pd.DataFrame({"year": years[dated], "month": months[dated], "day": days[dated]})
         day_start = pd.to_datetime(ymd, errors="coerce")
-        clock = pd.to_timedelta(part.loc[dated, "time"].str.replace(",", ".", regex=False))
+        clock = _clock(part.loc[dated, "time"])
         naive[dated] = (day_start + clock).astype("datetime64[ns]")
     epoch = kind == "epoch"
     if epoch.any():
@@ -308,6 +362,45 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
         naive[epoch] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
         offset[epoch] = 0.0
     return naive, offset
+
+
+#: Nanoseconds per character of "HH:MM:SS.fffffffff" (separators weigh 0).
+_CLOCK_WEIGHTS = np.array(
+    [36_000, 3_600, 0, 600, 60, 0, 10, 1, 0, *(10 ** np.arange(-1, -10, -1, dtype=float))]
+)
+_CLOCK_NANOS = np.round(_CLOCK_WEIGHTS * 1e9).astype(np.int64)
+_CLOCK_DIGITS = np.array([i not in (2, 5, 8) for i in range(18)])
+
+
+def _clock(times: pd.Series) -> pd.Series:
+    """`pd.to_timedelta` of "HH:MM:SS[.,]fraction" strings, computed on their digits.
+
+    Every time the envelopes yield matches `TIME` (two digits per field, a
+    fraction of 1-9 digits), so its value is a weighted sum of its digits -
+    what `to_timedelta` computes too (25:61:61 included) - and numpy does it
+    for a million lines at once instead of parsing each one.  Strings of any
+    other shape are left to `to_timedelta`.
+    """
+    values = times.to_numpy(dtype=object)
+    if len(values) and all(isinstance(v, str) and v.isascii() and len(v) <= 18 for v in values):
+        raw = values.astype("S18")
+        chars = raw.view(np.uint8).reshape(len(raw), 18).astype(np.int64)
+        lengths = np.char.str_len(raw)
+        used = np.arange(18)[None, :] < lengths[:, None]
+        digits = chars - ord("0")
+        is_digit = (digits >= 0) & (digits <= 9)
+        well_formed = (
+            ((lengths == 8) | ((lengths >= 10) & (lengths <= 18)))
+            & (chars[:, 2] == ord(":"))
+            & (chars[:, 5] == ord(":"))
+            & ((lengths == 8) | (chars[:, 8] == ord(".")) | (chars[:, 8] == ord(",")))
+            & np.all(is_digit[:, _CLOCK_DIGITS] | ~used[:, _CLOCK_DIGITS], axis=1)
+        )
+        if well_formed.all():
+            digits = np.where(used & _CLOCK_DIGITS[None, :], digits, 0)
+            nanos = digits @ _CLOCK_NANOS
+            return pd.Series(nanos.astype("timedelta64[ns]"), index=times.index)
+    return pd.to_timedelta(times.str.replace(",", ".", regex=False))
 
 
 def _times_plain(
@@ -410,13 +503,19 @@ def _final_ts(all_rows: pd.DataFrame, tz: str | None, notes: list[str]) -> pd.Se
 
 
 def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
-    """The body fields (kind + BODY_FIELDS) of each row, parsing each distinct body once."""
+    """The body fields (kind + BODY_FIELDS) of each row, parsing each distinct body once.
+
+    Fast engine: the distinct bodies' fields are typed (events.COLUMNS
+    dtypes) while there are few of them, then spread to the rows with
+    `take`; casting a million Python objects per column costs seconds.
+    """
     wanted = [c for c in events.COLUMNS if c not in ENVELOPE_COLUMNS]
     if engine == "fast":
         codes, uniques = pd.factorize(bodies, use_na_sentinel=False)
         parsed = [_parse_body(b) for b in uniques]
         table = pd.DataFrame.from_records(parsed, columns=wanted)
-        table = table.iloc[codes].reset_index(drop=True)
+        typed = {name: _cast(name, table[name], None) for name in wanted}
+        table = pd.DataFrame({name: typed[name].take(codes) for name in wanted})
     else:
         table = pd.DataFrame.from_records([_parse_body(b) for b in bodies], columns=wanted)
     table.index = bodies.index
@@ -463,21 +562,30 @@ def _assemble(
 
 def _typed(frame: pd.DataFrame, zone: str | None) -> pd.DataFrame:
     """Cast every column to the dtype of events.COLUMNS (ts: aware in `zone`)."""
-    out = {}
-    for name, dtype in events.COLUMNS.items():
-        column = frame[name]
-        if name == "ts":
-            target = f"datetime64[ns, {zone}]" if zone else "datetime64[ns]"
-            if zone and column.dt.tz is None:
-                column = column.dt.tz_localize(zone)
-            out[name] = column.astype(target)
-        elif dtype == "category":
-            out[name] = pd.Categorical(
-                column.fillna(events.Kind.UNKNOWN.value), categories=list(events.KINDS)
-            )
-        elif dtype in ("Int64", "boolean"):
-            out[name] = pd.array(column.astype(object).where(column.notna(), None), dtype=dtype)
-        else:
-            out[name] = column.astype(dtype)
+    out = {name: _cast(name, frame[name], zone) for name in events.COLUMNS}
     result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
     return result
+
+
+def _cast(name: str, column: pd.Series, zone: str | None) -> Any:
+    """One column in its events.COLUMNS dtype; a column already in it is kept as is."""
+    dtype = events.COLUMNS[name]
+    if name == "ts":
+        target = f"datetime64[ns, {zone}]" if zone else "datetime64[ns]"
+        if zone and column.dt.tz is None:
+            column = column.dt.tz_localize(zone)
+        return column.astype(target)
+    if dtype == "category":
+        if column.dtype == _KIND_DTYPE and not column.isna().any():
+            return column.array
+        return pd.Categorical(
+            column.fillna(events.Kind.UNKNOWN.value), categories=list(events.KINDS)
+        )
+    if str(column.dtype) == dtype:
+        return column.array
+    if dtype in ("Int64", "boolean"):
+        return pd.array(column.astype(object).where(column.notna(), None), dtype=dtype)
+    return column.astype(dtype)
+
+
+_KIND_DTYPE = pd.CategoricalDtype(list(events.KINDS))

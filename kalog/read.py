@@ -19,13 +19,14 @@ import bz2
 import codecs
 import lzma
 import os
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from kalog.errors import InputError
 
@@ -71,32 +72,64 @@ def decode(data: bytes) -> tuple[str, int]:
 
 
 class LineBlock:
-    """Consecutive decoded lines of one input, kept as one string.
+    """Consecutive decoded lines of one input, kept as one string (or ASCII bytes).
 
     `first` is the 1-based number of the first line, `count` the number of
     lines.  The text is split into `lines` only when asked: a prefilter can
     find the few keepalived lines of a block with `str.find` instead.
+
+    A block of pure ASCII keeps its bytes (`data`) and decodes lazily: most
+    of a gigabyte syslog is never looked at, so decoding it all would be
+    wasted, and `bytes.find` is as fast as `str.find`.  `count` is computed
+    on demand too, so `find_lines` can count the lines in the same pass.
 
     Lines over `max_line` bytes are truncated (with a warning through
     `warn`) when they are handed out, so a long line nobody looks at (a
     foreign line the prefilter skips) costs no extra pass over the block.
     """
 
-    __slots__ = ("_lines", "count", "first", "max_line", "text", "warn")
+    __slots__ = ("_count", "_data", "_lines", "_text", "first", "max_line", "warn")
 
     def __init__(
         self,
         first: int,
-        text: str,
+        text: str | None = None,
         max_line: int = MAX_LINE_BYTES,
         warn: Callable[[str], None] | None = None,
+        *,
+        data: bytes | None = None,
     ) -> None:
+        if (text is None) == (data is None):
+            raise ValueError("a LineBlock holds either text or ASCII data")
         self.first = first
-        self.text = text
-        self.count = text.count("\n") + 1
+        self._text = text
+        self._data = data
         self.max_line = max_line
         self.warn = warn
         self._lines: list[str] | None = None
+        self._count: int | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._data is not None
+            self._text = self._data.decode("ascii")
+        return self._text
+
+    @property
+    def data(self) -> bytes | None:
+        """The block's bytes when it is pure ASCII and not decoded yet, else None."""
+        return self._data if self._text is None else None
+
+    @property
+    def count(self) -> int:
+        if self._count is None:
+            if self._text is not None:
+                self._count = self._text.count("\n") + 1
+            else:
+                assert self._data is not None
+                self._count = self._data.count(b"\n") + 1
+        return self._count
 
     def _cap(self, index: int, line: str) -> str:
         size = len(line.encode())
@@ -120,24 +153,37 @@ class LineBlock:
         """The first `count` lines (sniffing must not split a 30 MB block)."""
         if self._lines is not None:
             return self._lines[:count]
+        if self._text is None:
+            assert self._data is not None
+            return [t.decode("ascii") for t in self._data.split(b"\n", count)[:count]]
         return self.text.split("\n", count)[:count]
 
     def find_lines(self, word: str) -> list[tuple[int, str]]:
         """(index, line) of the lines containing `word`, without splitting the block."""
-        text, found = self.text, []
+        if self._text is None:
+            assert self._data is not None
+            return self._find(self._data, word.encode("ascii"), b"\n", bytes.decode)
+        return self._find(self.text, word, "\n", None)
+
+    def _find(self, text: Any, word: Any, newline: Any, decode: Any) -> list[tuple[int, str]]:
+        found = []
         index, counted = 0, 0  # line index of offset `counted`
         limit = self.max_line // 4
         pos = text.find(word)
         while pos >= 0:
-            start = text.rfind("\n", 0, pos) + 1
-            end = text.find("\n", pos)
+            start = text.rfind(newline, 0, pos) + 1
+            end = text.find(newline, pos)
             if end < 0:
                 end = len(text)
-            index += text.count("\n", counted, start)
+            index += text.count(newline, counted, start)
             counted = start
             line = text[start:end]
+            if decode is not None:
+                line = decode(line, "ascii")
             found.append((index, self._cap(index, line) if len(line) > limit else line))
             pos = text.find(word, end)
+        if self._count is None:  # the lines after the last match finish the count
+            self._count = index + text.count(newline, counted) + 1
         return found
 
 
@@ -152,6 +198,9 @@ class Source:
     lines_read: int = 0
     undecodable_bytes: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: called with the number of (raw, still compressed) bytes of each read,
+    #: for a progress display
+    progress: Callable[[int], None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_stdin(self) -> bool:
@@ -204,7 +253,20 @@ def _raw_chunks(stream: BinaryIO, source: Source) -> Iterator[bytes]:
             return
         if not chunk:
             return
+        if source.progress is not None:
+            source.progress(len(chunk))
         yield chunk
+
+
+def input_size(name: str) -> int | None:
+    """Bytes in a regular file (None for stdin, pipes and what cannot be stat'ed)."""
+    if name == "-":
+        return None
+    try:
+        info = os.stat(name)
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _new_decompressor(kind: str) -> _Decompressor:
@@ -331,20 +393,27 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
     carry_len = 0  # its true length (carry is capped at max_line)
 
     def emit(data: bytes) -> LineBlock:
-        """A block from `data`: complete lines joined by LF (no final LF)."""
-        nonlocal number
+        """A block from `data`: complete lines joined by LF (no final LF).
+
+        The caller accounts for its lines (`account`) once the consumer is
+        done with it: a block counts its lines lazily, in the consumer's pass.
+        """
         if b"\r" in data:
             data = data.replace(b"\r\n", b"\n")
             if data.endswith(b"\r"):
                 data = data[:-1]
         if b"\x00" in data:
             data = data.replace(b"\x00", b"")
+        if data.isascii():
+            return LineBlock(number, None, max_line, source.warn, data=data)
         text, bad = decode(data)
         source.undecodable_bytes += bad
-        block = LineBlock(number, text, max_line, source.warn)
+        return LineBlock(number, text, max_line, source.warn)
+
+    def account(block: LineBlock) -> None:
+        nonlocal number
         number += block.count
         source.lines_read += block.count
-        return block
 
     truncated = False
     chunks = byte_chunks(source)
@@ -375,11 +444,15 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
                 head = head[:max_line]
             carry.clear()
             carry_len = 0
-            yield emit(head)
+            block = emit(head)
+            yield block
+            account(block)
             start = nl + 1
         last_nl = chunk.rfind(b"\n")
         if last_nl >= start:
-            yield emit(chunk[start:last_nl])
+            block = emit(chunk[start:last_nl])
+            yield block
+            account(block)
             tail = chunk[last_nl + 1 :]
         else:
             tail = chunk[start:]
@@ -390,7 +463,9 @@ def iter_line_blocks(source: Source, *, max_line: int = MAX_LINE_BYTES) -> Itera
         if carry_len > max_line:
             source.warn(f"line {number}: {carry_len} bytes, truncated to {max_line}")
             head = head[:max_line]
-        yield emit(head)
+        block = emit(head)
+        yield block
+        account(block)
 
 
 def iter_sources(names: list[str]) -> list[Source]:

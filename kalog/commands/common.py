@@ -1,7 +1,7 @@
 """What every command that reads logs shares: input options, diagnostics, exit codes.
 
 `events`, `timeline` and `analyze` all take `PATH...` with `--year`,
-`--host` and `--tz`, read them with `kalog.read_events`, and report input
+`--host`, `--tz` and `--quiet`, read them with `kalog.read_events`, and report input
 problems the same way:
 
 * `kalog: warning: ...` (one line each) for damage that did not stop
@@ -70,6 +70,7 @@ class LogInputs:
     year: int | None = None
     host: str | None = None
     tz: str | None = None
+    quiet: bool = False
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
 
@@ -78,12 +79,24 @@ class LogInputs:
 
         Unreadable inputs are reported and skipped (`failed` is set); when
         no line at all could be read this raises `KalogError` (exit 2).
+        On a terminal a progress bar shows while reading takes over a
+        second; `--quiet` turns it and the summary line off.
         """
         from kalog.frame import read_events
 
-        frame = read_events(
-            list(self.paths), year=self.year, host=self.host, tz=self.tz, on_error="collect"
-        )
+        reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
+        try:
+            frame = read_events(
+                list(self.paths),
+                year=self.year,
+                host=self.host,
+                tz=self.tz,
+                on_error="collect",
+                progress=reporter,
+            )
+        finally:
+            if reporter is not None:
+                reporter.close()
         stats = frame.attrs["stats"]
         self.stats = stats
         for message in stats["errors"]:
@@ -93,7 +106,7 @@ class LogInputs:
         self.failed = bool(stats["errors"])
         if stats["lines_read"] == 0:
             raise KalogError("no log lines read")
-        if summary:
+        if summary and not self.quiet:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
         return frame
 
@@ -101,6 +114,76 @@ class LogInputs:
         """Exit 2 if an input could not be read; return otherwise."""
         if self.failed:
             sys.exit(EXIT_INPUT_ERROR)
+
+
+def _is_terminal(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class ProgressBar:
+    """A rich progress bar of bytes read, shown once reading has taken `delay` seconds.
+
+    Why the delay: most logs are read in a blink, and a bar that flashes
+    for 50 ms is noise.  Called as `bar(done, total)` by `read_events`
+    (total None: unknown size, e.g. stdin); `close()` removes it.
+    """
+
+    def __init__(
+        self,
+        *,
+        delay: float = 1.0,
+        console: Any = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        import time
+
+        self._clock = clock or time.monotonic
+        self._start = self._clock()
+        self._delay = delay
+        self._console = console
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self._progress is None:
+            if self._clock() - self._start < self._delay:
+                return
+            self._open(total)
+        self._progress.update(self._task, completed=done, total=total)
+
+    def _open(self, total: int | None) -> None:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        from kalog.console import make_console
+
+        console = self._console if self._console is not None else make_console(stderr=True)
+        self._progress = Progress(
+            TextColumn("reading"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("reading", total=total)
+        self._progress.start()
+
+    @property
+    def shown(self) -> bool:
+        return self._progress is not None
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def summary_line(stats: dict[str, Any]) -> str:
@@ -114,7 +197,7 @@ def summary_line(stats: dict[str, Any]) -> str:
 
 
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--host`, `--tz`; pass them as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`; pass them as `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -129,6 +212,12 @@ def log_input_options(func: F) -> F:
         "(default: the file name up to its first dot).",
     )
     @click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="No progress bar and no summary line on stderr (warnings and errors still show).",
+    )
+    @click.option(
         "--tz",
         callback=_check_tz,
         help="IANA time zone of timestamps without an offset, e.g. Europe/Paris; "
@@ -141,9 +230,10 @@ def log_input_options(func: F) -> F:
         year: int | None,
         host: str | None,
         tz: str | None,
+        quiet: bool,
         **kwargs: Any,
     ) -> Any:
-        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz)
+        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz, quiet=quiet)
         return func(*args, inputs=inputs, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -84,7 +84,9 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
     `source` and `line` are always present (they locate the event).
     """
     columns = list(frame.columns)
-    for row in frame.itertuples(index=False, name=None):
+    # column by column: iterating rows of arrow-backed columns boxes each cell slowly
+    values = [frame[name].astype(object).tolist() for name in columns]
+    for row in zip(*values, strict=True):
         record: dict[str, Any] = {}
         for name, value in zip(columns, row, strict=True):
             if value is None or value is NA or value is NaT:

@@ -1,0 +1,181 @@
+"""The fast paths give exactly the answers of the plain ones (issue 5: same answers).
+
+Speed work replaced per-line dicts, whole-block decoding, regex scans and
+frame-wide conversions by shortcuts.  Each shortcut is checked here against
+the code it stands for, on real inputs: the corpus, the seed logs, the lab
+captures (syslog files and keepalived's console output) and a generated
+syslog of the benchmark's shape.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CORPUS, LAB, ROOT, SEED
+
+from kalog.frame import read_events
+from kalog.grammar import envelope as env
+from kalog.model.rows import EventColumns
+from kalog.read import LineBlock
+
+pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
+
+REAL_FILES = [
+    *sorted(CORPUS.glob("*.log")),
+    *sorted(SEED.glob("*.log")),
+    *sorted(LAB.glob("*/*.log")),
+    *sorted(LAB.glob("*/*.console")),
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20k lines of the benchmark's syslog (half keepalived), over New Year."""
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import main
+
+    path = tmp_path_factory.mktemp("bench") / "syslog.log"
+    argv = ["--lines", "20000", "--keepalived-share", "0.5", "--seed", "7", "--year-boundary"]
+    assert main([*argv, "-o", str(path)]) == 0
+    return path
+
+
+def test_inputs_are_many_and_varied() -> None:
+    assert len(REAL_FILES) > 80
+    assert any(p.suffix == ".console" for p in REAL_FILES)
+
+
+def _real_lines() -> list[tuple[Path, list[str]]]:
+    return [(p, p.read_text(encoding="utf-8").splitlines()) for p in REAL_FILES]
+
+
+def test_envelope_row_equals_read_envelope_on_every_real_line(generated: Path) -> None:
+    files = [*_real_lines(), (generated, generated.read_text(encoding="utf-8").splitlines())]
+    compared = kept = 0
+    for path, lines in files:
+        layout, primary = env.sniff(lines[: env.SNIFF_LINES * 4])
+        # the file's own layout, and every style as primary (as another file could sniff)
+        for style in (primary, *env.STYLES):
+            for line in lines:
+                found = env.read_envelope(line, layout, style)
+                expected = (
+                    None
+                    if found is None
+                    else (found.style, tuple(found.fields[k] for k in env.FIELDS))
+                )
+                assert env.read_envelope_row(line, layout, style) == expected, (path, line)
+                compared += 1
+                kept += expected is not None
+    assert compared > 100_000 and kept > 50_000
+
+
+def test_console_stamp_byte_test_never_misses_a_stamp() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in REAL_FILES]
+    samples = texts + [line for text in texts for line in text.splitlines()]
+    samples += [
+        "Thu Jan  1 00:00:12 1970: (VI_1) Entering MASTER STATE",
+        "Aug 25 15:21:35 h docker[1]: Thu Nov 26 05:35:08.123456789 2026: (VI_1) x",
+        "Thu Nov 05:35:08 2026:",
+        "x 0 2026:",
+        "",
+    ]
+    stamped = 0
+    for text in samples:
+        if not text.isascii():
+            continue
+        if env.has_console_stamp(text):
+            stamped += 1
+            assert env.may_have_console_stamp(text.encode()), text
+    assert stamped > 150
+    assert not env.may_have_console_stamp(b"Aug 25 15:21:35 h sshd[1]: port 2222: closed")
+
+
+@pytest.mark.parametrize("path", REAL_FILES[::7], ids=lambda p: p.name)
+def test_ascii_blocks_behave_like_decoded_blocks(path: Path) -> None:
+    data = path.read_bytes().rstrip(b"\n")
+    if not data.isascii():
+        pytest.skip("not ASCII")
+    warned_text: list[str] = []
+    warned_data: list[str] = []
+    text = LineBlock(5, data.decode(), 80, warned_text.append)
+    raw = LineBlock(5, None, 80, warned_data.append, data=data)
+    for word in ("eepalived", "VRRP", "(", "no such word"):
+        fresh = LineBlock(5, None, 80, warned_data.append, data=data)
+        assert fresh.find_lines(word) == text.find_lines(word)
+        assert fresh.count == text.count
+    assert raw.count == text.count == data.count(b"\n") + 1
+    assert raw.head(7) == text.head(7)
+    assert raw.lines == text.lines
+    assert raw.text == text.text
+    assert warned_data == warned_text
+
+
+def test_frames_fast_equal_plain_on_lab_and_generated(generated: Path) -> None:
+    files = [*sorted(LAB.glob("*/*.log")), *sorted(LAB.glob("*/*.console")), generated]
+    fast = read_events(files, year=2024)
+    plain = read_events(files, year=2024, engine="plain")
+    pd.testing.assert_frame_equal(fast, plain)
+    assert fast.attrs["stats"] == plain.attrs["stats"]
+    assert len(fast) > 10_000
+
+
+def _boxed(frame: pd.DataFrame) -> list[dict]:
+    """The conversion the replay used to do for every row."""
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    for record in records:
+        record["kind"] = str(record["kind"])
+    return records
+
+
+def test_event_columns_give_the_values_of_a_full_conversion(generated: Path) -> None:
+    frame = read_events([*sorted(CORPUS.glob("*.log")), generated], year=2024)
+    frame = frame.drop(columns=["raw", "body"])
+    expected = _boxed(frame)
+    columns = EventColumns(frame)
+    positions = np.arange(len(frame))
+    got = columns.records(positions)
+    for record in got:
+        record["kind"] = str(record["kind"])
+    assert got == expected
+    assert [type(v) for v in got[0].values()] == [type(v) for v in expected[0].values()]
+    sparse = columns.sparse_records(positions[::3])
+    assert sparse == [{k: v for k, v in r.items() if v is not None} for r in got[::3]]
+    ns = frame["ts"].dt.as_unit("ns").array.asi8
+    assert np.array_equal(columns.times, ns)
+
+
+def test_rows_frame_equals_from_records(generated: Path) -> None:
+    from kalog import frame as module
+    from kalog.read import iter_sources
+
+    for path in [*REAL_FILES[::5], generated]:
+        rows = module._collect(iter_sources([str(path)])[0], "fast")
+        built = module._rows_frame(rows)
+        expected = pd.DataFrame.from_records(rows, columns=list(module._ROW_COLUMNS))
+        expected = expected.astype(dict.fromkeys(module._ROW_COLUMNS, object) | {"line": "int64"})
+        pd.testing.assert_frame_equal(built, expected)
+        for name in built.columns:  # None and NaN are told apart too
+            assert list(map(repr, built[name])) == list(map(repr, expected[name])), (path, name)
+
+
+def test_clock_digits_equal_to_timedelta() -> None:
+    import random
+
+    from kalog.frame import _clock
+
+    rng = random.Random(5)
+    times = ["15:21:35", "25:61:61", "99:99:99", "00:00:00.1", "15:21:35,5", "01:02:03.000000001"]
+    for _ in range(3000):
+        text = f"{rng.randrange(100):02d}:{rng.randrange(100):02d}:{rng.randrange(100):02d}"
+        if rng.random() < 0.6:
+            text += rng.choice(".,") + "".join(rng.choices("0123456789", k=rng.randint(1, 9)))
+        times.append(text)
+    series = pd.Series(times, dtype=object, index=range(10, 10 + len(times)))
+    expected = pd.to_timedelta(series.str.replace(",", ".", regex=False))
+    pd.testing.assert_series_equal(_clock(series), expected, check_names=False)
+    odd = pd.Series(["1:2:3", "15:21:35"], dtype=object)  # not TIME-shaped: to_timedelta
+    pd.testing.assert_series_equal(_clock(odd), pd.to_timedelta(odd), check_names=False)
