@@ -70,6 +70,9 @@ class AnalysisContext:
         """The distinct hosts in the events, sorted."""
         if "host" not in self.events or self.events.empty:
             return []
+        return list(self._memo("hosts", self._hosts))
+
+    def _hosts(self) -> list[str]:
         return sorted(str(h) for h in self.events["host"].dropna().unique())
 
     @property
@@ -78,7 +81,18 @@ class AnalysisContext:
             return self.detail_lines
         if "kind" not in self.events or self.events.empty:
             return False
+        return self._memo("detail", self._detail_lines)
+
+    def _detail_lines(self) -> bool:
         return bool(self.events["kind"].astype(str).isin(DETAIL_KINDS).any())
+
+    def _memo(self, name: str, compute: Any) -> Any:
+        """`compute()` once per events frame: every rule's needs ask again."""
+        memo = self.__dict__.setdefault("_kalog_memo", {})
+        key = (name, id(self.events))
+        if key not in memo:
+            memo[key] = (self.events, compute())  # the frame is kept so its id stays its own
+        return memo[key][1]
 
     @property
     def has_version(self) -> bool:

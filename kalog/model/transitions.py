@@ -30,6 +30,7 @@ and `unknown` when the log lacks the evidence, with what is missing.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -149,13 +150,13 @@ class _Index:
         times = columns.times[chosen]
         hosts = columns.codes("host")[chosen]
         self.positions: dict[str, np.ndarray] = {}
-        self.times: dict[str, np.ndarray] = {}
+        self.times: dict[str, list[int]] = {}
         for code in np.unique(hosts):
             mine = hosts == code
             order = np.argsort(times[mine], kind="stable")
             host = str(columns.value_of("host", int(code)))
             self.positions[host] = chosen[mine][order]
-            self.times[host] = times[mine][order]
+            self.times[host] = times[mine][order].tolist()  # ints: bisect beats numpy here
         self._rows: dict[str, list[dict[str, Any]]] = {}
 
     def _host_rows(self, host: str) -> list[dict[str, Any]]:
@@ -173,9 +174,16 @@ class _Index:
         times = self.times.get(host)
         if times is None or not len(times):
             return []
-        lo = int(np.searchsorted(times, (end - pd.Timedelta(seconds=seconds)).value, "left"))
-        hi = int(np.searchsorted(times, (end + pd.Timedelta(seconds=after)).value, "right"))
+        ns = end.value
+        lo = bisect.bisect_left(times, ns - _nanoseconds(seconds))
+        hi = bisect.bisect_right(times, ns + _nanoseconds(after))
         return self._host_rows(host)[lo:hi] if hi > lo else []
+
+
+@functools.lru_cache(maxsize=1024)
+def _nanoseconds(seconds: float) -> int:
+    """`pd.Timedelta(seconds=seconds).value`, once per distinct window length."""
+    return int(pd.Timedelta(seconds=seconds).value)
 
 
 def _ev(row: Mapping[str, Any]) -> tuple[str, int]:
