@@ -112,6 +112,7 @@ def read_events(
         if source.lines_read == 0:
             source.warn("empty input")
         part = _rows_frame(rows)
+        del rows  # the frame holds the values now; the tuples are a tenth of the memory
         _complete_times(part, source, year, engine)
         part["source"] = source.name
         part["source_index"] = source.index
@@ -164,6 +165,13 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
     """Envelope rows (line, raw, style, *FIELDS) of the keepalived lines of one input."""
     matcher = env.match_fast if engine == "fast" else env.match_plain
     rows: list[tuple[Any, ...]] = []
+    # One object per distinct month, day, host, program, pid...: a hundred
+    # thousand rows each holding their own copy of "Aug" cost tens of MB.
+    shared: dict[Any, Any] = {}
+
+    def share(value: Any, wanted: bool) -> Any:
+        return shared.setdefault(value, value) if wanted else value
+
     layout: env.FileLayout | None = None
     primary = env.RFC3164
     for block in iter_line_blocks(source):
@@ -184,7 +192,9 @@ def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
             for i, text in numbered:
                 row = read_row(text, layout, primary)
                 if row is not None:
-                    rows.append((first + i, text, row[0], *row[1]))
+                    if len(shared) > _SHARED_MAX:
+                        shared.clear()
+                    rows.append((first + i, text, row[0], *map(share, row[1], _SHARE_FIELD)))
             continue
         for i, text in numbered:
             found = env.read_envelope(text, layout, primary, matcher)
@@ -200,6 +210,11 @@ def _has_console_stamp(block: LineBlock) -> bool:
     if data is not None and not env.may_have_console_stamp(data):
         return False
     return env.has_console_stamp(block.text)
+
+
+#: envelope fields repeated from line to line (not time, body, epoch)
+_SHARE_FIELD = tuple(name not in {"time", "body", "epoch_us"} for name in env.FIELDS)
+_SHARED_MAX = 100_000
 
 
 def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -384,21 +399,21 @@ def _clock(times: pd.Series) -> pd.Series:
     values = times.to_numpy(dtype=object)
     if len(values) and all(isinstance(v, str) and v.isascii() and len(v) <= 18 for v in values):
         raw = values.astype("S18")
-        chars = raw.view(np.uint8).reshape(len(raw), 18).astype(np.int64)
+        chars = raw.view(np.uint8).reshape(len(raw), 18)
         lengths = np.char.str_len(raw)
-        used = np.arange(18)[None, :] < lengths[:, None]
-        digits = chars - ord("0")
-        is_digit = (digits >= 0) & (digits <= 9)
         well_formed = (
             ((lengths == 8) | ((lengths >= 10) & (lengths <= 18)))
             & (chars[:, 2] == ord(":"))
             & (chars[:, 5] == ord(":"))
             & ((lengths == 8) | (chars[:, 8] == ord(".")) | (chars[:, 8] == ord(",")))
-            & np.all(is_digit[:, _CLOCK_DIGITS] | ~used[:, _CLOCK_DIGITS], axis=1)
         )
+        nanos = np.zeros(len(raw), dtype=np.int64)
+        for place in np.flatnonzero(_CLOCK_DIGITS):  # one column at a time: little memory
+            digit = chars[:, place].astype(np.int64) - ord("0")
+            used = place < lengths
+            well_formed &= ((digit >= 0) & (digit <= 9)) | ~used
+            nanos += np.where(used, digit, 0) * _CLOCK_NANOS[place]
         if well_formed.all():
-            digits = np.where(used & _CLOCK_DIGITS[None, :], digits, 0)
-            nanos = digits @ _CLOCK_NANOS
             return pd.Series(nanos.astype("timedelta64[ns]"), index=times.index)
     return pd.to_timedelta(times.str.replace(",", ".", regex=False))
 
@@ -528,7 +543,10 @@ def _assemble(
     parts = [p for p in parts if len(p)]
     if not parts:
         return _typed(events.empty_frame(), tz)
-    rows = pd.concat(parts, ignore_index=True)
+    if len(parts) == 1:  # one input: no copy of every column
+        rows = parts[0].reset_index(drop=True)
+    else:
+        rows = pd.concat(parts, ignore_index=True)
     ts = _final_ts(rows, tz, notes)
     # Merge order: time; rows without a time sort with their file neighbours.
     key = ts.astype("int64") if ts.notna().any() else pd.Series(0, index=rows.index)
@@ -541,8 +559,9 @@ def _assemble(
             key.fillna(np.iinfo(np.int64).max).to_numpy(),
         )
     )
-    rows = rows.iloc[order].reset_index(drop=True)
-    ts = ts.iloc[order].reset_index(drop=True)
+    if not np.array_equal(order, np.arange(len(order))):  # a file in time order stays
+        rows = rows.iloc[order].reset_index(drop=True)
+        ts = ts.iloc[order].reset_index(drop=True)
 
     host = rows["host"].where(rows["host"].notna() & (rows["host"] != "-"), rows["default_host"])
     pid_text = rows["pid"].astype("string")
