@@ -24,6 +24,7 @@ FORMATS = ("table", "jsonl", "csv", "parquet")
 #: listed as `name=value` in "fields".
 _TABLE_COLUMNS = ("ts", "host", "program", "kind", "instance")
 _NOT_FIELDS = {*_TABLE_COLUMNS, "pid", "body", "source", "line", "raw", "wording"}
+_SLICE = 20_000  # rows converted to Python values at once
 
 
 @click.command("events")
@@ -84,8 +85,15 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
     `source` and `line` are always present (they locate the event).
     """
     columns = list(frame.columns)
-    # column by column: iterating rows of arrow-backed columns boxes each cell slowly
-    values = [frame[name].astype(object).tolist() for name in columns]
+    # column by column (iterating rows of arrow-backed columns boxes each cell
+    # slowly), a slice of rows at a time (a million rows as lists would be GBs)
+    for start in range(0, len(frame), _SLICE):
+        part = frame.iloc[start : start + _SLICE]
+        values = [part[name].astype(object).tolist() for name in columns]
+        yield from _records(columns, values)
+
+
+def _records(columns: list[str], values: list[list[Any]]) -> Iterator[dict[str, Any]]:
     for row in zip(*values, strict=True):
         record: dict[str, Any] = {}
         for name, value in zip(columns, row, strict=True):
