@@ -17,7 +17,7 @@ import pandas as pd
 
 from kalog.findings import Evidence, NotEvaluable
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
-from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline
+from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline, clock
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -160,10 +160,7 @@ def runs_of(item: InstanceTimeline) -> Iterator[list[Segment]]:
 def fmt_time(ts: pd.Timestamp | None) -> str:
     if ts is None or pd.isna(ts):
         return "?"
-    text = ts.strftime("%Y-%m-%d %H:%M:%S")
-    if ts.microsecond:
-        text += f".{ts.microsecond // 1000:03d}"
-    return text
+    return clock(ts)
 
 
 def advert_interval(ctx: AnalysisContext, host: str, instance: str, default: float = 1.0) -> float:

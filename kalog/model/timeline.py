@@ -224,6 +224,14 @@ class Timeline:
         }
 
 
+def clock(ts: pd.Timestamp, *, with_date: bool = True) -> str:
+    """A timestamp for people: seconds, plus milliseconds when the log has them."""
+    text = ts.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+    if ts.microsecond:
+        text += f".{ts.microsecond // 1000:03d}"
+    return text
+
+
 def _iso(ts: pd.Timestamp | None) -> str | None:
     if ts is None or pd.isna(ts):
         return None

@@ -26,7 +26,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from kalog.console import visible
-from kalog.model.timeline import InstanceTimeline, Segment, Timeline
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline, clock
 
 LETTERS = {
     "MASTER": "M",
@@ -48,10 +48,7 @@ LEGEND = "M MASTER B BACKUP g GOTO_MASTER F FAULT i INIT . STOPPED ^ priority ch
 
 
 def _fmt_ts(ts: pd.Timestamp, with_date: bool) -> str:
-    text = ts.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
-    if ts.microsecond:
-        text += f".{ts.microsecond // 1000:03d}"
-    return text
+    return clock(ts, with_date=with_date)
 
 
 def _axis(points: Sequence[pd.Timestamp], width: int) -> list[pd.Timestamp]:
