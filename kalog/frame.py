@@ -39,10 +39,12 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kalog import events
 from kalog.errors import InputError, InputWarning
 from kalog.grammar import envelope as env
+from kalog.grammar.bulk import read_envelopes, take_rows
 from kalog.read import LineBlock, Source, input_size, iter_line_blocks, iter_sources
 
 Engine = Literal["fast", "plain"]
@@ -102,7 +104,7 @@ def read_events(
         _report_progress(sources, progress)
     for source in sources:
         try:
-            rows = _collect(source, engine)
+            part = _collect(source, engine)
         except InputError as exc:
             if on_error == "raise":
                 raise
@@ -111,8 +113,6 @@ def read_events(
         files += 1
         if source.lines_read == 0:
             source.warn("empty input")
-        part = _rows_frame(rows)
-        del rows  # the frame holds the values now; the tuples are a tenth of the memory
         _complete_times(part, source, year, engine)
         part["source"] = source.name
         part["source_index"] = source.index
@@ -161,47 +161,108 @@ def _report_progress(sources: list[Source], progress: Callable[[int, int | None]
 # -- per input: find keepalived lines and their envelopes ---------------------
 
 
-def _collect(source: Source, engine: Engine) -> list[tuple[Any, ...]]:
+def _collect(source: Source, engine: Engine) -> pd.DataFrame:
     """Envelope rows (line, raw, style, *FIELDS) of the keepalived lines of one input."""
-    matcher = env.match_fast if engine == "fast" else env.match_plain
+    if engine == "fast":
+        return _collect_fast(source)
     rows: list[tuple[Any, ...]] = []
-    # One object per distinct month, day, host, program, pid...: a hundred
-    # thousand rows each holding their own copy of "Aug" cost tens of MB.
-    shared: dict[Any, Any] = {}
-
-    def share(value: Any, wanted: bool) -> Any:
-        return shared.setdefault(value, value) if wanted else value
-
     layout: env.FileLayout | None = None
     primary = env.RFC3164
     for block in iter_line_blocks(source):
         if layout is None:
-            layout, primary = env.sniff(block.head(env.SNIFF_LINES * 4), matcher)
-        if engine == "fast" and layout in ("syslog", "json"):
-            word = env.PREFILTER_WORD
-            if layout == "syslog" and _has_console_stamp(block):
-                search = env.CONSOLE_ANYWHERE.search
-                numbered = [(i, t) for i, t in enumerate(block.lines) if word in t or search(t)]
-            else:
-                numbered = block.find_lines(word)
-        else:
-            numbered = list(enumerate(block.lines))
+            layout, primary = env.sniff(block.head(env.SNIFF_LINES * 4), env.match_plain)
         first = block.first
-        if engine == "fast":
-            read_row = env.read_envelope_row
-            for i, text in numbered:
-                row = read_row(text, layout, primary)
-                if row is not None:
-                    if len(shared) > _SHARED_MAX:
-                        shared.clear()
-                    rows.append((first + i, text, row[0], *map(share, row[1], _SHARE_FIELD)))
-            continue
-        for i, text in numbered:
-            found = env.read_envelope(text, layout, primary, matcher)
+        for i, text in enumerate(block.lines):
+            found = env.read_envelope(text, layout, primary, env.match_plain)
             if found is not None:
                 f = found.fields
                 rows.append((first + i, text, found.style, *(f[k] for k in env.FIELDS)))
-    return rows
+    return _rows_frame(rows)
+
+
+def _collect_fast(source: Source) -> pd.DataFrame:
+    """The fast engine's `_collect`: candidates found per block, envelopes read in bulk.
+
+    The candidate lines of all blocks (those with the ident word, or every
+    line where the layout needs it) are gathered with their numbers, then
+    `kalog.grammar.bulk` reads their envelopes in one columnar pass.
+    """
+    numbers: list[np.ndarray] = []
+    texts: list[pa.Array] = []
+    pending: list[tuple[int, str]] = []  # candidates found one by one, not yet an array
+
+    def flush() -> None:
+        if pending:
+            numbers.append(np.fromiter((n for n, _ in pending), dtype=np.int64, count=len(pending)))
+            texts.append(pa.array([t for _, t in pending], type=pa.large_string()))
+            pending.clear()
+
+    layout: env.FileLayout | None = None
+    primary = env.RFC3164
+    word = env.PREFILTER_WORD
+    for block in iter_line_blocks(source):
+        if layout is None:
+            layout, primary = env.sniff(block.head(env.SNIFF_LINES * 4), env.match_fast)
+        first = block.first
+        if layout in ("syslog", "json"):
+            if layout == "syslog" and _has_console_stamp(block):
+                search = env.CONSOLE_ANYWHERE.search
+                pending.extend(
+                    (first + i, t) for i, t in enumerate(block.lines) if word in t or search(t)
+                )
+                continue
+            if block.dense(word):
+                found = block.find_lines_bulk(word)
+                if found is not None:
+                    flush()
+                    numbers.append(found[0] + first)
+                    texts.append(found[1])
+                    continue
+            pending.extend((first + i, t) for i, t in block.find_lines(word))
+        else:
+            pending.extend((first + i, t) for i, t in enumerate(block.lines))
+    flush()
+    if not texts:
+        return _rows_frame([])
+    lines = pa.concat_arrays(texts) if len(texts) > 1 else texts[0]
+    line_numbers = np.concatenate(numbers)
+    found = read_envelopes(lines, layout or "syslog", primary)
+    data: dict[str, Any] = {
+        "line": line_numbers[found.rows],
+        "raw": _strings(take_rows(lines, found.rows)),
+        "style": _objects(found.style),
+    }
+    for name in env.FIELDS:
+        column = found.fields[name]
+        data[name] = _strings(column) if name in _STRING_FIELDS else _objects(column)
+    return pd.DataFrame(data)
+
+
+#: Envelope fields kept as pyarrow-backed strings (the frame's dtype for them):
+#: many distinct values, and no per-row Python work downstream.
+_STRING_FIELDS = frozenset({"host", "program", "body"})
+
+
+def _strings(column: pa.Array) -> pd.Series:
+    """An arrow string column as a pandas "string" Series (no per-row Python objects)."""
+    return pd.Series(pd.arrays.ArrowStringArray(column.cast(pa.large_string())))
+
+
+def _objects(column: pa.Array) -> pd.Series:
+    """An arrow string column as the object column `_rows_frame` would build.
+
+    Decoded through its dictionary: one Python string per distinct value,
+    as the per-row reader shares them.  Missing values are NaN when the
+    column has any value, else None (what `_rows_frame` does).
+    """
+    encoded = column.dictionary_encode()
+    values = np.array(encoded.dictionary.to_pylist() + [None], dtype=object)
+    codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
+    result = values[codes]
+    missing = codes == len(encoded.dictionary)
+    if missing.any() and not missing.all():
+        result[missing] = np.nan
+    return pd.Series(result, dtype=object)
 
 
 def _has_console_stamp(block: LineBlock) -> bool:
@@ -210,11 +271,6 @@ def _has_console_stamp(block: LineBlock) -> bool:
     if data is not None and not env.may_have_console_stamp(data):
         return False
     return env.has_console_stamp(block.text)
-
-
-#: envelope fields repeated from line to line (not time, body, epoch)
-_SHARE_FIELD = tuple(name not in {"time", "body", "epoch_us"} for name in env.FIELDS)
-_SHARED_MAX = 100_000
 
 
 def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -278,17 +334,39 @@ def _ts_kind(style: str) -> str:
     return found.ts if found is not None else "none"
 
 
-def _year_base(months: list[int], days: list[int], year: int | None, ref: datetime) -> list[int]:
-    """Year of each year-less line (in file order), with Dec -> Jan rollover."""
-    shifts = [0] * len(months)
-    for i in range(1, len(months)):
-        shifts[i] = shifts[i - 1] + (1 if months[i - 1] - months[i] >= ROLLOVER_DROP else 0)
-    if not months:
-        return []
+def _year_base(months: Any, days: Any, year: int | None, ref: datetime) -> np.ndarray:
+    """Year of each year-less line (in file order), with Dec -> Jan rollover.
+
+    A year starts at every month drop of ROLLOVER_DROP or more; a running
+    count of the drops (numpy, not a loop: a million lines) is the shift.
+    """
+    months = np.asarray(months, dtype=np.int64)
+    if not len(months):
+        return np.zeros(0, dtype=np.int64)
+    shifts = np.zeros(len(months), dtype=np.int64)
+    shifts[1:] = np.cumsum(months[:-1] - months[1:] >= ROLLOVER_DROP)
     if year is not None:
-        return [year + k for k in shifts]
-    last = ref.year - (1 if (months[-1], days[-1]) > (ref.month, ref.day) else 0)
-    return [last - (shifts[-1] - k) for k in shifts]
+        return year + shifts
+    last_day = int(np.asarray(days)[-1])
+    last = ref.year - (1 if (int(months[-1]), last_day) > (ref.month, ref.day) else 0)
+    return last - (shifts[-1] - shifts)
+
+
+def _per_distinct(column: pd.Series, convert: Callable[[pd.Series], Any]) -> pd.Series:
+    """`convert(column)`, computed once per distinct value and spread back.
+
+    Why: a log repeats its months, days and seconds; converting a million
+    strings one by one (to_numeric, the clock digits) costs seconds, the
+    distinct ones a fraction.  Missing values stay missing.
+    """
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    if not len(uniques):
+        return convert(column)
+    converted = pd.Series(convert(pd.Series(uniques, dtype=column.dtype)))
+    if (codes < 0).any():
+        converted = pd.concat([converted, pd.Series([None], dtype=object)], ignore_index=True)
+        codes = np.where(codes < 0, len(converted) - 1, codes)
+    return pd.Series(converted.to_numpy().take(codes), index=column.index)
 
 
 def _noday_days(rows: list[tuple[int, int, int]]) -> list[int]:
@@ -339,22 +417,22 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
         lookup = {m: env.month_number(m) for m in month_names.unique()}
         months[named] = month_names.map(lookup).astype("float64")
         has_day = kind.isin(["monthday", "full"])
-        days[has_day] = pd.to_numeric(part.loc[has_day, "day"])
+        days[has_day] = _per_distinct(part.loc[has_day, "day"], pd.to_numeric)
         has_year = kind.isin(["full", "noday"])
-        years[has_year] = pd.to_numeric(part.loc[has_year, "year"])
+        years[has_year] = _per_distinct(part.loc[has_year, "year"], pd.to_numeric)
     iso = kind == "iso"
     if iso.any():
-        dates = part.loc[iso, "date"].str
-        years[iso] = pd.to_numeric(dates.slice(0, 4))
-        months[iso] = pd.to_numeric(dates.slice(5, 7))
-        days[iso] = pd.to_numeric(dates.slice(8, 10))
+        dates = part.loc[iso, "date"]
+        years[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(0, 4)))
+        months[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(5, 7)))
+        days[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(8, 10)))
         lookup = {o: _offset_minutes(o) for o in part.loc[iso, "offset"].unique()}
         offset[iso] = part.loc[iso, "offset"].map(lookup).astype("float64")
     monthday = kind == "monthday"
     if monthday.any():
         ok = monthday & months.notna()
         years[ok] = _year_base(
-            months[ok].astype(int).tolist(), days[ok].astype(int).tolist(), year, ref
+            months[ok].to_numpy(dtype=np.int64), days[ok].to_numpy(dtype=np.int64), year, ref
         )
     noday = kind == "noday"
     if noday.any():
@@ -369,7 +447,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
     if dated.any():
         ymd = pd.DataFrame({"year": years[dated], "month": months[dated], "day": days[dated]})
         day_start = pd.to_datetime(ymd, errors="coerce")
-        clock = _clock(part.loc[dated, "time"])
+        clock = _per_distinct(part.loc[dated, "time"], _clock)
         naive[dated] = (day_start + clock).astype("datetime64[ns]")
     epoch = kind == "epoch"
     if epoch.any():
@@ -430,7 +508,7 @@ def _times_plain(
         if k == "monthday" and env.month_number(r["month"]) is not None
     ]
     years_iter = iter(
-        _year_base([m for m, _ in monthday_rows], [d for _, d in monthday_rows], year, ref)
+        _year_base([m for m, _ in monthday_rows], [d for _, d in monthday_rows], year, ref).tolist()
     )
     noday_rows = [
         (int(r["year"]), env.month_number(r["month"]), _WEEKDAYS[r["weekday"]])

@@ -28,6 +28,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from kalog.errors import InputError
 
 #: Bytes read from the input per step (before decompression).
@@ -157,6 +161,38 @@ class LineBlock:
             assert self._data is not None
             return [t.decode("ascii") for t in self._data.split(b"\n", count)[:count]]
         return self.text.split("\n", count)[:count]
+
+    def dense(self, word: str, sample: int = 1 << 16) -> bool:
+        """True when more than 1 line in 20 of the block's head contains `word`.
+
+        Decides between `find_lines` (a Python step per match: cheap when
+        matches are rare) and `find_lines_bulk` (a fixed cost per line, paid
+        in C++: cheaper when most lines match).
+        """
+        head = self._data if self._text is None else self.text
+        assert head is not None
+        head = head[:sample]
+        if isinstance(head, bytes):
+            return head.count(word.encode("ascii")) * 20 > head.count(b"\n") + 1
+        return head.count(word) * 20 > head.count("\n") + 1
+
+    def find_lines_bulk(self, word: str) -> tuple[np.ndarray, pa.Array] | None:
+        """(indexes, lines) of the lines containing `word`, split and searched by pyarrow.
+
+        None when the block holds a line over the length cap: `find_lines`
+        truncates it (with its warning) one line at a time.
+        """
+        data = self._data if self._text is None else self.text.encode("utf-8")
+        assert data is not None
+        whole = pa.LargeStringArray.from_buffers(
+            1, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)
+        )
+        lines = pc.split_pattern(whole, "\n").flatten()
+        if len(lines) and pc.max(pc.binary_length(lines)).as_py() > self.max_line:
+            return None
+        self._count = len(lines)
+        found = np.flatnonzero(pc.match_substring(lines, word).to_numpy(zero_copy_only=False))
+        return found, lines.take(pa.array(found, type=pa.int64()))
 
     def find_lines(self, word: str) -> list[tuple[int, str]]:
         """(index, line) of the lines containing `word`, without splitting the block."""

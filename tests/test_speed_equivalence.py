@@ -148,18 +148,133 @@ def test_event_columns_give_the_values_of_a_full_conversion(generated: Path) -> 
     assert np.array_equal(columns.times, ns)
 
 
-def test_rows_frame_equals_from_records(generated: Path) -> None:
+def _sniffed(path: Path) -> tuple[list[str], env.FileLayout, env.Style]:
+    from kalog.read import iter_line_blocks, iter_sources
+
+    lines = [t for b in iter_line_blocks(iter_sources([str(path)])[0]) for t in b.lines]
+    layout, primary = env.sniff(lines[: env.SNIFF_LINES * 4], env.match_fast)
+    return lines, layout, primary
+
+
+def test_bulk_envelopes_equal_the_per_line_reader(generated: Path) -> None:
+    """`bulk.read_envelopes` (RE2 over an array) = `read_envelope_row` line by line."""
+    import pyarrow as pa
+
+    from kalog.grammar import bulk
+
+    settled = 0
+    for path in [*REAL_FILES, generated]:
+        lines, layout, primary = _sniffed(path)
+        found = bulk.read_envelopes(pa.array(lines, type=pa.large_string()), layout, primary)
+        expected = [
+            (i, row)
+            for i, t in enumerate(lines)
+            if (row := env.read_envelope_row(t, layout, primary))
+        ]
+        assert found.rows.tolist() == [i for i, _ in expected], path
+        assert found.style.to_pylist() == [row[0] for _, row in expected], path
+        for k, name in enumerate(env.FIELDS):
+            assert found.fields[name].to_pylist() == [row[1][k] for _, row in expected], (
+                path,
+                name,
+            )
+        settled += len(expected)
+    assert settled > 12_000
+
+
+def test_bulk_envelopes_need_no_per_line_reading_on_plain_syslog(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's lines are all settled in bulk (else the fast path is not one)."""
+    import pyarrow as pa
+
+    from kalog.grammar import bulk
+
+    per_line = bulk._per_line
+    seen: list[int] = []
+
+    def counting(lines, positions, layout, primary):  # type: ignore[no-untyped-def]
+        seen.append(len(lines))
+        return per_line(lines, positions, layout, primary)
+
+    monkeypatch.setattr(bulk, "_per_line", counting)
+    lines, layout, primary = _sniffed(generated)
+    candidates = [t for t in lines if env.PREFILTER_WORD in t]  # what the reader hands over
+    found = bulk.read_envelopes(pa.array(candidates, type=pa.large_string()), layout, primary)
+    assert seen == [] and len(found.rows) == len(candidates) > 5_000
+
+
+def test_bulk_envelopes_on_lines_that_differ_between_engines() -> None:
+    """Lines where RE2 and Python's re could part ways are read exactly as per line."""
+    import pyarrow as pa
+
+    from kalog.grammar import bulk
+
+    lines = [
+        "Aug 25 15:21:35 host Keepalived_vrrp[]: (VI_1) Entering MASTER STATE",  # empty pid
+        "Aug 25 15:21:35 host Keepalived_vrrp[12]:",  # empty body
+        "Aug 25 15:21:35 host Keepalived_vrrp: (VI_1) no pid",
+        "Aug 25 15:21:35 h\u00a0st Keepalived_vrrp[1]: NBSP in the host",
+        "Aug 25 15:21:35 host\x1cx Keepalived_vrrp[1]: \\x1c is Python whitespace",
+        "Aug 25 15:21:35 host Keepalived_vrrp[1]: Thu Nov 26 05:35:08 2026: relayed",
+        "Aug 25 15:21:35 host docker[1]: Thu Nov 26 05:35:08 2026: (VI_1) Entering MASTER STATE",
+        "Aug 25 15:21:35 host sshd[1]: Keepalived mentioned by someone else",
+        "Aug 25 15:21:35 host keepalived_vrrp_ns1[7]: suffixed ident",
+        "Ağu 25 15:21:35 host Keepalived[1]: localised month",
+        "un 25 23:29:04 BSP-POC6 Keepalived_vrrp[23071]: (AST3_192) damaged header",
+        "Keepalived_vrrp[21821]: VRRP_Instance(VI_GATEWAY) Entering BACKUP STATE",
+        "",
+        "Aug  5 15:21:35 fe80::1 Keepalived_vrrp[3:4]: colon in the pid, IPv6 host",
+        "Aug 25 15:21:35 host Keepalived_vrrp[1]:no space after the tag",
+        "Aug 25 15:21:35 host Keepalived_vrrp[1]:  two spaces",
+        "Aug 25 15:21:35.123456 host Keepalived[1]: short-precise",
+        "AUG 25 15:21:35 host Keepalived[1]: upper-case month",
+        "Aug 25 15:21:35 host Keepalived[1] [2]: two brackets",
+        "Aug 25 15:21:35 host Keepalived[1]]: extra bracket",
+        "Aug 25 15:21:35 host [Keepalived[1]: bracket before",
+        "2024-04-11T07:10:12.735677+00:00 host Keepalived[3683]: iso",
+        "2024-04-11 07:10:12+0000 host Keepalived_vrrp[1]: iso with a space",
+        "2024-04-11T07:10:12Z host Keepalived_vrrp[1]: zulu",
+        "2024-04-11T07:10:12 host Keepalived_vrrp: no offset, no pid",
+        "2024-04-11T07:10:12,5-05:30 host keepalived[1]: comma fraction",
+        "2024-04-11T07:10:12.735677+00:00 host Keepalived_vrrp[3:4]: colon in the pid",
+        "2024-04-11T07:10:12.735677+00:00 host Keepalived_vrrp[]:",
+        "2024-04-11T07:10:12.735677+00:00 host CRON[1]: Keepalived restarted by cron",
+    ]
+    for primary in (env.RFC3164, env.ISO8601):
+        layout = "syslog"
+        found = bulk.read_envelopes(pa.array(lines, type=pa.large_string()), layout, primary)
+        expected = [
+            (i, row)
+            for i, t in enumerate(lines)
+            if (row := env.read_envelope_row(t, layout, primary))
+        ]
+        assert found.rows.tolist() == [i for i, _ in expected]
+        assert found.style.to_pylist() == [row[0] for _, row in expected]
+        for k, name in enumerate(env.FIELDS):
+            assert found.fields[name].to_pylist() == [row[1][k] for _, row in expected], name
+
+
+def test_fast_collect_equals_plain_collect(generated: Path) -> None:
+    """Per input, the fast engine's envelope frame holds the plain engine's values.
+
+    Object columns are compared by repr, so None and NaN are told apart too;
+    the fast engine keeps host, program, body and raw as arrow strings.
+    """
     from kalog import frame as module
     from kalog.read import iter_sources
 
-    for path in [*REAL_FILES[::5], generated]:
-        rows = module._collect(iter_sources([str(path)])[0], "fast")
-        built = module._rows_frame(rows)
-        expected = pd.DataFrame.from_records(rows, columns=list(module._ROW_COLUMNS))
-        expected = expected.astype(dict.fromkeys(module._ROW_COLUMNS, object) | {"line": "int64"})
-        pd.testing.assert_frame_equal(built, expected)
-        for name in built.columns:  # None and NaN are told apart too
-            assert list(map(repr, built[name])) == list(map(repr, expected[name])), (path, name)
+    for path in [*REAL_FILES[::3], generated]:
+        fast = module._collect(iter_sources([str(path)])[0], "fast")
+        plain = module._collect(iter_sources([str(path)])[0], "plain")
+        assert list(fast.columns) == list(plain.columns)
+        for name in fast.columns:
+            if str(fast[name].dtype) == "string":
+                got = [None if v is pd.NA else v for v in fast[name]]
+                want = [None if not isinstance(v, str) else v for v in plain[name]]
+                assert got == want, (path, name)
+            else:
+                assert list(map(repr, fast[name])) == list(map(repr, plain[name])), (path, name)
 
 
 def test_clock_digits_equal_to_timedelta() -> None:
