@@ -12,11 +12,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kalog.analysis import AnalysisContext, AnalysisResult, run_rules
 from kalog.findings import RuleSpec, load_rules
 from kalog.model import Timeline, replay
+from kalog.rulekit import seconds_between
 from kalog.settings import Settings
 
 
@@ -36,14 +38,23 @@ def load_configs(
 
 
 def host_versions(events: pd.DataFrame) -> dict[str, str]:
-    """host -> the first keepalived version its log announces."""
+    """host -> the first keepalived version its log announces (hosts sorted).
+
+    Only the few rows that carry a version are looked at: filtering the
+    whole frame and grouping it cost a noticeable share of a big log's
+    analysis for a handful of `Starting Keepalived` lines.
+    """
     if events.empty or "version" not in events:
         return {}
-    started = events[events["version"].notna() & events["host"].notna()]
-    return {
-        str(host): str(group["version"].iloc[0])
-        for host, group in started.groupby("host", sort=True, observed=True)
-    }
+    rows = np.flatnonzero(
+        events["version"].notna().to_numpy(dtype=bool) & events["host"].notna().to_numpy(dtype=bool)
+    )
+    hosts = events["host"].iloc[rows].tolist()
+    versions = events["version"].iloc[rows].tolist()
+    first: dict[str, str] = {}
+    for host, version in zip(hosts, versions, strict=True):
+        first.setdefault(str(host), str(version))
+    return {host: first[host] for host in sorted(first)}
 
 
 def summarize(events: pd.DataFrame, timeline: Timeline) -> dict[str, Any]:
@@ -53,7 +64,7 @@ def summarize(events: pd.DataFrame, timeline: Timeline) -> dict[str, Any]:
         for segment in item.segments:
             if segment.state != "MASTER":
                 continue
-            seconds = max(0.0, (segment.end - segment.start).total_seconds())
+            seconds = max(0.0, _seconds(segment.start, segment.end))
             master_time[item.host] = master_time.get(item.host, 0.0) + seconds
     stats = dict(events.attrs.get("stats", {}))
     changes = [t for t in timeline.transitions if t.direction == "to_master"]
@@ -75,6 +86,17 @@ def summarize(events: pd.DataFrame, timeline: Timeline) -> dict[str, Any]:
             if key in stats
         },
     }
+
+
+def _seconds(start: Any, end: Any) -> float:
+    """`(end - start).total_seconds()`, on int nanoseconds when both are times.
+
+    A Timedelta per MASTER segment was most of `summarize` on a busy log;
+    `seconds_between` gives the same float.  NaT/None keep pandas' answer.
+    """
+    if isinstance(start, pd.Timestamp) and isinstance(end, pd.Timestamp):
+        return seconds_between(start.value, end.value)
+    return (end - start).total_seconds()
 
 
 def analyze_events(

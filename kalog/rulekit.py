@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,7 +56,7 @@ class _LineLookup:
     sources: dict[str, tuple[int, int]]  # source -> slice of `lines`/`positions`
     lines: np.ndarray
     positions: np.ndarray
-    raw: Any  # the frame's raw column (values fetched on demand)
+    raw: Any  # position -> the frame's raw cell (values fetched on demand)
 
     def text(self, source: str, line: int) -> str | None:
         where = self.sources.get(source)
@@ -66,7 +66,7 @@ class _LineLookup:
         found = lo + int(np.searchsorted(self.lines[lo:hi], line, side="right")) - 1
         if found < lo or self.lines[found] != line:
             return None
-        raw = self.raw[int(self.positions[found])]
+        raw = self.raw(int(self.positions[found]))
         return "" if pd.isna(raw) else str(raw)
 
 
@@ -76,18 +76,42 @@ def _line_lookup(ctx: AnalysisContext) -> _LineLookup:
         empty = np.zeros(0, dtype=np.int64)
         if events.empty or not {"source", "line", "raw"} <= set(events.columns):
             return _LineLookup({}, empty, empty, None)
-        codes, uniques = pd.factorize(events["source"].astype(object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(events["source"], use_na_sentinel=True)
         lines = events["line"].to_numpy(dtype=np.float64, na_value=np.nan)
         keep = np.flatnonzero((codes >= 0) & ~np.isnan(lines))
-        order = keep[np.lexsort((lines[keep], codes[keep]))]
+        kept_codes, kept_lines = codes[keep], lines[keep]
+        code_steps, line_steps = np.diff(kept_codes), np.diff(kept_lines)
+        if np.all((code_steps > 0) | ((code_steps == 0) & (line_steps >= 0))):
+            order = keep  # already sorted by (source, line): the stable sort is the identity
+        else:
+            order = keep[np.lexsort((kept_lines, kept_codes))]
         sorted_codes = codes[order]
         bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1), side="left")
         sources: dict[str, tuple[int, int]] = {}
         for code, name in enumerate(uniques):
             sources[str(name)] = (int(bounds[code]), int(bounds[code + 1]))
-        return _LineLookup(sources, lines[order].astype(np.int64), order, events["raw"].array)
+        return _LineLookup(
+            sources, lines[order].astype(np.int64), order, _cell_reader(events["raw"])
+        )
 
     return _cached(ctx, "_kalog_line_lookup", build)
+
+
+def _cell_reader(values: pd.Series) -> Callable[[int], Any]:
+    """position -> the cell's value, missing as None or a pandas NA value.
+
+    Why not `values.array[i]`: on a pyarrow-backed column each such access
+    goes through pandas' indexing machinery (several microseconds); the
+    pyarrow scalar gives the same str (None for null) in a fraction of that.
+    """
+    array = values.array
+    if isinstance(values.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__"):
+        chunks = array.__arrow_array__()
+        if chunks.num_chunks == 1:
+            chunk = chunks.chunk(0)
+            return lambda position: chunk[position].as_py()
+        return lambda position: chunks[position].as_py()
+    return array.__getitem__
 
 
 def evidence(ctx: AnalysisContext, pairs: Iterable[tuple[Any, Any]]) -> list[Evidence]:
@@ -181,8 +205,65 @@ def times_ns(events: pd.DataFrame) -> np.ndarray:
     return np.asarray(ts.dt.as_unit("ns").array.asi8, dtype=np.int64)
 
 
+def event_times(ctx: AnalysisContext) -> np.ndarray:
+    """`times_ns(ctx.events)`, computed once per context (rules ask per segment)."""
+    return _cached(ctx, "_kalog_times_ns", lambda: times_ns(ctx.events))
+
+
 def ts_ns(ts: pd.Timestamp) -> int:
     return int(pd.Timestamp(ts).value)
+
+
+def stamp_ns(ts: Any) -> int | None:
+    """A timestamp as int nanoseconds (UTC for aware times), None for None/NaT."""
+    if ts is None or ts is pd.NaT:
+        return None
+    return int(pd.Timestamp(ts).value)
+
+
+def seconds_between(start_ns: int, end_ns: int) -> float:
+    """`(end - start).total_seconds()` for two times in int nanoseconds.
+
+    Why: building a Timedelta per pair is what made loops over segments
+    slow.  pandas computes a nanosecond Timedelta's total_seconds as the
+    whole seconds plus the nanosecond remainder divided by 1e9; this is the
+    same arithmetic on Python ints, so the float is bit for bit the same
+    (tests/test_rules_speed.py pins it against pandas).
+    """
+    delta = end_ns - start_ns
+    return delta // 1_000_000_000 + (delta % 1_000_000_000) / 1e9
+
+
+def kind_mask(events: pd.DataFrame, kinds: Iterable[str]) -> np.ndarray:
+    """Rows whose kind is one of `kinds`, as a bool array.
+
+    Equal to ``events["kind"].astype("string").isin(kinds)`` (missing: False)
+    but, for the frame's categorical kind, decided once per category and
+    spread by the codes: converting a million categorical cells to strings
+    costs a quarter of a second.
+    """
+    wanted = frozenset(kinds)
+    kind = events["kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        categories = kind.cat.categories.astype("string")
+        per_category = np.append(np.asarray(categories.isin(wanted), dtype=bool), False)
+        return per_category[kind.cat.codes.to_numpy()]  # code -1 (missing) picks the False
+    return kind.astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+
+def _python_values(values: pd.Series) -> list[Any]:
+    """A column's cells as Python values, None for missing (None, pd.NA, NaT).
+
+    Columns whose missing value is pd.NA (the frame's "string", Int64 and
+    boolean columns) convert in one `to_numpy` call, which gives the same
+    values as going through `astype(object)`, several times faster.
+    """
+    if len(values) and getattr(values.dtype, "na_value", None) is pd.NA:
+        return values.to_numpy(dtype=object, na_value=None).tolist()
+    return [
+        None if v is None or v is pd.NA or v is pd.NaT else v
+        for v in values.astype(object).tolist()
+    ]
 
 
 @dataclass
@@ -194,11 +275,16 @@ class HostRows:
     busy log.  Rows without a time never match a time window, so they are
     left out.  Within a host the frame is in time order, so a window is two
     binary searches (a linear scan keeps the answer exact if it is not).
+    `value(name, position)` reads a cell of one of these rows, converted as
+    `column` does, without converting the whole column.
     """
 
     positions: dict[str, np.ndarray]
     times: dict[str, np.ndarray]
     ordered: dict[str, bool]
+    events: pd.DataFrame | None = None
+    chosen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _columns: dict[str, dict[int, Any]] = field(default_factory=dict, repr=False)
 
     def between(self, host: Any, start: int | None, end: int | None) -> np.ndarray:
         """Positions of `host`'s rows with start <= ts <= end (ns; None: open)."""
@@ -218,6 +304,18 @@ class HostRows:
             keep &= times <= end
         return positions[keep]
 
+    def column(self, name: str) -> dict[int, Any]:
+        """frame position -> the `name` cell of each of these rows, None for missing."""
+        cells = self._columns.get(name)
+        if cells is None:
+            if self.events is None or len(self.chosen) == 0:
+                cells = {}
+            else:
+                values = _python_values(self.events[name].iloc[self.chosen])
+                cells = dict(zip(self.chosen.tolist(), values, strict=True))
+            self._columns[name] = cells
+        return cells
+
 
 def host_rows(ctx: AnalysisContext, kinds: Iterable[str]) -> HostRows:
     """`HostRows` of the events whose kind is in `kinds` (cached per context)."""
@@ -227,15 +325,19 @@ def host_rows(ctx: AnalysisContext, kinds: Iterable[str]) -> HostRows:
         events = ctx.events
         if events.empty:
             return HostRows({}, {}, {})
-        times = times_ns(events)
-        kinds_ok = events["kind"].astype("string").isin(wanted).fillna(False)
-        mask = kinds_ok.to_numpy(dtype=bool) & events["host"].notna().to_numpy(dtype=bool)
+        times = event_times(ctx)
+        mask = kind_mask(events, wanted) & events["host"].notna().to_numpy(dtype=bool)
         mask &= times != _NAT
         chosen = np.flatnonzero(mask)
-        codes, hosts = pd.factorize(events["host"].astype(object).to_numpy()[chosen])
-        result = HostRows({}, {}, {})
+        codes, hosts = pd.factorize(events["host"].iloc[chosen])
+        result = HostRows({}, {}, {}, events, chosen)
+        if len(hosts) == 0:
+            return result
+        # one stable sort by host code instead of a pass over the rows per host
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(hosts) + 1), side="left")
         for code, host in enumerate(hosts):
-            positions = chosen[codes == code]
+            positions = chosen[order[bounds[code] : bounds[code + 1]]]
             host_times = times[positions]
             result.positions[str(host)] = positions
             result.times[str(host)] = host_times
@@ -252,8 +354,7 @@ def column(ctx: AnalysisContext, name: str) -> list[Any]:
     """One events column as a list of Python values, None for missing (cached)."""
 
     def build() -> list[Any]:
-        values = ctx.events[name].astype(object).tolist()
-        return [None if v is None or v is pd.NA or v is pd.NaT else v for v in values]
+        return _python_values(ctx.events[name])
 
     cache = _cached(ctx, "_kalog_columns", dict)
     if name not in cache:

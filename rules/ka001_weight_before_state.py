@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any
 
 from kalog.findings import Evidence, Finding, Need, Severity
 from kalog.rulekit import (
-    column,
+    event_times,
     evidence,
     fmt_time,
     host_rows,
@@ -74,7 +74,6 @@ from kalog.rulekit import (
     runs_of,
     segment_evidence,
     timeline_of,
-    times_ns,
     ts_ns,
 )
 
@@ -154,11 +153,13 @@ def _logged_changes(
     events = ctx.events
     if events.empty or "prio_new" not in events:
         return []
-    times = times_ns(events)
-    instances, sources, lines = (column(ctx, name) for name in ("instance", "source", "line"))
+    times = event_times(ctx)
+    changes = host_rows(ctx, ["priority_change"])
+    instances, sources, lines = (changes.column(name) for name in ("instance", "source", "line"))
     entered_ns = ts_ns(entered.start) if entered is not None else None
     pairs = []
-    for row in host_rows(ctx, ["priority_change"]).between(host, ts_ns(first.start), None):
+    # rows after the entry into a state never count: the window ends there
+    for row in changes.between(host, ts_ns(first.start), entered_ns).tolist():
         if instances[row] != instance:
             continue
         if entered is not None and not (

@@ -116,12 +116,22 @@ def _overlaps(
     consecutive points the active intervals are those with start <= here
     and end >= next, kept in the input order as the evidence order relies on.
     """
-    points = sorted({p for start, end, *_rest in intervals for p in (start, end)})
-    starting: dict[Any, list[int]] = {}
-    ending: dict[Any, list[int]] = {}
-    for number, iv in enumerate(intervals):
-        starting.setdefault(iv[0], []).append(number)
-        ending.setdefault(iv[1], []).append(number)
+    # Points are keyed by int nanoseconds: hashing a Timestamp costs
+    # microseconds, and an instance name has hundreds of thousands of points
+    # on a long log.  The first Timestamp seen for a value stands for it (as
+    # the set of Timestamps this replaces kept the first).
+    stamps: dict[int, pd.Timestamp] = {}
+    starting: dict[int, list[int]] = {}
+    ending: dict[int, list[int]] = {}
+    ends_ns: list[int] = []
+    for number, (start, end, *_rest) in enumerate(intervals):
+        start_ns, end_ns = start.value, end.value
+        stamps.setdefault(start_ns, start)
+        stamps.setdefault(end_ns, end)
+        starting.setdefault(start_ns, []).append(number)
+        ending.setdefault(end_ns, []).append(number)
+        ends_ns.append(end_ns)
+    points = sorted(stamps)
     live: set[int] = set()
     window_start: pd.Timestamp | None = None
     window_hosts: set[str] = set()
@@ -131,11 +141,12 @@ def _overlaps(
     for here, nxt in zip(points, points[1:], strict=False):
         live.difference_update(ending.get(here, ()))
         live.update(starting.get(here, ()))
-        active = [intervals[number] for number in sorted(live)]
-        hosts = {iv[2] for iv in active}
+        # fewer than two live intervals cannot be two hosts: no need to list them
+        hosts = {intervals[number][2] for number in live} if len(live) >= 2 else set()
         if len(hosts) >= 2:
+            active = [intervals[number] for number in sorted(live)]
             if window_start is None:
-                window_start = here
+                window_start = stamps[here]
                 window_hosts, window_segments, window_closers = set(), [], []
                 seen = set()
             window_hosts |= hosts
@@ -143,9 +154,13 @@ def _overlaps(
                 if iv[3] not in seen:
                     seen.add(iv[3])
                     window_segments.append(iv[3])
-            window_end = nxt
+            window_end = stamps[nxt]
             # the line that ended the window (a MASTER stepping down) is evidence too
-            window_closers = [iv[4] for iv in active if iv[1] == nxt and iv[4] is not None]
+            window_closers = [
+                intervals[number][4]
+                for number in sorted(live)
+                if ends_ns[number] == nxt and intervals[number][4] is not None
+            ]
             continue
         if window_start is not None:
             yield from _emit(

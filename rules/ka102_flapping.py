@@ -52,7 +52,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import segment_evidence, timeline_of
+from kalog.rulekit import seconds_between, segment_evidence, stamp_ns, timeline_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -80,39 +80,52 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             and segment.state != "STOPPED"
             and not (before.state == "GOTO_MASTER" and segment.state == "MASTER")  # 1.x 2nd step
         ]
-        position = 0
-        while position < len(changes):
-            end = position
-            while (
-                end + 1 < len(changes)
-                and (changes[end + 1].start - changes[position].start).total_seconds() <= window
-            ):
+        starts = [stamp_ns(segment.start) for segment in changes]
+        for first, last in _bursts(starts, window, limit):
+            burst = changes[first : last + 1]
+            seconds = (burst[-1].start - burst[0].start).total_seconds()
+            states = " -> ".join(s.state for s in burst)
+            yield Finding(
+                rule=CODE,
+                name=NAME,
+                severity=SEVERITY,
+                message=(
+                    f"{item.instance} on {item.host} changed state {len(burst)} times in "
+                    f"{seconds:.1f} s ({states})"
+                ),
+                host=item.host,
+                instance=item.instance,
+                start=burst[0].start,
+                end=burst[-1].start,
+                evidence=segment_evidence(ctx, burst),
+            )
+
+
+def _bursts(starts: list[int | None], window: float, limit: int) -> Iterator[tuple[int, int]]:
+    """(first, last) positions of each burst of more than `limit` changes.
+
+    A burst starts at the first change followed by more than `limit` changes
+    within `window` seconds of it, and goes on while each next change comes
+    within `window` of the one before.  Times are int nanoseconds (None for
+    an unknown time, which is never within the window) and compared with
+    `seconds_between`, the same float as Timedelta.total_seconds().
+    """
+
+    def within(earlier: int, later: int) -> bool:
+        a, b = starts[earlier], starts[later]
+        return a is not None and b is not None and seconds_between(a, b) <= window
+
+    count = len(starts)
+    position = 0
+    while position < count:
+        end = position
+        while end + 1 < count and within(position, end + 1):
+            end += 1
+        if end + 1 - position > limit:
+            # extend the burst while changes keep coming within the window
+            while end + 1 < count and within(end, end + 1):
                 end += 1
-            burst = changes[position : end + 1]
-            if len(burst) > limit:
-                # extend the burst while changes keep coming within the window
-                while (
-                    end + 1 < len(changes)
-                    and (changes[end + 1].start - changes[end].start).total_seconds() <= window
-                ):
-                    end += 1
-                burst = changes[position : end + 1]
-                seconds = (burst[-1].start - burst[0].start).total_seconds()
-                states = " -> ".join(s.state for s in burst)
-                yield Finding(
-                    rule=CODE,
-                    name=NAME,
-                    severity=SEVERITY,
-                    message=(
-                        f"{item.instance} on {item.host} changed state {len(burst)} times in "
-                        f"{seconds:.1f} s ({states})"
-                    ),
-                    host=item.host,
-                    instance=item.instance,
-                    start=burst[0].start,
-                    end=burst[-1].start,
-                    evidence=segment_evidence(ctx, burst),
-                )
-                position = end + 1
-            else:
-                position += 1
+            yield position, end
+            position = end + 1
+        else:
+            position += 1

@@ -53,7 +53,15 @@ import numpy as np
 import pandas as pd
 
 from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import column, evidence, fmt_time, host_rows, timeline_of, times_ns, ts_ns
+from kalog.rulekit import (
+    HostRows,
+    event_times,
+    evidence,
+    fmt_time,
+    host_rows,
+    timeline_of,
+    ts_ns,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -77,10 +85,9 @@ _CAUSE_KINDS = {
 
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
-    events = ctx.events
     window = pd.Timedelta(seconds=float(options["window_seconds"]))
     causes = host_rows(ctx, _CAUSE_KINDS)
-    times = times_ns(events)
+    times = event_times(ctx)
     for item in timeline.instances:
         ordered = all(a.start <= b.start for a, b in pairwise(item.segments))
         # a log that starts mid-run opens the instance with its first state
@@ -99,10 +106,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 row
                 for row in causes.between(
                     item.host, ts_ns(segment.start - window), ts_ns(segment.start)
-                )
-                if _matches(ctx, int(row), item.instance, segment, times)
+                ).tolist()
+                if _matches(causes, row, item.instance, segment, times)
             ]
-            last = _row(ctx, near[-1]) if near else None
+            last = _row(causes, near[-1]) if near else None
             reason = _reason(last) if last is not None else "cause not logged"
             if end_segment is not None:
                 seconds = (end_segment.start - segment.start).total_seconds()
@@ -133,9 +140,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             )
 
 
-def _matches(
-    ctx: AnalysisContext, row: int, instance: str, segment: Any, times: np.ndarray
-) -> bool:
+def _matches(causes: HostRows, row: int, instance: str, segment: Any, times: np.ndarray) -> bool:
     """A cause row (already on the host, in the window) that names a bad result.
 
     Rows logged up to the line that opened `segment`, not later in its second:
@@ -143,24 +148,24 @@ def _matches(
     line logged *after* the FAULT line (the next instance's interface going
     down) must not be taken for this instance's cause.
     """
-    name = column(ctx, "instance")[row]
+    name = causes.column("instance")[row]
     if name is not None and name != instance:
         return False
     if times[row] == ts_ns(segment.start) and segment.source is not None:
         if segment.line is None:
             pass
         else:
-            source = column(ctx, "source")[row]
-            line = column(ctx, "line")[row]
+            source = causes.column("source")[row]
+            line = causes.column("line")[row]
             if source != segment.source or line is None or not line <= segment.line:
                 return False
-    return _is_bad(ctx, row)
+    return _is_bad(causes, row)
 
 
-def _is_bad(ctx: AnalysisContext, row: int) -> bool:
-    kind = str(column(ctx, "kind")[row])
-    action = column(ctx, "action")[row]
-    result = column(ctx, "result")[row]
+def _is_bad(causes: HostRows, row: int) -> bool:
+    kind = str(causes.column("kind")[row])
+    action = causes.column("action")[row]
+    result = causes.column("result")[row]
     return (
         kind in {"fault_cause", "no_peers_fault", "track_bfd", "track_file"}
         or (action is not None and str(action).lower() in {"down", "lost", "fault"})
@@ -168,17 +173,16 @@ def _is_bad(ctx: AnalysisContext, row: int) -> bool:
     )
 
 
-def _row(ctx: AnalysisContext, position: int) -> dict[str, Any]:
+def _row(causes: HostRows, position: int) -> dict[str, Any]:
     """The fields `_reason` reads of one row, missing ones as pd.NA (as `events.iloc` has them).
 
     A row of a 30-column frame costs a millisecond through `iloc`; a busy
-    log has thousands of FAULT entries.
+    log has thousands of FAULT entries.  The cells come from the cause rows'
+    own columns (`HostRows.column`), not whole-frame conversions.
     """
-    names = ("kind", "script", "result", "exit_status", "interface", "action", "detail")
-    row = {name: column(ctx, name)[position] for name in (*names, "source", "line")}
-    row = {name: pd.NA if value is None else value for name, value in row.items()}
-    row["body"] = ctx.events["body"].iat[position]  # one cell: the column is big
-    return row
+    names = ("kind", "script", "result", "exit_status", "interface", "action", "detail", "body")
+    row = {name: causes.column(name)[position] for name in (*names, "source", "line")}
+    return {name: pd.NA if value is None else value for name, value in row.items()}
 
 
 def _reason(row: Mapping[str, Any]) -> str:

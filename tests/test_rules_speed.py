@@ -1,0 +1,130 @@
+"""The rule stage's fast paths give exactly what the plain pandas code gave.
+
+Rules run on frames of millions of events, so `kalog.rulekit` replaces
+per-row pandas access and Timedelta arithmetic with numpy and int
+nanoseconds.  Each test here pins one such shortcut against the expression
+it stands for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kalog.analysis import AnalysisContext
+from kalog.events import COLUMNS, KINDS
+from kalog.pipeline import host_versions
+from kalog.rulekit import (
+    column,
+    evidence,
+    host_rows,
+    kind_mask,
+    seconds_between,
+    stamp_ns,
+)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_seconds_between_is_total_seconds(unit: str) -> None:
+    rng = np.random.default_rng(5)
+    values = rng.integers(0, 2 * 10**18, size=(4000, 2))
+    values[:100, 1] = values[:100, 0] + rng.integers(-(10**10), 10**10, size=100)
+    for a_ns, b_ns in values.tolist():
+        a = pd.Timestamp(a_ns, unit="ns").as_unit(unit)
+        b = pd.Timestamp(b_ns, unit="ns").as_unit(unit)
+        assert seconds_between(a.value, b.value) == (b - a).total_seconds()
+
+
+def test_seconds_between_aware_times() -> None:
+    a = pd.Timestamp("2020-01-01", tz="Europe/Paris")
+    b = pd.Timestamp("2020-06-01 00:00:00.000000001", tz="Europe/Paris")
+    assert seconds_between(a.value, b.value) == (b - a).total_seconds()
+    assert stamp_ns(pd.NaT) is None and stamp_ns(None) is None
+    assert stamp_ns(a) == a.value
+
+
+def _frame() -> pd.DataFrame:
+    kinds = ["priority_change", "script_result", None, "unknown", "script_result", "garp"]
+    frame = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(
+                [
+                    "2024-01-01 00:00:01",
+                    "2024-01-01 00:00:02",
+                    None,
+                    "2024-01-01 00:00:02",
+                    "2024-01-01 00:00:00",
+                    "2024-01-01 00:00:03",
+                ]
+            ),
+            "host": ["a", "b", "a", None, "a", "b"],
+            "instance": ["VI_1", None, "VI_2", "VI_1", "VI_1", None],
+            "kind": pd.Categorical(kinds, categories=list(KINDS)),
+            "exit_status": [None, 1, None, None, 0, None],
+            "version": [None, "2.2.8", "2.0.10", "1.3.5", "9", None],
+            "source": ["x.log", "x.log", "x.log", None, "y.log", "x.log"],
+            "line": [1, 2, 3, 4, 1, 5],
+            "raw": ["l1", "l2", None, "l4", "y1", "l5"],
+        }
+    )
+    for name in frame.columns:
+        if name not in ("ts", "kind"):
+            frame[name] = frame[name].astype(COLUMNS[name])
+    return frame
+
+
+def test_kind_mask_equals_string_isin() -> None:
+    frame = _frame()
+    wanted = {"script_result", "unknown", "not_a_kind"}
+    expected = frame["kind"].astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)
+    assert kind_mask(frame, wanted).tolist() == expected.tolist()
+    plain = frame.assign(kind=frame["kind"].astype(object))
+    assert kind_mask(plain, wanted).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("name", ["host", "instance", "exit_status", "line", "kind", "ts"])
+def test_column_values_equal_astype_object(name: str) -> None:
+    frame = _frame()
+    expected = [
+        None if v is None or v is pd.NA or v is pd.NaT else v
+        for v in frame[name].astype(object).tolist()
+    ]
+    got = column(AnalysisContext(events=frame), name)
+    assert [repr(v) for v in got] == [repr(v) for v in expected]
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def test_host_rows_columns_match_the_frame() -> None:
+    frame = _frame()
+    ctx = AnalysisContext(events=frame)
+    rows = host_rows(ctx, ["script_result", "priority_change"])
+    assert rows.positions["a"].tolist() == [0, 4]
+    assert rows.positions["b"].tolist() == [1]
+    assert rows.ordered["a"] is False
+    assert rows.between("a", None, None).tolist() == [0, 4]
+    assert rows.between("a", pd.Timestamp("2024-01-01 00:00:01").value, None).tolist() == [0]
+    full = column(ctx, "exit_status")
+    cells = rows.column("exit_status")
+    assert cells == {p: full[p] for p in (0, 1, 4)}
+
+
+def test_evidence_reads_raw_lines() -> None:
+    ctx = AnalysisContext(events=_frame())
+    found = evidence(ctx, [("x.log", 2), ("y.log", 1), ("x.log", 3), ("x.log", 9), (None, 1)])
+    assert [(e.source, e.line, e.raw) for e in found] == [
+        ("x.log", 2, "l2"),
+        ("y.log", 1, "y1"),
+        ("x.log", 3, ""),
+        ("x.log", 9, None),
+    ]
+
+
+def test_host_versions_first_per_host_sorted() -> None:
+    frame = _frame()
+    started = frame[frame["version"].notna() & frame["host"].notna()]
+    expected = {
+        str(host): str(group["version"].iloc[0])
+        for host, group in started.groupby("host", sort=True, observed=True)
+    }
+    assert host_versions(frame) == expected == {"a": "2.0.10", "b": "2.2.8"}
