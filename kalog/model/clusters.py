@@ -27,7 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from kalog.model.rows import EventColumns
 
 
 class _UnionFind:
@@ -46,6 +49,49 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _log_evidence(
+    columns: EventColumns,
+    peers: Mapping[str, str],
+    vips: dict[tuple[str, str], set[str]],
+    quoted: set[tuple[str, str, str]],
+) -> None:
+    """Add the VIPs each (host, instance) claims and the adverts hosts quote.
+
+    Read from the distinct (host, instance, address/peer) combinations of
+    the matching lines (codes, not a Python value per line): both results
+    are sets, so each combination needs one visit.  A missing host reads
+    as `str(pd.NA)`, as it did from the frame.
+    """
+    hosts, names = columns.codes("host"), columns.codes("instance")
+    host_of = [str(h) for h in columns.distinct("host")[:-1]] + [str(pd.NA)]
+    name_of = [str(n) for n in columns.distinct("instance")[:-1]]
+    claims = (
+        np.isin(columns.codes("kind"), columns.codes_where("kind", {"garp", "vips"}))
+        & (names >= 0)
+        & ~columns.isna("address")
+    )
+    addresses = columns.distinct("address")
+    for host, name, address in _distinct(hosts, names, columns.codes("address"), claims):
+        vips.setdefault((host_of[host], name_of[name]), set()).add(_strip(addresses[address]))
+    peer_codes = columns.codes("peer")
+    adverts = (peer_codes >= 0) & (names >= 0) & (hosts >= 0)
+    peer_values = columns.distinct("peer")
+    for host, name, peer in _distinct(hosts, names, peer_codes, adverts):
+        other = peers.get(str(peer_values[peer]))
+        if other is not None and other != host_of[host]:
+            quoted.add((name_of[name], host_of[host], other))
+
+
+def _distinct(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, where: np.ndarray
+) -> list[tuple[int, int, int]]:
+    """The distinct (a, b, c) code triples of the rows in `where`."""
+    if not where.any():
+        return []
+    stacked = np.stack([a[where], b[where], c[where]], axis=1).astype(np.int64)
+    return [tuple(row) for row in np.unique(stacked, axis=0).tolist()]
+
+
 def _strip(address: Any) -> str:
     return str(address).split("/")[0].split()[0].lower()
 
@@ -55,11 +101,14 @@ def cluster_hosts(
     events: pd.DataFrame,
     configs: Mapping[str, Any],
     peers: Mapping[str, str],
+    *,
+    columns: EventColumns | None = None,
 ) -> dict[tuple[str, str], str]:
     """(host, instance) -> cluster id, for every pair in `pairs`.
 
     The id is the instance name when all its hosts form one cluster, else
     `NAME@first-host` of each cluster, so reports stay readable.
+    columns: the replay's `EventColumns` of `events`, to share its work.
     """
     hosts_by_name: dict[str, set[str]] = {}
     for host, name in pairs:
@@ -68,21 +117,9 @@ def cluster_hosts(
     vips: dict[tuple[str, str], set[str]] = {}
     quoted: set[tuple[str, str, str]] = set()  # (name, host, peer host)
     if not events.empty and {"kind", "instance", "host"} <= set(events.columns):
-        kinds = events["kind"].astype("string")
-        claims = events[
-            kinds.isin(["garp", "vips"]) & events["instance"].notna() & events["address"].notna()
-        ]
-        for host, name, address in zip(
-            claims["host"], claims["instance"], claims["address"], strict=True
-        ):
-            vips.setdefault((str(host), str(name)), set()).add(_strip(address))
-        adverts = events[events["peer"].notna() & events["instance"].notna()]
-        for host, name, peer in zip(
-            adverts["host"], adverts["instance"], adverts["peer"], strict=True
-        ):
-            other = peers.get(str(peer))
-            if other is not None and other != host:
-                quoted.add((str(name), str(host), other))
+        if columns is None:
+            columns = EventColumns(events)
+        _log_evidence(columns, peers, vips, quoted)
     for host, config in configs.items():
         for name, instance in (getattr(config, "instances", {}) or {}).items():
             for vip in getattr(instance, "virtual_ipaddresses", None) or []:

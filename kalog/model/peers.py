@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from kalog.model.rows import EventColumns
 
 
 def _vips(configs: Mapping[str, Any]) -> set[str]:
@@ -27,20 +30,36 @@ def _vips(configs: Mapping[str, Any]) -> set[str]:
 
 
 def map_peers(
-    events: pd.DataFrame, configs: Mapping[str, Any], explicit: Mapping[str, str]
+    events: pd.DataFrame,
+    configs: Mapping[str, Any],
+    explicit: Mapping[str, str],
+    *,
+    columns: EventColumns | None = None,
 ) -> dict[str, str]:
-    """address -> host, from explicit ties, configs and the logs."""
+    """address -> host, from explicit ties, configs and the logs.
+
+    columns: the replay's `EventColumns` of `events`, to share its work.
+    """
     vips = _vips(configs)
     seen: dict[str, set[str]] = {}
     if {"kind", "address", "host", "action"} <= set(events.columns):
-        added = events[
-            (events["kind"] == "address")
-            & events["address"].notna()
-            & events["host"].notna()
-            & events["action"].isin(["added", "assigned"])
-        ]
-        for address, host in zip(added["address"], added["host"], strict=True):
-            seen.setdefault(str(address).split("/")[0], set()).add(str(host))
+        if columns is None:
+            columns = EventColumns(events)
+        addresses, hosts = columns.codes("address"), columns.codes("host")
+        added = (
+            np.isin(columns.codes("kind"), columns.codes_where("kind", {"address"}))
+            & (addresses >= 0)
+            & (hosts >= 0)
+            & np.isin(columns.codes("action"), columns.codes_where("action", {"added", "assigned"}))
+        )
+        # each distinct (address, host) once, in order of first appearance:
+        # `seen` keeps the order its addresses first showed up in the log
+        address_of, host_of = columns.distinct("address"), columns.distinct("host")
+        width = len(host_of)
+        pairs = pd.unique(addresses[added].astype(np.int64) * width + hosts[added].astype(np.int64))
+        for pair in pairs.tolist():
+            address, host = divmod(pair, width)
+            seen.setdefault(str(address_of[address]).split("/")[0], set()).add(str(host_of[host]))
     mapping = {
         address: next(iter(hosts))
         for address, hosts in seen.items()

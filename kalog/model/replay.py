@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from kalog.model.profiles import (
     profile_name_for_version,
     resolve_profile,
 )
-from kalog.model.rows import EventColumns
+from kalog.model.rows import EventColumns, Row, RowTable
 from kalog.model.timeline import (
     InstanceTimeline,
     Observation,
@@ -56,7 +56,7 @@ ConfigLike = Any  # kalog.config.KeepalivedConfig (duck-typed to keep the model 
 #: How far each basis is trusted: a host's own line beats the model's inference,
 #: which beats a peer's quote.
 _TRUST = {"unknown": 0, "advertised": 1, "inferred": 2, "logged": 3}
-_CONFIRM_WINDOW = pd.Timedelta(seconds=1)
+_CONFIRM_NS = pd.Timedelta(seconds=1).value  # a confirming line's reach, in ns
 
 
 # ---------------------------------------------------------------------------
@@ -67,7 +67,7 @@ _CONFIRM_WINDOW = pd.Timedelta(seconds=1)
 class _Run:
     host: str
     index: int
-    rows: list[int]  # indices into the host's `_HostEvents`
+    rows: range  # indices into the host's `_HostEvents` (a run is a contiguous stretch)
     start: pd.Timestamp
     started: bool  # True when the run's start is in the log (a Starting line)
     child_start: pd.Timestamp | None = None
@@ -79,47 +79,94 @@ class _Run:
 
 
 class _HostEvents:
-    """One host's events (frame order), as the columns the run split reads.
+    """One host's events (frame order): their frame positions and kind codes.
 
-    Only the few lifecycle columns are turned into Python lists for every
-    row; whole rows (dicts) are built for the rows a handler reads.
+    Python values are made only for the rows a stage reads: the few rows
+    that can cut a run (`_split_runs`) and the rows a handler replays.
     """
 
     def __init__(self, columns: EventColumns, positions: np.ndarray) -> None:
         self.columns = columns
         self.positions = positions
-        self.kind = columns.values("kind", positions)
-        self.program = columns.values("program", positions)
-        self.pid = columns.values("pid", positions)
-        self.detail = columns.values("detail", positions)
-        self.child_pid = columns.values("child_pid", positions)
-        self.version = columns.values("version", positions)
+        self.kinds = columns.codes("kind")[positions]
 
     def __len__(self) -> int:
         return len(self.positions)
 
-    def ts(self, index: int) -> pd.Timestamp:
-        return self.columns.values("ts", self.positions[index : index + 1])[0]
 
-    def value(self, name: str, index: int) -> Any:
-        return self.columns.values(name, self.positions[index : index + 1])[0]
+def _run_cut_candidates(columns: EventColumns, positions: np.ndarray) -> np.ndarray:
+    """The indices into one host's `positions` where `_split_runs` can act.
 
-    def records(self, indices: list[int]) -> list[dict[str, Any]]:
-        """Row dicts (every replay column, None when missing) for `indices`."""
-        return self.columns.records(self.positions[indices], _REPLAY_COLUMNS)
+    `_split_runs` reacts to lifecycle lines (`start`, `child_start`) and to
+    a VRRP child's line whose pid differs from the run's VRRP pid.  Every
+    other row only joins the current run: a line that is neither lifecycle
+    nor VRRP-with-pid changes nothing, and a VRRP line with the same pid as
+    the previous VRRP-with-pid line, with no lifecycle line since (that one
+    included), finds the run's VRRP pid equal to its own (that previous line
+    set it, or matched it).  So only the first row, the lifecycle rows and
+    the VRRP-with-pid rows after a pid change or a lifecycle row are visited.
+    """
+    if not len(positions):
+        return np.zeros(0, dtype=np.intp)
+    lifecycle_codes = columns.codes_where("kind", {"start", "child_start"})
+    lifecycle = np.isin(columns.codes("kind")[positions], lifecycle_codes)
+    vrrp_codes = [
+        code
+        for code, program in enumerate(columns.distinct("program")[:-1])
+        if _is_vrrp_program(program)
+    ]
+    pid_codes = columns.codes("pid")[positions]
+    with_pid = np.flatnonzero(
+        np.isin(columns.codes("program")[positions], vrrp_codes) & (pid_codes >= 0)
+    )
+    seen = np.cumsum(lifecycle)  # lifecycle rows up to and including each row
+    before = seen - lifecycle  # ... strictly before it
+    changed = np.ones(len(with_pid), dtype=bool)
+    now, previous = with_pid[1:], with_pid[:-1]
+    changed[1:] = (pid_codes[now] != pid_codes[previous]) | (seen[now] - before[previous] > 0)
+    chosen = np.concatenate([[0], np.flatnonzero(lifecycle), with_pid[changed]])
+    return np.unique(chosen.astype(np.intp))
 
 
-def _split_runs(host: str, rows: _HostEvents) -> list[_Run]:
-    """Cut one host's events where keepalived (or its VRRP child) restarted."""
+def _split_hosts(columns: EventColumns, by_host: dict[str, _HostEvents]) -> dict[str, list[_Run]]:
+    """`_split_runs` of every host, with the rows it visits converted in one go."""
+    visited = {host: _run_cut_candidates(columns, rows.positions) for host, rows in by_host.items()}
+    table = RowTable(
+        columns,
+        np.concatenate([rows.positions[visited[host]] for host, rows in by_host.items()])
+        if by_host
+        else np.zeros(0, dtype=np.intp),
+    )
+    runs: dict[str, list[_Run]] = {}
+    offset = 0
+    for host, rows in by_host.items():
+        indices = visited[host].tolist()
+        runs[host] = _split_runs(host, len(rows), indices, table, offset)
+        offset += len(indices)
+    return runs
+
+
+def _split_runs(
+    host: str, length: int, visited: list[int], table: RowTable, offset: int
+) -> list[_Run]:
+    """Cut one host's events where keepalived (or its VRRP child) restarted.
+
+    Walks only the `_run_cut_candidates` (`visited`, their values at
+    `offset` on in `table`): the other rows join the current run and change
+    nothing, so each run is the stretch up to the next run's start.
+    """
     runs: list[_Run] = []
     current: _Run | None = None
     vrrp_pid: int | None = None
-    kinds, programs, pids = rows.kind, rows.program, rows.pid
-    vrrp = {program: _is_vrrp_program(program) for program in set(programs)}
-    for index, kind in enumerate(kinds):
-        pid = pids[index]
-        is_vrrp = vrrp[programs[index]]
-        is_vrrp_child_start = kind == "child_start" and str(rows.detail[index] or "").upper() in {
+    lists = table.lists
+    kinds, programs, pids, details = lists["kind"], lists["program"], lists["pid"], lists["detail"]
+    child_pids, versions, times = lists["child_pid"], lists["version"], lists["ts"]
+    starts: list[int] = []
+    for at, index in enumerate(visited, start=offset):
+        kind = kinds[at]
+        pid = pids[at]
+        is_vrrp = _is_vrrp_program(programs[at])
+        is_vrrp_child_start = kind == "child_start" and str(details[at] or "").upper() in {
             "VRRP",
             "",
         }
@@ -140,23 +187,25 @@ def _split_runs(host: str, rows: _HostEvents) -> list[_Run]:
             current = _Run(
                 host=host,
                 index=len(runs),
-                rows=[],
-                start=rows.ts(index),
+                rows=range(0),
+                start=times[at],
                 started=kind in {"start", "child_start"},
-                source=rows.value("source", index),
-                line=rows.value("line", index),
+                source=lists["source"][at],
+                line=lists["line"][at],
             )
             runs.append(current)
+            starts.append(index)
             vrrp_pid = None
-        current.rows.append(index)
-        if kind == "start" and rows.version[index]:
-            current.version = str(rows.version[index])
+        if kind == "start" and versions[at]:
+            current.version = str(versions[at])
         if is_vrrp_child_start:
-            current.child_start = rows.ts(index)
-            if rows.child_pid[index] is not None:
-                vrrp_pid = int(rows.child_pid[index])
+            current.child_start = times[at]
+            if child_pids[at] is not None:
+                vrrp_pid = int(child_pids[at])
         if is_vrrp and pid is not None and vrrp_pid is None:
             vrrp_pid = int(pid)
+    for run, begin, end in zip(runs, starts, [*starts[1:], length], strict=True):
+        run.rows = range(begin, end)
     return runs
 
 
@@ -175,7 +224,9 @@ def _choose_profile(run: _Run, override: str | None, rows: _HostEvents) -> None:
         run.profile_basis = "logged"
         return
     # each distinct wording votes once: the vote is an intersection of ranges
-    wordings = dict.fromkeys(rows.columns.values("wording", rows.positions[run.rows]))
+    # (distinct codes in order of first appearance = dict.fromkeys of the values)
+    codes = rows.columns.codes("wording")[rows.positions[run.rows.start : run.rows.stop]]
+    wordings = rows.columns.distinct("wording")[pd.unique(codes)].tolist()
     chosen, _candidates = profile_from_wordings([w for w in wordings if w])
     if chosen:
         run.profile = PROFILES[chosen]
@@ -184,6 +235,23 @@ def _choose_profile(run: _Run, override: str | None, rows: _HostEvents) -> None:
 
 # ---------------------------------------------------------------------------
 # per-instance state machine
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A segment being replayed: its end is the next one's start, known at `_close`.
+
+    Mutable (a confirming line upgrades its basis, a later line fills its
+    priority) so that each segment becomes a frozen `Segment` once, at the end.
+    """
+
+    start: pd.Timestamp
+    state: str
+    priority: int | None
+    basis: str
+    source: str | None
+    line: int | None
+    cause: str
 
 
 @dataclass
@@ -196,7 +264,7 @@ class _Instance:
     trackers: list[Tracker]
     advert_int: float
     vrid: int | None
-    segments: list[Segment] = field(default_factory=list)
+    segments: list[_Draft] = field(default_factory=list)
     state: str | None = None
     priority: int | None = None
     basis: str = "unknown"
@@ -216,7 +284,7 @@ class _Instance:
         state: str | None = None,
         priority: int | None = None,
         basis: str | None = None,
-        row: Mapping[str, Any] | None,
+        row: Mapping[str, Any] | Row | None,
         cause: str,
     ) -> None:
         """Start a new segment if state or priority changes at `ts`."""
@@ -226,32 +294,30 @@ class _Instance:
         if new_state is None:  # state not known yet (log starts mid-run)
             self.priority, self.basis = new_priority, new_basis
             return
-        if self.segments and new_state == self.state and new_priority == self.priority:
-            last = self.segments[-1]
-            confirms_opening = ts - last.start <= _CONFIRM_WINDOW
+        segments = self.segments
+        if segments and new_state == self.state and new_priority == self.priority:
+            last = segments[-1]
             if (
                 new_priority is not None
                 and _TRUST[new_basis] > _TRUST[last.basis]
-                and confirms_opening
+                and ts.value - last.start.value <= _CONFIRM_NS  # ts - start <= 1 s
             ):
                 # a logged line confirms the change that opened the segment
                 # (2.x logs it microseconds after the tracker line): upgrade
                 # the basis; a later confirmation says nothing about the past
-                self.segments[-1] = Segment(**{**last.__dict__, "basis": new_basis})
+                last.basis = new_basis
                 self.basis = new_basis
             return
         self.state, self.priority, self.basis = new_state, new_priority, new_basis
-        self.segments.append(
-            Segment(
-                start=ts,
-                end=ts,
-                state=new_state,
-                priority=new_priority,
-                basis=new_basis if new_priority is not None else "unknown",
-                source=None if row is None else row.get("source"),
-                line=None if row is None else _int_or_none(row.get("line")),
-                run=self.run,
-                cause=cause,
+        segments.append(
+            _Draft(
+                ts,
+                new_state,
+                new_priority,
+                new_basis if new_priority is not None else "unknown",
+                None if row is None else row.get("source"),
+                None if row is None else _int_or_none(row.get("line")),
+                cause,
             )
         )
 
@@ -421,14 +487,13 @@ class _RunReplay:
                     inst.open(tick, priority=value, basis="inferred", row=None, cause="poll")
 
     # -- events ----------------------------------------------------------------
-    def feed(self, row: Mapping[str, Any]) -> None:
+    def feed(self, row: Mapping[str, Any] | Row) -> None:
         ts = row["ts"]
-        self._run_polls_before(ts)
-        kind = row["kind"]
-        name = row.get("instance")
-        handler = getattr(self, f"_on_{kind}", None)
+        if self.pending_polls:
+            self._run_polls_before(ts)
+        handler = _HANDLERS.get(row["kind"])
         if handler is not None:
-            handler(row, ts, name)
+            handler(self, row, ts, row.get("instance"))
 
     def finish(self, end: pd.Timestamp | None) -> None:
         self._run_polls_before(end)
@@ -560,10 +625,8 @@ class _RunReplay:
             # the line tells what the priority was before: fill the gap
             inst.priority, inst.basis = int(old), "logged"
             if inst.segments and inst.segments[-1].priority is None:
-                last = inst.segments.pop()
-                inst.segments.append(
-                    Segment(**{**last.__dict__, "priority": int(old), "basis": "logged"})
-                )
+                last = inst.segments[-1]
+                last.priority, last.basis = int(old), "logged"
         # what the host's own earlier line implies now: the value before a
         # change ("from A"), or the current value for a quote ("ours Q")
         expected_now = int(old) if old is not None and old is not pd.NA else value
@@ -669,39 +732,15 @@ def _load_configs(
     return loaded
 
 
-#: The columns the replay reads (rows carry exactly these keys).
-_REPLAY_COLUMNS = (
-    "ts",
-    "host",
-    "program",
-    "pid",
-    "instance",
-    "group",
-    "kind",
-    "state",
-    "prio_old",
-    "prio_new",
-    "prio_ours",
-    "prio_peer",
-    "peer",
-    "script",
-    "result",
-    "interface",
-    "address",
-    "action",
-    "version",
-    "child_pid",
-    "detail",
-    "wording",
-    "source",
-    "line",
-)
 _QUOTE_KINDS = frozenset({"advert_higher", "advert_lower", "advert_lower_discard"})
 
 
-def _handled_kinds() -> frozenset[str]:
-    """Kinds `_RunReplay.feed` has a handler for; other rows change nothing."""
-    return frozenset(name[len("_on_") :] for name in dir(_RunReplay) if name.startswith("_on_"))
+#: kind -> the `_RunReplay` method that replays it; rows of other kinds change nothing.
+_HANDLERS: dict[str, Callable[..., None]] = {
+    name[len("_on_") :]: getattr(_RunReplay, name)
+    for name in dir(_RunReplay)
+    if name.startswith("_on_")
+}
 
 
 def _positions_by_host(columns: EventColumns) -> dict[str, np.ndarray]:
@@ -741,7 +780,7 @@ def replay(
         for host, positions in _positions_by_host(columns).items()
     }
 
-    runs_by_host = {host: _split_runs(host, host_rows) for host, host_rows in by_host.items()}
+    runs_by_host = _split_hosts(columns, by_host)
     for host, host_runs in runs_by_host.items():
         for run in host_runs:
             _choose_profile(run, version, by_host[host])
@@ -756,19 +795,30 @@ def replay(
     log_start = columns.ts_at(everything[np.argmin(times[everything])]) if by_host else None
     log_end = columns.ts_at(everything[np.argmax(times[everything])]) if by_host else None
 
-    handled = _handled_kinds()
+    # the rows a handler reads, every host's in one table (host by host, frame
+    # order): each column is converted once, for these rows only
+    handled = columns.codes_where("kind", _HANDLERS)
+    fed_of = {host: np.flatnonzero(np.isin(rows.kinds, handled)) for host, rows in by_host.items()}
+    table = RowTable(
+        columns,
+        np.concatenate([rows.positions[fed_of[host]] for host, rows in by_host.items()])
+        if by_host
+        else np.zeros(0, dtype=np.intp),
+    )
+    lists = table.lists
     instances: dict[tuple[str, str], InstanceTimeline] = {}
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
     cursors: dict[str, int] = {}
+    offset = 0
     for host, host_runs in runs_by_host.items():
-        host_rows = by_host[host]
+        fed = fed_of[host]
         for position, run in enumerate(host_runs):
             run_end = host_runs[position + 1].start if position + 1 < len(host_runs) else log_end
             replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
-            fed = [index for index in run.rows if host_rows.kind[index] in handled]
-            for row in host_rows.records(fed):
-                replayer.feed(row)
+            first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
+            for index in range(offset + first, offset + stop):
+                replayer.feed(Row(lists, index))
             replayer.finish(run_end)
             cursors[host] = replayer.cursor
             observations.extend(replayer.observations)
@@ -793,10 +843,15 @@ def replay(
                 timeline.profile = run.profile.name
                 if timeline.vrid is None:
                     timeline.vrid = inst.vrid
-                timeline.segments.extend(_close(inst.segments, run_end))
+                timeline.segments.extend(_close(inst.segments, run_end, run.index))
+        offset += len(fed)
+    del table, lists
 
     peer_map = map_peers(
-        events, {host: items[0] for host, items in loaded.items() if items}, peers or {}
+        events,
+        {host: items[0] for host, items in loaded.items() if items},
+        peers or {},
+        columns=columns,
     )
     ordered = sorted(instances.values(), key=lambda t: (t.instance, t.host))
     timeline = Timeline(
@@ -813,36 +868,53 @@ def replay(
     )
     first_configs = {host: items[0] for host, items in loaded.items() if items}
     clusters = cluster_hosts(
-        [(item.host, item.instance) for item in ordered], events, first_configs, peer_map
+        [(item.host, item.instance) for item in ordered],
+        events,
+        first_configs,
+        peer_map,
+        columns=columns,
     )
     for item in ordered:
         item.cluster = clusters.get((item.host, item.instance), item.instance)
+    quoting = columns.codes_where("kind", _QUOTE_KINDS)
     quotes = np.sort(
-        np.concatenate(
-            [rows.positions[[k in _QUOTE_KINDS for k in rows.kind]] for rows in by_host.values()]
-        )
+        np.concatenate([rows.positions[np.isin(rows.kinds, quoting)] for rows in by_host.values()])
         if by_host
-        else np.zeros(0, dtype=np.int64)
+        else np.zeros(0, dtype=np.intp)
     )
-    _apply_peer_quotes(timeline, columns.records(quotes, _REPLAY_COLUMNS))
+    _apply_peer_quotes(timeline, RowTable(columns, quotes).rows())
     timeline.observations.sort(key=lambda o: (o.ts, o.host, o.instance))
     timeline.transitions = explain_transitions(timeline, events, columns=columns)
     return timeline
 
 
-def _close(segments: list[Segment], end: pd.Timestamp | None) -> list[Segment]:
-    """Give each segment its end: the next one's start, the last the run's end."""
+def _close(drafts: list[_Draft], end: pd.Timestamp | None, run: int) -> list[Segment]:
+    """The run's segments: each ends where the next starts, the last at the run's end."""
     closed: list[Segment] = []
-    for position, segment in enumerate(segments):
-        if position + 1 < len(segments):
-            stop = segments[position + 1].start
+    last = len(drafts) - 1
+    for position, draft in enumerate(drafts):
+        start = draft.start
+        if position < last:
+            stop = drafts[position + 1].start
         else:
-            stop = end if end is not None and end >= segment.start else segment.start
-        closed.append(Segment(**{**segment.__dict__, "end": stop}))
+            stop = end if end is not None and end >= start else start
+        closed.append(
+            Segment(
+                start,
+                stop,
+                draft.state,
+                draft.priority,
+                draft.basis,
+                draft.source,
+                draft.line,
+                run,
+                draft.cause,
+            )
+        )
     return closed
 
 
-def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
+def _apply_peer_quotes(timeline: Timeline, rows: Sequence[Mapping[str, Any] | Row]) -> None:
     """Put priorities that peers quoted onto the quoted host's timeline."""
     items: dict[tuple[str, str], InstanceTimeline] = {}
     hosts_of: dict[str, list[str]] = {}
@@ -875,9 +947,7 @@ def _apply_peer_quotes(timeline: Timeline, rows: list[dict[str, Any]]) -> None:
         value = int(value)
         if segment.priority is None:
             index = _index_of(target.segments, segment, in_order[id(target)])
-            target.segments[index] = Segment(
-                **{**segment.__dict__, "priority": value, "basis": "advertised"}
-            )
+            target.segments[index] = replace(segment, priority=value, basis="advertised")
         elif segment.priority != value:
             timeline.observations.append(
                 Observation(

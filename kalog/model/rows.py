@@ -1,16 +1,21 @@
-"""Events as plain Python rows, built only for the rows a stage looks at.
+"""Events as plain Python values, converted once per column, only for the rows read.
 
 The replay and the transition explainer walk events one at a time in Python
-(`row.get("instance")`), so they need rows as mappings.  Converting the
-whole frame with `DataFrame.to_dict("records")` boxes every cell of every
-row - seconds and gigabytes on a dense log with a million events, of which
-most (GARP, VIP and housekeeping lines) no handler reads.
+(`row.get("instance")`), so they need rows that answer like mappings.
+Converting the whole frame with `DataFrame.to_dict("records")` boxes every
+cell of every row - seconds and gigabytes on a dense log with a million
+events, of which most (GARP, VIP and housekeeping lines) no handler reads.
+Reading pandas per row (`.iloc`, `Series.__getitem__`, iterating an Arrow
+string column) is slower still.
 
 `EventColumns` factorizes each column once (codes per row + the distinct
 values as Python objects, so equal strings are one object) and then makes
-value lists or row dicts for any subset of row positions cheaply.  Values are
-what `frame.astype(object).where(frame.notna(), None)` gives: `str`, `int`,
-`bool`, `pd.Timestamp`, and None for a missing value; `kind` is a `str`.
+value lists for any subset of row positions with one numpy take.  A
+`RowTable` holds such lists for the rows a stage reads, built column by
+column on first use, and its `Row`s are views into them: no dict per row.
+Values are what `frame.astype(object).where(frame.notna(), None)` gives:
+`str`, `int`, `bool`, `pd.Timestamp`, and None for a missing value; `kind`
+is a `str`.
 """
 
 from __future__ import annotations
@@ -27,9 +32,10 @@ class EventColumns:
 
     Each column is factorized the first time it is asked for, so the replay
     and the transition explainer can share one instance and pay for each
-    column once.  `ts` is kept as the frame's datetime array (a million
-    distinct times would make a million Timestamp objects): its values are
-    boxed for the positions asked, and `times` gives int64 nanoseconds.
+    column once.  `ts` is kept as the frame's datetime array and boxed into
+    `pd.Timestamp`s only for the positions asked, once per distinct time
+    (a log at 1-second resolution repeats each time many times), and
+    `times` gives int64 nanoseconds.
     """
 
     def __init__(self, events: pd.DataFrame, names: Iterable[str] | None = None) -> None:
@@ -37,6 +43,7 @@ class EventColumns:
         self.length = len(events)
         wanted = events.columns if names is None else names
         self.names = [name for name in wanted if name in events.columns]
+        self._present = frozenset(events.columns)
         self._codes: dict[str, np.ndarray] = {}
         self._values: dict[str, np.ndarray] = {}
         self._ts = events["ts"].array if "ts" in events.columns else None
@@ -50,15 +57,27 @@ class EventColumns:
         self._codes[name] = codes.astype(_code_dtype(len(uniques)))
         self._values[name] = values
 
+    def __contains__(self, name: str) -> bool:
+        return name in self._present
+
     def codes(self, name: str) -> np.ndarray:
         """Per row, the index of its value among the column's distinct values (-1: missing)."""
         if name not in self._codes:
             self._load(name)
         return self._codes[name]
 
-    def value_of(self, name: str, code: int) -> Any:
+    def distinct(self, name: str) -> np.ndarray:
+        """The column's distinct values (object array), indexed by `codes`; the last is None."""
         self.codes(name)
-        return self._values[name][code]
+        return self._values[name]
+
+    def value_of(self, name: str, code: int) -> Any:
+        return self.distinct(name)[code]
+
+    def codes_where(self, name: str, wanted: Iterable[Any]) -> list[int]:
+        """The codes of the column's distinct values that are in `wanted`."""
+        chosen = set(wanted)
+        return [code for code, value in enumerate(self.distinct(name)[:-1]) if value in chosen]
 
     def isna(self, name: str) -> np.ndarray:
         if name == "ts" and self._ts is not None:
@@ -78,13 +97,30 @@ class EventColumns:
 
     def values(self, name: str, positions: np.ndarray | Sequence[int]) -> list[Any]:
         """The column's values at `positions`, in that order."""
-        if name not in self.events.columns:
+        if name not in self._present:
             return [None] * len(positions)
+        positions = np.asarray(positions, dtype=np.intp)
         if name == "ts" and self._ts is not None:
-            taken = self._ts.take(np.asarray(positions, dtype=np.intp))
-            return [None if value is pd.NaT else value for value in taken.astype(object)]
-        codes = self.codes(name)
-        return self._values[name][codes[positions]].tolist()
+            return self._timestamps(positions)
+        return self.distinct(name)[self.codes(name)[positions]].tolist()
+
+    def _timestamps(self, positions: np.ndarray) -> list[Any]:
+        """`ts` boxed at `positions`: each distinct time boxed once, NaT as None.
+
+        Equal to boxing every position (`array.take(positions).astype(object)`):
+        the boxes of equal times are equal, and one is shared.
+        """
+        if not len(positions):
+            return []
+        distinct, first, inverse = np.unique(
+            self.times[positions], return_index=True, return_inverse=True
+        )
+        boxed = np.empty(len(distinct), dtype=object)
+        boxed[:] = [
+            None if value is pd.NaT else value
+            for value in self._ts.take(positions[first]).astype(object)
+        ]
+        return boxed[inverse.reshape(-1)].tolist()
 
     def records(
         self, positions: np.ndarray | Sequence[int], names: Sequence[str] | None = None
@@ -108,6 +144,76 @@ class EventColumns:
             {key: value for key, value in zip(names, row, strict=True) if value is not None}
             for row in zip(*columns, strict=True)
         ]
+
+
+class _ColumnLists(dict[str, list[Any]]):
+    """name -> the column's values at the table's positions, made on first use."""
+
+    def __init__(self, columns: EventColumns, positions: np.ndarray) -> None:
+        super().__init__()
+        self.columns = columns
+        self.positions = positions
+
+    def __missing__(self, name: str) -> list[Any]:
+        values = self.columns.values(name, self.positions)
+        self[name] = values
+        return values
+
+
+class RowTable:
+    """The events at `positions` (in that order), as Python lists per column.
+
+    A column is converted the first time any row reads it, for all the
+    table's rows at once; a column the frame lacks reads as None.
+    """
+
+    __slots__ = ("columns", "lists", "positions")
+
+    def __init__(self, columns: EventColumns, positions: np.ndarray | Sequence[int]) -> None:
+        self.columns = columns
+        self.positions = np.asarray(positions, dtype=np.intp)
+        self.lists = _ColumnLists(columns, self.positions)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def column(self, name: str) -> list[Any]:
+        return self.lists[name]
+
+    def row(self, index: int) -> Row:
+        return Row(self.lists, index)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[Row]:
+        lists = self.lists
+        return [Row(lists, index) for index in range(start, len(self) if stop is None else stop)]
+
+
+class Row:
+    """One event of a `RowTable`, read like the row dict it replaces.
+
+    `row.get(name)` and `row[name]` give the value, None when missing (as
+    the dicts of `EventColumns.records` do).
+    """
+
+    __slots__ = ("_index", "_lists")
+
+    def __init__(self, lists: dict[str, list[Any]], index: int) -> None:
+        self._lists = lists
+        self._index = index
+
+    def __getitem__(self, name: str) -> Any:
+        return self._lists[name][self._index]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._lists[name][self._index]
+        return default if value is None else value
+
+    def to_dict(self, names: Iterable[str]) -> dict[str, Any]:
+        """The named values that are not missing (what `sparse_records` gives)."""
+        return {name: value for name in names if (value := self[name]) is not None}
+
+    def __repr__(self) -> str:
+        return f"Row({self._index})"
 
 
 def _code_dtype(count: int) -> type[np.signedinteger]:

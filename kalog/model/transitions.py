@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kalog.model.rows import EventColumns
+from kalog.model.rows import EventColumns, Row, RowTable
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 
 #: How far back (seconds) a cause line may stand before the transition it
@@ -106,93 +106,72 @@ _CAUSE_KINDS = frozenset(
 )
 
 
-#: The fields the explainer reads from a row.
-_FIELDS = (
-    "ts",
-    "kind",
-    "instance",
-    "source",
-    "line",
-    "state",
-    "group",
-    "prio_ours",
-    "prio_peer",
-    "peer",
-    "script",
-    "result",
-    "exit_status",
-    "interface",
-    "action",
-    "detail",
-)
-
-
 class _Index:
-    """Events grouped per host and sorted by time, for window look-ups.
+    """Cause lines grouped per host and sorted by time, for window look-ups.
 
     Sorted (stably, so log order survives within one instant) and searched
     with bisect: a busy log has many transitions and many lines, and a scan
     per transition would make explaining them quadratic.  Only the kinds the
-    explainer reads are indexed, and a host's rows become dicts (the fields
-    above, missing ones left out) the first time a window asks for them.
+    explainer reads are indexed, all hosts in one `RowTable` (host after
+    host): a window is a range of table indices, filtered on plain lists
+    (kind, instance, int time), and only the few lines a cause quotes are
+    read further (`get`).
     """
 
     def __init__(self, columns: EventColumns) -> None:
-        self.columns = columns
-        kinds = columns.codes("kind")
-        wanted = [
-            code
-            for code in range(int(kinds.max()) + 1 if len(kinds) else 0)
-            if str(columns.value_of("kind", code)) in _CAUSE_KINDS
-        ]
-        usable = np.isin(kinds, wanted) & ~columns.isna("ts") & ~columns.isna("host")
-        chosen = np.flatnonzero(usable)
+        wanted = columns.codes_where("kind", _CAUSE_KINDS)
+        usable = np.isin(columns.codes("kind"), wanted) & ~columns.isna("ts")
+        chosen = np.flatnonzero(usable & ~columns.isna("host"))
         times = columns.times[chosen]
         hosts = columns.codes("host")[chosen]
-        self.positions: dict[str, np.ndarray] = {}
-        self.times: dict[str, list[int]] = {}
-        for code in np.unique(hosts):
-            mine = hosts == code
-            order = np.argsort(times[mine], kind="stable")
-            host = str(columns.value_of("host", int(code)))
-            self.positions[host] = chosen[mine][order]
-            self.times[host] = times[mine][order].tolist()  # ints: bisect beats numpy here
-        self._rows: dict[str, list[dict[str, Any]]] = {}
+        by_time = np.argsort(times, kind="stable")
+        order = by_time[np.argsort(hosts[by_time], kind="stable")]  # host, then time
+        hosts = hosts[order]
+        self.table = RowTable(columns, chosen[order])
+        self.times: list[int] = times[order].tolist()  # ints: bisect beats numpy here
+        self.kind: list[str] = self.table.column("kind")
+        self.instance: list[str | None] = self.table.column("instance")
+        self.bounds: dict[str, tuple[int, int]] = {}
+        codes, starts = np.unique(hosts, return_index=True)
+        ends = [*starts[1:].tolist(), len(hosts)] if len(hosts) else []
+        for code, start, end in zip(codes.tolist(), starts.tolist(), ends, strict=True):
+            self.bounds[str(columns.value_of("host", code))] = (start, end)
 
-    def _host_rows(self, host: str) -> list[dict[str, Any]]:
-        rows = self._rows.get(host)
-        if rows is None:
-            rows = self.columns.sparse_records(self.positions[host], _FIELDS)
-            for row in rows:
-                row["kind"] = str(row["kind"])
-            self._rows[host] = rows
-        return rows
+    def get(self, name: str, index: int) -> Any:
+        """The `name` value of the indexed line (None when missing)."""
+        return self.table.lists[name][index]
+
+    def evidence(self, index: int) -> tuple[str, int]:
+        return str(self.get("source", index)), int(self.get("line", index) or 0)
 
     def window(
         self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
-    ) -> list[Mapping[str, Any]]:
-        times = self.times.get(host)
-        if times is None or not len(times):
-            return []
+    ) -> range:
+        """The host's lines from `seconds` before `end` to `after` seconds past it."""
+        bounds = self.bounds.get(host)
+        if bounds is None:
+            return range(0)
         ns = end.value
-        lo = bisect.bisect_left(times, ns - _nanoseconds(seconds))
-        hi = bisect.bisect_right(times, ns + _nanoseconds(after))
-        return self._host_rows(host)[lo:hi] if hi > lo else []
+        lo = bisect.bisect_left(self.times, ns - _nanoseconds(seconds), *bounds)
+        hi = bisect.bisect_right(self.times, ns + _nanoseconds(after), *bounds)
+        return range(lo, hi)
+
+    def own(
+        self, host: str, instance: str, ts: pd.Timestamp, seconds: float = WINDOW_S
+    ) -> list[int]:
+        """The window's lines about `instance` (or no instance) at or before `ts`."""
+        names, times, ns = self.instance, self.times, ts.value
+        return [
+            i
+            for i in self.window(host, ts, seconds)
+            if (names[i] is None or names[i] == instance) and times[i] <= ns
+        ]
 
 
 @functools.lru_cache(maxsize=1024)
 def _nanoseconds(seconds: float) -> int:
     """`pd.Timedelta(seconds=seconds).value`, once per distinct window length."""
     return int(pd.Timedelta(seconds=seconds).value)
-
-
-def _ev(row: Mapping[str, Any]) -> tuple[str, int]:
-    return str(row.get("source")), int(row.get("line") or 0)
-
-
-def _same_instance(row: Mapping[str, Any], instance: str) -> bool:
-    name = row.get("instance")
-    return name is None or name == instance
 
 
 def explain_transitions(
@@ -213,9 +192,8 @@ def explain_transitions(
         peers = [
             other for other in by_name[item.cluster or item.instance] if other.host != item.host
         ]
-        for position, (previous, segment) in enumerate(
-            zip(item.segments, item.segments[1:], strict=False)
-        ):
+        segments = item.segments
+        for position, (previous, segment) in enumerate(zip(segments, segments[1:], strict=False)):
             if previous.state == segment.state:
                 continue
             if segment.state == "MASTER":
@@ -224,32 +202,49 @@ def explain_transitions(
                     # 1.x: "Transition to MASTER" then "Entering MASTER" one
                     # advert later is one change; it started where GOTO began
                     first = position
-                    while first > 0 and item.segments[first].state == "GOTO_MASTER":
+                    while first > 0 and segments[first].state == "GOTO_MASTER":
                         first -= 1
-                    steps = item.segments[first : position + 1]
+                    steps = segments[first : position + 1]
                 transitions.append(_to_master(item, steps, segment, peers, index, history))
             elif previous.state == "MASTER":
                 transitions.append(_from_master(item, previous, segment, index))
-    transitions.sort(key=lambda t: (t.ts, t.instance, t.host))
+    # (ts, ...) as int nanoseconds: the order of the Timestamps, cheaper to compare
+    transitions.sort(key=lambda t: (t.ts.value, t.instance, t.host))
     return transitions
 
 
 class _History:
-    """Per instance timeline, the facts `_last_master_exit` and `_just_started` scan for.
+    """Per instance timeline, the facts the explainer looks up by time.
 
-    Computed once per timeline and only for timelines whose segments are in
-    start order (what the replay produces); the plain scans stay as the
-    answer for any other order, so the result cannot differ.
+    Segment starts as int nanoseconds (what `InstanceTimeline.at` bisects,
+    compared as cheaply as ints), and, for timelines whose segments are in
+    start order (what the replay produces), what `_last_master_exit` and
+    `_just_started` scan for; the plain scans stay as the answer for any
+    other order, so the result cannot differ.
     """
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[Any, ...] | None] = {}
+        self._starts: dict[int, list[int]] = {}
+
+    def starts(self, item: InstanceTimeline) -> list[int]:
+        key = id(item)
+        starts = self._starts.get(key)
+        if starts is None:
+            starts = self._starts[key] = [s.start.value for s in item.segments]
+        return starts
+
+    def at(self, item: InstanceTimeline, ns: int) -> Segment | None:
+        """`item.at(ts)` for `ts` given as int nanoseconds."""
+        position = bisect.bisect_right(self.starts(item), ns)
+        return item.segments[position - 1] if position else None
 
     def of(self, item: InstanceTimeline) -> tuple[Any, ...] | None:
         key = id(item)
         if key not in self._cache:
             segments = item.segments
-            if any(a.start > b.start for a, b in zip(segments, segments[1:], strict=False)):
+            starts = self.starts(item)
+            if any(a > b for a, b in zip(starts, starts[1:], strict=False)):
                 self._cache[key] = None
             else:
                 exits = [
@@ -257,15 +252,15 @@ class _History:
                     for before, after in zip(segments, segments[1:], strict=False)
                     if before.state == "MASTER" and after.state != "MASTER"
                 ]
-                masters = [s.start for s in segments if s.state == "MASTER"]
+                masters = [s.start.value for s in segments if s.state == "MASTER"]
                 runs: dict[int, list[Segment]] = {}
                 for segment in segments:
                     runs.setdefault(segment.run, []).append(segment)
                 self._cache[key] = (
-                    [e.start for e in exits],
+                    [e.start.value for e in exits],
                     exits,
                     masters,
-                    {run: [s.start for s in items] for run, items in runs.items()},
+                    {run: [s.start.value for s in items] for run, items in runs.items()},
                     runs,
                 )
         return self._cache[key]
@@ -280,6 +275,7 @@ def _last_master_exit(
     it recovers, and the master's FAULT is still the reason it had to.
     """
     best: tuple[str, Segment] | None = None
+    ns = ts.value
     for other in peers:
         known = history.of(other)
         if known is None:
@@ -291,7 +287,7 @@ def _last_master_exit(
                     best = (other.host, after)
             continue
         starts, exits = known[0], known[1]
-        count = bisect.bisect_right(starts, ts)
+        count = bisect.bisect_right(starts, ns)
         if count:
             # the first of the latest exits, as the in-order scan keeps it
             latest = exits[bisect.bisect_left(starts, starts[count - 1])]
@@ -307,15 +303,23 @@ def _last_master_exit(
                     return None
             continue
         masters = known[2]
-        after = bisect.bisect_right(masters, best[1].start)
-        if after < len(masters) and masters[after] <= ts:
+        after = bisect.bisect_right(masters, best[1].start.value)
+        if after < len(masters) and masters[after] <= ns:
             return None
     return best
 
 
-def _master_before(peers: Sequence[InstanceTimeline], ts: pd.Timestamp) -> str | None:
+#: One microsecond in nanoseconds: "just before" a transition.
+_JUST_BEFORE_NS = 1000
+
+
+def _master_before(
+    peers: Sequence[InstanceTimeline], ts: pd.Timestamp, history: _History
+) -> str | None:
+    """The first peer that was MASTER (or GOTO_MASTER) one microsecond before `ts`."""
+    ns = ts.value - _JUST_BEFORE_NS
     for other in peers:
-        segment = other.at(ts - pd.Timedelta(microseconds=1))
+        segment = history.at(other, ns)
         if segment is not None and segment.state in {"MASTER", "GOTO_MASTER"}:
             return other.host
     return None
@@ -328,11 +332,21 @@ def _maker(
     direction: str,
     opener: list[tuple[Any, Any]],
     previous_master: str | None,
+    index: _Index,
 ) -> Callable[..., Transition]:
-    """A builder of this boundary's Transition, given a cause and its evidence rows."""
+    """A builder of this boundary's Transition, given a cause and its evidence lines.
+
+    `lines` are `_Index` indices; `first` is evidence that comes before them
+    (a segment's opening line), as (source, line).
+    """
 
     def make(
-        cause: str, detail: str, rows: Sequence[Mapping[str, Any]], missing: str = ""
+        cause: str,
+        detail: str,
+        lines: Sequence[int],
+        missing: str = "",
+        *,
+        first: Sequence[tuple[str, int]] = (),
     ) -> Transition:
         return Transition(
             instance=item.instance,
@@ -344,7 +358,7 @@ def _maker(
             to_state=segment.state,
             cause=cause,
             detail=detail,
-            evidence=tuple(dict.fromkeys([_ev(r) for r in rows] + opener)),
+            evidence=tuple(dict.fromkeys([*first, *(index.evidence(i) for i in lines), *opener])),
             previous_master=previous_master,
             missing=missing,
         )
@@ -364,35 +378,33 @@ def _to_master(
     previous = steps[0]
     ts = segment.start
     began = next((s.start for s in steps if s.state == "GOTO_MASTER"), ts)
-    own = [
-        r
-        for r in index.window(item.host, ts, WINDOW_S + (ts - began).total_seconds())
-        if _same_instance(r, item.instance) and r["ts"] <= ts
-    ]
+    seconds = WINDOW_S if began is ts else WINDOW_S + (ts - began).total_seconds()
+    own = index.own(item.host, item.instance, ts, seconds)
+    kind = index.kind
     opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
-    previous_master = _master_before(peers, ts)
+    previous_master = _master_before(peers, ts, history)
 
-    make = _maker(item, previous, segment, "to_master", opener, previous_master)
+    make = _maker(item, previous, segment, "to_master", opener, previous_master, index)
 
     if segment.priority == 255 and previous.state == "INIT":
         return make("address_owner", "priority 255 owner takes MASTER at start", [])
-    timed_out = [r for r in own if r["kind"] == "advert_timeout"]
-    prio0 = [r for r in own if r["kind"] == "prio0_received"]
+    timed_out = [i for i in own if kind[i] == "advert_timeout"]
+    prio0 = [i for i in own if kind[i] == "prio0_received"]
     if prio0:
         return make("peer_priority_0", "the master stopped and sent priority 0", prio0[-1:])
-    preempt = [r for r in own if r["kind"] in {"force_election", "advert_lower_discard"}]
+    preempt = [i for i in own if kind[i] in {"force_election", "advert_lower_discard"}]
     if preempt:
-        quoted = next((r for r in reversed(preempt) if r.get("prio_peer") is not None), None)
+        quoted = next((i for i in reversed(preempt) if index.get("prio_peer", i) is not None), None)
         detail = "preempted a lower-priority master"
         if quoted is not None:
-            detail += f" advertising {quoted['prio_peer']}"
-            if quoted.get("peer"):
-                detail += f" from {quoted['peer']}"
+            detail += f" advertising {index.get('prio_peer', quoted)}"
+            if index.get("peer", quoted):
+                detail += f" from {index.get('peer', quoted)}"
         elif previous_master is not None:
             # 1.x lines quote no priority: the master's own timeline may know it
             theirs = next(
                 (
-                    o.at(ts - pd.Timedelta(microseconds=1))
+                    history.at(o, ts.value - _JUST_BEFORE_NS)
                     for o in peers
                     if o.host == previous_master
                 ),
@@ -408,17 +420,19 @@ def _to_master(
     left = _last_master_exit(peers, ts, history)
     if left is not None and left[1].state == "FAULT":
         other_host, fault = left
-        rows = [{"source": fault.source, "line": fault.line}] if fault.source else []
+        opened = [(str(fault.source), int(fault.line or 0))] if fault.source else []
         ago = (ts - fault.start).total_seconds()
         how = f" {ago:.1f} s before" if ago > WINDOW_S else ""
         if timed_out:
             how += "; no advert heard since"
-        return make("peer_fault", f"{other_host} went to FAULT{how}", rows + timed_out)
+        return make("peer_fault", f"{other_host} went to FAULT{how}", timed_out, first=opened)
+    names = index.instance
     for other in peers:
         stops = [
-            r
-            for r in index.window(other.host, ts)
-            if r["kind"] in {"prio0_sent", "stopping"} and _same_instance(r, item.instance)
+            i
+            for i in index.window(other.host, ts)
+            if kind[i] in {"prio0_sent", "stopping"}
+            and (names[i] is None or names[i] == item.instance)
         ]
         if not stops:
             continue
@@ -432,14 +446,15 @@ def _to_master(
             )
         return make("peer_priority_0", f"{other.host} stopped and sent priority 0", stops[-1:])
     sync = [
-        r
-        for r in own
-        if r["kind"] == "sync_group" and str(r.get("state") or "").upper() == "MASTER"
+        i
+        for i in own
+        if kind[i] == "sync_group" and str(index.get("state", i) or "").upper() == "MASTER"
     ]
-    if sync and not any(r["kind"] == "advert_timeout" for r in own):
-        return make("sync_group", f"sync group {sync[-1].get('group')} went MASTER", sync[-1:])
+    if sync and not timed_out:
+        group = index.get("group", sync[-1])
+        return make("sync_group", f"sync group {group} went MASTER", sync[-1:])
     if previous_master is None and _just_started(item, segment, history):
-        started = [r for r in own if r["kind"] in {"start", "child_start"}]
+        started = [i for i in own if kind[i] in {"start", "child_start"}]
         return make("startup", "no master heard after start", started[-1:] + timed_out)
     if timed_out:
         return make(
@@ -476,7 +491,7 @@ def _just_started(item: InstanceTimeline, segment: Segment, history: _History) -
         earlier = [s for s in item.segments if s.run == segment.run and s.start <= segment.start]
     else:
         run_segments = known[4].get(segment.run, [])
-        earlier = run_segments[: bisect.bisect_right(known[3][segment.run], segment.start)]
+        earlier = run_segments[: bisect.bisect_right(known[3][segment.run], segment.start.value)]
     if not earlier or earlier[0].state != "INIT":
         return False
     if any(s.state in {"MASTER", "FAULT", "STOPPED"} for s in earlier if s is not segment):
@@ -484,43 +499,47 @@ def _just_started(item: InstanceTimeline, segment: Segment, history: _History) -
     return (segment.start - earlier[0].start).total_seconds() <= STARTUP_S
 
 
+#: The kinds that can tell why an instance went to FAULT.
+_FAULT_KINDS = frozenset(
+    {"fault_cause", "interface_state", "script_result", "track_process", "track_bfd"}
+)
+
+
 def _from_master(
     item: InstanceTimeline, previous: Segment, segment: Segment, index: _Index
 ) -> Transition:
     ts = segment.start
-    own = [
-        r for r in index.window(item.host, ts) if _same_instance(r, item.instance) and r["ts"] <= ts
-    ]
+    own = index.own(item.host, item.instance, ts)
+    kind = index.kind
     opener = [(segment.source, segment.line)] if segment.source and segment.line else []
 
-    make = _maker(item, previous, segment, "from_master", opener, None)
+    make = _maker(item, previous, segment, "from_master", opener, None, index)
 
     if segment.state == "STOPPED":
         return make("admin_stop", "keepalived was stopped", [])
     if segment.state == "FAULT":
         causes = [
-            r
-            for r in own
-            if r["kind"]
-            in {"fault_cause", "interface_state", "script_result", "track_process", "track_bfd"}
+            i
+            for i in own
+            if kind[i] in _FAULT_KINDS
             and (
-                r["kind"] == "fault_cause"
-                or str(r.get("action") or "").lower() in {"down", "lost"}
-                or str(r.get("result") or "") in {"failure", "timeout"}
-                or r["kind"] in {"track_bfd", "track_file"}
+                kind[i] == "fault_cause"
+                or str(index.get("action", i) or "").lower() in {"down", "lost"}
+                or str(index.get("result", i) or "") in {"failure", "timeout"}
+                or kind[i] in {"track_bfd", "track_file"}
             )
         ]
         if causes:
-            return make("fault", _fault_reason(causes[-1]), causes[-1:])
+            return make("fault", _fault_reason(index.table.row(causes[-1])), causes[-1:])
         return make(
             "fault",
             "FAULT (cause not logged)",
             [],
             missing="no tracker or interface line before the FAULT",
         )
-    higher = [r for r in own if r["kind"] == "advert_higher"]
+    higher = [i for i in own if kind[i] == "advert_higher"]
     if higher:
-        last = higher[-1]
+        last = index.table.row(higher[-1])
         detail = "a peer advertised a higher priority"
         if last.get("prio_peer") is not None:
             detail = f"advert with priority {last['prio_peer']}"
@@ -529,17 +548,20 @@ def _from_master(
             if last.get("prio_ours") is not None:
                 detail += f" beat ours {last['prio_ours']}"
         return make("higher_priority_advert", detail, higher[-1:])
-    reload_rows = [r for r in own if r["kind"] in {"reloading", "reload_complete"}]
+    reload_rows = [i for i in own if kind[i] in {"reloading", "reload_complete"}]
     if reload_rows:
         return make("admin_reload", "keepalived was reloaded", reload_rows[-1:])
     sync = [
-        r
-        for r in own
-        if r["kind"] == "sync_group" and str(r.get("state") or "").upper() == segment.state
+        i
+        for i in own
+        if kind[i] == "sync_group" and str(index.get("state", i) or "").upper() == segment.state
     ]
     if sync:
-        return make("sync_group", f"sync group {sync[-1].get('group')} left MASTER", sync[-1:])
-    removed = [r for r in own if r["kind"] == "address" and str(r.get("action") or "") == "removed"]
+        group = index.get("group", sync[-1])
+        return make("sync_group", f"sync group {group} left MASTER", sync[-1:])
+    removed = [
+        i for i in own if kind[i] == "address" and str(index.get("action", i) or "") == "removed"
+    ]
     if removed and segment.state == "BACKUP":
         return make("vip_removed", "a virtual address was removed under the master", removed[-1:])
     return make(
@@ -550,7 +572,7 @@ def _from_master(
     )
 
 
-def _fault_reason(row: Mapping[str, Any]) -> str:
+def _fault_reason(row: Mapping[str, Any] | Row) -> str:
     """A few words for the line that put an instance in FAULT."""
     kind = row["kind"]
     if kind == "script_result":
