@@ -132,7 +132,7 @@ class LineBlock:
                 self._count = self._text.count("\n") + 1
             else:
                 assert self._data is not None
-                self._count = self._data.count(b"\n") + 1
+                self._count = int(np.count_nonzero(np.frombuffer(self._data, np.uint8) == 10)) + 1
         return self._count
 
     def _cap(self, index: int, line: str) -> str:
@@ -202,25 +202,54 @@ class LineBlock:
         return self._find(self.text, word, "\n", None)
 
     def _find(self, text: Any, word: Any, newline: Any, decode: Any) -> list[tuple[int, str]]:
-        found = []
-        index, counted = 0, 0  # line index of offset `counted`
-        limit = self.max_line // 4
+        """The lines holding `word`: found with `find`, numbered by counting newlines.
+
+        Why numpy for the numbering: the matches are a percent of the lines,
+        but numbering them means counting every newline before them, and
+        `bytes.count` walks a byte at a time; one vectorised comparison plus
+        a per-segment sum (`np.add.reduceat`) does the whole block at once.
+        """
+        spans: list[tuple[int, int]] = []
         pos = text.find(word)
         while pos >= 0:
             start = text.rfind(newline, 0, pos) + 1
             end = text.find(newline, pos)
             if end < 0:
                 end = len(text)
-            index += text.count(newline, counted, start)
-            counted = start
+            spans.append((start, end))
+            pos = text.find(word, end)
+        numbers, total = self._line_numbers(text, newline, [start for start, _ in spans])
+        if self._count is None:
+            self._count = total + 1
+        limit = self.max_line // 4
+        found = []
+        for index, (start, end) in zip(numbers, spans, strict=True):
             line = text[start:end]
             if decode is not None:
                 line = decode(line, "ascii")
             found.append((index, self._cap(index, line) if len(line) > limit else line))
-            pos = text.find(word, end)
-        if self._count is None:  # the lines after the last match finish the count
-            self._count = index + text.count(newline, counted) + 1
         return found
+
+    @staticmethod
+    def _line_numbers(text: Any, newline: Any, starts: list[int]) -> tuple[list[int], int]:
+        """(0-based line index of each of the ascending line `starts`, newlines in all)."""
+        if not isinstance(text, bytes):
+            numbers, index, counted = [], 0, 0
+            for start in starts:
+                index += text.count(newline, counted, start)
+                counted = start
+                numbers.append(index)
+            return numbers, index + text.count(newline, counted)
+        is_newline = np.frombuffer(text, dtype=np.uint8) == ord(newline)
+        if not starts:
+            return [], int(np.count_nonzero(is_newline))
+        first = int(np.count_nonzero(is_newline[: starts[0]]))
+        segments = np.add.reduceat(is_newline, starts, dtype=np.int64)  # [s_k, s_k+1), [s_n, end)
+        numbers = np.empty(len(starts), dtype=np.int64)
+        numbers[0] = first
+        np.cumsum(segments[:-1], out=numbers[1:])
+        numbers[1:] += first
+        return numbers.tolist(), first + int(segments.sum())
 
 
 @dataclass

@@ -105,8 +105,11 @@ def test_ascii_blocks_behave_like_decoded_blocks(path: Path) -> None:
     raw = LineBlock(5, None, 80, warned_data.append, data=data)
     for word in ("eepalived", "VRRP", "(", "no such word"):
         fresh = LineBlock(5, None, 80, warned_data.append, data=data)
-        assert fresh.find_lines(word) == text.find_lines(word)
+        found = fresh.find_lines(word)
+        assert found == text.find_lines(word)
         assert fresh.count == text.count
+        split = data.decode().split("\n")  # numbering only: no length cap
+        assert [i for i, _ in found] == [i for i, t in enumerate(split) if word in t]
     assert raw.count == text.count == data.count(b"\n") + 1
     assert raw.head(7) == text.head(7)
     assert raw.lines == text.lines
