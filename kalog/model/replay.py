@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import bisect
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -487,13 +487,13 @@ class _RunReplay:
                     inst.open(tick, priority=value, basis="inferred", row=None, cause="poll")
 
     # -- events ----------------------------------------------------------------
-    def feed(self, row: Mapping[str, Any] | Row) -> None:
-        ts = row["ts"]
+    def feed(self, row: Mapping[str, Any] | Row, ts: pd.Timestamp, kind: str, name: Any) -> None:
+        """Replay one row (`ts`, `kind` and `name` are its ts, kind and instance)."""
         if self.pending_polls:
             self._run_polls_before(ts)
-        handler = _HANDLERS.get(row["kind"])
+        handler = _HANDLERS.get(kind)
         if handler is not None:
-            handler(self, row, ts, row.get("instance"))
+            handler(self, row, ts, name)
 
     def finish(self, end: pd.Timestamp | None) -> None:
         self._run_polls_before(end)
@@ -732,6 +732,8 @@ def _load_configs(
     return loaded
 
 
+#: The kinds that report a tracker's result (`_tracker_result`).
+_TRACKER_KINDS = frozenset({"script_result", "script_reload", "interface_state"})
 _QUOTE_KINDS = frozenset({"advert_higher", "advert_lower", "advert_lower_discard"})
 
 
@@ -798,7 +800,13 @@ def replay(
     # the rows a handler reads, every host's in one table (host by host, frame
     # order): each column is converted once, for these rows only
     handled = columns.codes_where("kind", _HANDLERS)
-    fed_of = {host: np.flatnonzero(np.isin(rows.kinds, handled)) for host, rows in by_host.items()}
+    # without a config no instance has trackers, so a tracker's result
+    # changes nothing (`_tracker_result` finds no instance it affects)
+    untracked = columns.codes_where("kind", _HANDLERS.keys() - _TRACKER_KINDS)
+    fed_of = {
+        host: np.flatnonzero(np.isin(rows.kinds, handled if loaded.get(host) else untracked))
+        for host, rows in by_host.items()
+    }
     table = RowTable(
         columns,
         np.concatenate([rows.positions[fed_of[host]] for host, rows in by_host.items()])
@@ -806,6 +814,7 @@ def replay(
         else np.zeros(0, dtype=np.intp),
     )
     lists = table.lists
+    times_, kinds_, names_ = lists["ts"], lists["kind"], lists["instance"]
     instances: dict[tuple[str, str], InstanceTimeline] = {}
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
@@ -818,7 +827,7 @@ def replay(
             replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
             first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
             for index in range(offset + first, offset + stop):
-                replayer.feed(Row(lists, index))
+                replayer.feed(Row(lists, index), times_[index], kinds_[index], names_[index])
             replayer.finish(run_end)
             cursors[host] = replayer.cursor
             observations.extend(replayer.observations)
@@ -845,7 +854,7 @@ def replay(
                     timeline.vrid = inst.vrid
                 timeline.segments.extend(_close(inst.segments, run_end, run.index))
         offset += len(fed)
-    del table, lists
+    del table, lists, times_, kinds_, names_
 
     peer_map = map_peers(
         events,
@@ -915,13 +924,15 @@ def _close(drafts: list[_Draft], end: pd.Timestamp | None, run: int) -> list[Seg
 
 
 def _apply_peer_quotes(timeline: Timeline, rows: Sequence[Mapping[str, Any] | Row]) -> None:
-    """Put priorities that peers quoted onto the quoted host's timeline."""
+    """Put priorities that peers quoted onto the quoted host's timeline.
+
+    A quote lands on `target.at(ts)`, found here by bisecting the target's
+    segment starts as int nanoseconds (the same search, on cheaper keys);
+    replacing a segment keeps its start, so the starts stay valid.
+    """
     items: dict[tuple[str, str], InstanceTimeline] = {}
     hosts_of: dict[str, list[str]] = {}
-    in_order = {
-        id(item): all(a.start <= b.start for a, b in pairwise(item.segments))
-        for item in timeline.instances
-    }
+    starts_of: dict[int, tuple[list[int], bool]] = {}  # id -> (starts, in start order)
     cluster_of: dict[tuple[str, str], str] = {}
     for item in timeline.instances:
         items.setdefault((item.host, item.instance), item)  # the first, as Timeline.get
@@ -941,12 +952,18 @@ def _apply_peer_quotes(timeline: Timeline, rows: Sequence[Mapping[str, Any] | Ro
         target = items.get((target_host, str(name)))
         if target is None:
             continue
-        segment = target.at(row["ts"])
-        if segment is None:
+        known = starts_of.get(id(target))
+        if known is None:
+            starts = [s.start.value for s in target.segments]
+            known = starts_of[id(target)] = (starts, all(map(operator.le, starts, starts[1:])))
+        starts, in_order = known
+        position = bisect.bisect_right(starts, row["ts"].value)  # target.at(row["ts"])
+        if not position:
             continue
+        segment = target.segments[position - 1]
         value = int(value)
         if segment.priority is None:
-            index = _index_of(target.segments, segment, in_order[id(target)])
+            index = _index_of(target.segments, segment, starts, in_order)
             target.segments[index] = replace(segment, priority=value, basis="advertised")
         elif segment.priority != value:
             timeline.observations.append(
@@ -965,17 +982,18 @@ def _apply_peer_quotes(timeline: Timeline, rows: Sequence[Mapping[str, Any] | Ro
             )
 
 
-def _index_of(segments: list[Segment], segment: Segment, in_order: bool) -> int:
+def _index_of(segments: list[Segment], segment: Segment, starts: list[int], in_order: bool) -> int:
     """`segments.index(segment)` for a segment `at()` returned, without a scan.
 
     Equal segments share their start, and segments are in start order, so
-    the first equal one is in the run of segments with that start.
+    the first equal one is in the run of segments with that start
+    (`starts`: the segments' starts as int nanoseconds).
     """
     if not in_order:
         return segments.index(segment)  # not in start order: the plain search
-    lo = bisect.bisect_left(segments, segment.start, key=lambda s: s.start)
-    for index in range(lo, len(segments)):
-        if segments[index].start != segment.start:
+    start = segment.start.value
+    for index in range(bisect.bisect_left(starts, start), len(segments)):
+        if starts[index] != start:
             break
         if segments[index] == segment:
             return index

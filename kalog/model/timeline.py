@@ -27,7 +27,7 @@ STATES = ("INIT", "BACKUP", "GOTO_MASTER", "MASTER", "FAULT", "STOPPED")
 BASES = ("logged", "inferred", "advertised", "unknown")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One stretch of constant state and effective priority."""
 
@@ -46,7 +46,7 @@ class Segment:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Observation:
     """A second opinion on an instance's priority at one moment."""
 
@@ -62,7 +62,7 @@ class Observation:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunInfo:
     """One run of keepalived on a host (a restart or respawn starts another)."""
 

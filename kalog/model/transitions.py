@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,7 @@ from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 WINDOW_S = 5.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transition:
     """One change into or out of MASTER on one host."""
 
@@ -131,6 +131,8 @@ class _Index:
         self.times: list[int] = times[order].tolist()  # ints: bisect beats numpy here
         self.kind: list[str] = self.table.column("kind")
         self.instance: list[str | None] = self.table.column("instance")
+        self.source: list[str | None] = self.table.column("source")
+        self.line: list[int | None] = self.table.column("line")
         self.bounds: dict[str, tuple[int, int]] = {}
         codes, starts = np.unique(hosts, return_index=True)
         ends = [*starts[1:].tolist(), len(hosts)] if len(hosts) else []
@@ -141,8 +143,10 @@ class _Index:
         """The `name` value of the indexed line (None when missing)."""
         return self.table.lists[name][index]
 
-    def evidence(self, index: int) -> tuple[str, int]:
-        return str(self.get("source", index)), int(self.get("line", index) or 0)
+    def evidence(self, indices: Iterable[int]) -> list[tuple[str, int]]:
+        """(source, line) of the indexed lines."""
+        source, line = self.source, self.line
+        return [(str(source[i]), int(line[i] or 0)) for i in indices]
 
     def window(
         self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
@@ -358,7 +362,7 @@ def _maker(
             to_state=segment.state,
             cause=cause,
             detail=detail,
-            evidence=tuple(dict.fromkeys([*first, *(index.evidence(i) for i in lines), *opener])),
+            evidence=tuple(dict.fromkeys([*first, *index.evidence(lines), *opener])),
             previous_master=previous_master,
             missing=missing,
         )

@@ -1,0 +1,150 @@
+"""The replay's shortcuts give the answers of the plain walks they replace (issue 5).
+
+`_split_runs` visits only the rows that can cut a run; `EventColumns` boxes
+each distinct time once; `RowTable` rows read like the row dicts they replace.
+Each is checked against the plain code on every real log of the repository.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CORPUS, LAB, SEED
+
+from kalog.frame import read_events
+from kalog.model.replay import _HostEvents, _is_vrrp_program, _positions_by_host, _split_hosts
+from kalog.model.rows import EventColumns, RowTable
+
+pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
+
+FILES = [*sorted(CORPUS.glob("*.log")), *sorted(SEED.glob("*.log")), *sorted(LAB.glob("*/*.log"))]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return read_events(FILES, year=2024)
+
+
+def _plain_runs(host: str, records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The run split walking every row (the code `_split_runs` stands for)."""
+    runs: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    vrrp_pid = None
+    for index, row in enumerate(records):
+        kind, pid = row["kind"], row["pid"]
+        is_vrrp = _is_vrrp_program(row["program"])
+        child = kind == "child_start" and str(row["detail"] or "").upper() in {"VRRP", ""}
+        new_run = False
+        if kind == "start" or child and current is not None and current["child_start"] is not None:
+            new_run = True
+        elif current is not None and is_vrrp and pid is not None and vrrp_pid is not None:
+            new_run = pid != vrrp_pid
+        if current is None or new_run:
+            current = {
+                "rows": [],
+                "start": row["ts"],
+                "started": kind in {"start", "child_start"},
+                "child_start": None,
+                "version": None,
+                "source": row["source"],
+                "line": row["line"],
+            }
+            runs.append(current)
+            vrrp_pid = None
+        current["rows"].append(index)
+        if kind == "start" and row["version"]:
+            current["version"] = str(row["version"])
+        if child:
+            current["child_start"] = row["ts"]
+            if row["child_pid"] is not None:
+                vrrp_pid = int(row["child_pid"])
+        if is_vrrp and pid is not None and vrrp_pid is None:
+            vrrp_pid = int(pid)
+    return [
+        (
+            host,
+            r["rows"][0],
+            r["rows"][-1] + 1,
+            r["start"],
+            r["started"],
+            r["child_start"],
+            r["version"],
+            r["source"],
+            r["line"],
+        )
+        for r in runs
+    ]
+
+
+def _split_both(frame: pd.DataFrame) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    columns = EventColumns(frame)
+    by_host = {h: _HostEvents(columns, p) for h, p in _positions_by_host(columns).items()}
+    fast = [
+        (
+            host,
+            run.rows.start,
+            run.rows.stop,
+            run.start,
+            run.started,
+            run.child_start,
+            run.version,
+            run.source,
+            run.line,
+        )
+        for host, runs in _split_hosts(columns, by_host).items()
+        for run in runs
+    ]
+    plain = [
+        item
+        for host, rows in by_host.items()
+        for item in _plain_runs(host, columns.records(rows.positions))
+    ]
+    return fast, plain
+
+
+def test_split_runs_equals_the_walk_over_every_row(frame: pd.DataFrame) -> None:
+    fast, plain = _split_both(frame)
+    assert fast == plain
+    assert len(fast) > 50
+
+
+def test_split_runs_equals_the_walk_on_shuffled_pids_and_lifecycle_lines(
+    frame: pd.DataFrame,
+) -> None:
+    # pid changes, restarts and child starts at places no real log has them
+    rng = np.random.default_rng(5)
+    odd = frame.copy()
+    pids = pd.Series(rng.choice([1, 2, 3], len(odd)), index=odd.index, dtype="Int64")
+    odd["pid"] = pids.where(rng.random(len(odd)) > 0.2)
+    kinds = odd["kind"].astype(object)
+    for kind, share in (("start", 0.01), ("child_start", 0.03)):
+        kinds = kinds.where(rng.random(len(odd)) > share, kind)
+    odd["kind"] = kinds.astype(frame["kind"].dtype)
+    fast, plain = _split_both(odd)
+    assert fast == plain
+    assert len(fast) > 200
+
+
+def test_timestamps_boxed_once_per_time_equal_boxing_each_row(frame: pd.DataFrame) -> None:
+    columns = EventColumns(frame)
+    positions = np.arange(len(frame))[::-1]
+    boxed = frame["ts"].array.take(positions).astype(object)
+    expected = [None if value is pd.NaT else value for value in boxed]
+    got = columns.values("ts", positions)
+    assert got == expected
+    assert [type(v) for v in got] == [type(v) for v in expected]
+    assert columns.values("ts", []) == []
+
+
+def test_row_views_read_like_row_dicts(frame: pd.DataFrame) -> None:
+    columns = EventColumns(frame)
+    positions = np.arange(0, len(frame), 3)
+    table = RowTable(columns, positions)
+    names = ["ts", "kind", "instance", "prio_new", "line", "source", "no_such_column"]
+    for row, record in zip(table.rows(), columns.records(positions), strict=True):
+        for name in names:
+            assert row[name] == record.get(name)
+            assert row.get(name) == record.get(name)
