@@ -41,11 +41,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kalog import events
+from kalog import events, split
 from kalog.errors import InputError, InputWarning
 from kalog.grammar import envelope as env
 from kalog.grammar.bulk import read_envelopes, take_rows
 from kalog.read import LineBlock, Source, input_size, iter_line_blocks, iter_sources
+from kalog.split import Gathered
 
 Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
@@ -183,9 +184,37 @@ def _collect(source: Source, engine: Engine) -> pd.DataFrame:
 def _collect_fast(source: Source) -> pd.DataFrame:
     """The fast engine's `_collect`: candidates found per block, envelopes read in bulk.
 
+    A big plain file is read by two processes, a part each (`kalog.split`).
+    """
+    if split.worth_splitting(source):
+        gathered = split.gather_in_parts(source, gather)
+    else:
+        gathered = gather(source)
+    found = gathered.found
+    lines = gathered.lines
+    if not len(lines):
+        return _rows_frame([])
+    data: dict[str, Any] = {
+        "line": gathered.numbers[found.rows],
+        "raw": _strings(take_rows(lines, found.rows)),
+        "style": _objects(found.style),
+    }
+    for name in env.FIELDS:
+        column = found.fields[name]
+        data[name] = _strings(column) if name in _STRING_FIELDS else _objects(column)
+    return pd.DataFrame(data)
+
+
+def gather(
+    source: Source, layout: env.FileLayout | None = None, primary: env.Style = env.RFC3164
+) -> Gathered:
+    """The keepalived lines of `source` and their envelopes, as arrays (no pandas).
+
     The candidate lines of all blocks (those with the ident word, or every
     line where the layout needs it) are gathered with their numbers, then
     `kalog.grammar.bulk` reads their envelopes in one columnar pass.
+    `layout` and `primary` are sniffed from the first block unless given (a
+    later part of a split file takes the first part's).
     """
     numbers: list[np.ndarray] = []
     texts: list[pa.Array] = []
@@ -197,8 +226,6 @@ def _collect_fast(source: Source) -> pd.DataFrame:
             texts.append(pa.array([t for _, t in pending], type=pa.large_string()))
             pending.clear()
 
-    layout: env.FileLayout | None = None
-    primary = env.RFC3164
     word = env.PREFILTER_WORD
     for block in iter_line_blocks(source):
         if layout is None:
@@ -222,20 +249,9 @@ def _collect_fast(source: Source) -> pd.DataFrame:
         else:
             pending.extend((first + i, t) for i, t in enumerate(block.lines))
     flush()
-    if not texts:
-        return _rows_frame([])
-    lines = pa.concat_arrays(texts) if len(texts) > 1 else texts[0]
-    line_numbers = np.concatenate(numbers)
-    found = read_envelopes(lines, layout or "syslog", primary)
-    data: dict[str, Any] = {
-        "line": line_numbers[found.rows],
-        "raw": _strings(take_rows(lines, found.rows)),
-        "style": _objects(found.style),
-    }
-    for name in env.FIELDS:
-        column = found.fields[name]
-        data[name] = _strings(column) if name in _STRING_FIELDS else _objects(column)
-    return pd.DataFrame(data)
+    lines = pa.concat_arrays(texts) if texts else pa.array([], type=pa.large_string())
+    line_numbers = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+    return Gathered(line_numbers, lines, read_envelopes(lines, layout or "syslog", primary))
 
 
 #: Envelope fields kept as pyarrow-backed strings (the frame's dtype for them):

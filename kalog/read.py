@@ -266,6 +266,12 @@ class Source:
     #: called with the number of (raw, still compressed) bytes of each read,
     #: for a progress display
     progress: Callable[[int], None] | None = field(default=None, repr=False, compare=False)
+    #: Read only bytes [start, stop) of an uncompressed regular file (one part
+    #: of a file read by several processes, see kalog.split); start must be
+    #: a line start.  A part after the first is not sniffed for compression
+    #: or binary data: the first part decided that for the whole file.
+    start: int = 0
+    stop: int | None = None
 
     @property
     def is_stdin(self) -> bool:
@@ -310,14 +316,19 @@ def open_input(source: Source) -> BinaryIO:
 
 
 def _raw_chunks(stream: BinaryIO, source: Source) -> Iterator[bytes]:
-    while True:
+    left = None if source.stop is None else source.stop - source.start
+    if source.start:
+        stream.seek(source.start)
+    while left is None or left > 0:
         try:
-            chunk = stream.read(CHUNK_SIZE)
+            chunk = stream.read(CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))
         except OSError as exc:
             source.warn(f"read error ({exc.strerror or exc}); kept the lines before it")
             return
         if not chunk:
             return
+        if left is not None:
+            left -= len(chunk)
         if source.progress is not None:
             source.progress(len(chunk))
         yield chunk
@@ -421,7 +432,7 @@ def byte_chunks(source: Source) -> Iterator[bytes]:
             if not more:
                 break
             first += more
-        kind = _detect(first)
+        kind = _detect(first) if not source.start else "none"
         if kind == "zstd":
             raise InputError(source.name, "zstd-compressed input is not supported (zstd -d it)")
         source.compression = kind
@@ -432,7 +443,7 @@ def byte_chunks(source: Source) -> Iterator[bytes]:
             yield from raw
 
         chunks = replay() if kind == "none" else _decompressed_chunks(replay(), kind, source)
-        checked = False
+        checked = bool(source.start)
         for chunk in chunks:
             if not checked:
                 checked = True

@@ -1,0 +1,202 @@
+"""Read one big log file with two processes, a part each.
+
+Why: finding the keepalived lines of a gigabyte syslog is byte work (read,
+search, count newlines) that runs at the speed of one core, and the machines
+kalog runs on have at least two.  A plain file is cut at the line start
+nearest its middle; a forked child reads the second part while this process
+reads the first, and the two results are joined as if one process had read
+the whole file:
+
+* the child's line numbers (and the line numbers in its warnings) start
+  after the first part's last line;
+* its counts (lines read, undecodable bytes) add to the input's;
+* both parts use the layout and primary style sniffed from the file's start,
+  as a single reader would.
+
+Only regular, uncompressed files of at least `SPLIT_MIN_BYTES` are split,
+where `fork` exists (the child then needs no imports), with two or more CPUs.
+If the child fails, this process reads its part itself: the answer never
+depends on the split (tests/test_split.py compares both).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from kalog.grammar import envelope as env
+from kalog.grammar.bulk import Envelopes
+from kalog.read import _MAGIC, CHUNK_SIZE, Source, input_size, iter_line_blocks
+
+#: Files below this size are read by one process (forking costs ~10 ms, and
+#: small files are read in a fraction of a second anyway).
+SPLIT_MIN_BYTES = 64 << 20
+
+
+@dataclass
+class Gathered:
+    """What one reader found: the candidate lines and the keepalived envelopes.
+
+    `numbers` are the line numbers of `lines` (the candidate lines); the rows
+    of `found` are positions in `lines`.
+    """
+
+    numbers: np.ndarray
+    lines: pa.Array
+    found: Envelopes
+
+
+Gather = Callable[..., Gathered]
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def worth_splitting(source: Source) -> bool:
+    """True for a regular uncompressed file big enough to read in two parts."""
+    if source.is_stdin or source.start or source.stop is not None:
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods() or _cpus() < 2:
+        return False
+    size = input_size(source.name)
+    if size is None or size < SPLIT_MIN_BYTES:
+        return False
+    try:
+        with open(source.name, "rb") as handle:
+            head = handle.read(6)
+    except OSError:
+        return False
+    return not any(head.startswith(magic) for magic, _ in _MAGIC)
+
+
+def _cut(name: str, size: int) -> int:
+    """The first line start at or after the middle of the file."""
+    with open(name, "rb") as handle:
+        handle.seek(size // 2)
+        while True:
+            chunk = handle.read(1 << 16)
+            if not chunk:
+                return size
+            newline = chunk.find(b"\n")
+            if newline >= 0:
+                return handle.tell() - len(chunk) + newline + 1
+
+
+def gather_in_parts(source: Source, gather: Gather) -> Gathered:
+    """`gather(source)`, the second half of the file read by a forked child."""
+    size = input_size(source.name)
+    assert size is not None
+    probe = Source(name=source.name, index=source.index, stop=min(size, CHUNK_SIZE))
+    first_block = next(iter_line_blocks(probe), None)  # raises what a single reader would
+    if first_block is None:
+        return gather(source)
+    layout, primary = env.sniff(first_block.head(env.SNIFF_LINES * 4), env.match_fast)
+    cut = _cut(source.name, size)
+    if cut >= size:
+        return gather(source)
+    second = replace(source, start=cut, stop=size, warnings=[], progress=None)
+    second.lines_read = second.undecodable_bytes = 0
+    source.stop = cut
+
+    context = multiprocessing.get_context("fork")
+    shared = context.Value("q", 0, lock=False)  # bytes the child has read, for progress
+    receiver, sender = context.Pipe(duplex=False)
+
+    def child() -> None:
+        second.progress = _adder(shared)
+        try:
+            found = gather(second, layout, primary)
+            second.progress = None  # a closure: not picklable
+            result: Any = ("ok", found, second)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which retries
+            result = ("error", repr(exc), None)
+        sender.send(result)
+        sender.close()
+
+    own_progress = source.progress
+    if own_progress is not None:
+        source.progress = _with_child(own_progress, shared)
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        first = gather(source, layout, primary)
+        try:
+            status, gathered, part = receiver.recv()
+        except EOFError:
+            status, gathered, part = "error", "the child process died", None
+    finally:
+        process.join()
+        if own_progress is not None:
+            source.progress(0)  # a last report, now that both parts are read
+        source.progress = own_progress
+        source.stop = None
+    if status != "ok":
+        second.progress = None
+        second.warnings, second.lines_read, second.undecodable_bytes = [], 0, 0
+        gathered, part = gather(second, layout, primary), second
+    return _join(source, first, gathered, part)
+
+
+def _adder(shared: Any) -> Callable[[int], None]:
+    def add(count: int) -> None:
+        shared.value += count
+
+    return add
+
+
+def _with_child(report: Callable[[int], None], shared: Any) -> Callable[[int], None]:
+    """A progress callback that also reports what the child read since the last call."""
+    seen = [0]
+
+    def advance(count: int) -> None:
+        done = shared.value
+        report(count + done - seen[0])
+        seen[0] = done
+
+    return advance
+
+
+_LINE_WARNING = re.compile(r"^(?P<head>.*?: line )(?P<number>[0-9]+)(?P<tail>: .*)$", re.S)
+
+
+def _join(source: Source, first: Gathered, second: Gathered, part: Source) -> Gathered:
+    """The two parts as one reader would have found them."""
+    offset = source.lines_read
+    source.lines_read += part.lines_read
+    source.undecodable_bytes += part.undecodable_bytes
+    for message in part.warnings:
+        found = _LINE_WARNING.match(message)
+        if found is not None and found["head"] == f"{source.name}: line ":
+            number = int(found["number"]) + offset
+            message = f"{found['head']}{number}{found['tail']}"
+        source.warnings.append(message)
+    if not len(second.lines):
+        return first
+    if not len(first.lines):
+        return Gathered(second.numbers + offset, second.lines, second.found)
+    rows = np.concatenate([first.found.rows, second.found.rows + len(first.lines)])
+    envelopes = Envelopes(
+        rows=rows,
+        style=pa.concat_arrays([first.found.style, second.found.style]),
+        fields={
+            name: pa.concat_arrays([first.found.fields[name], second.found.fields[name]])
+            for name in first.found.fields
+        },
+    )
+    return Gathered(
+        numbers=np.concatenate([first.numbers, second.numbers + offset]),
+        lines=pa.concat_arrays([first.lines, second.lines]),
+        found=envelopes,
+    )

@@ -1,0 +1,84 @@
+"""A file read by two processes gives the frame one process gives (kalog.split)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CORPUS, LAB, ROOT, SEED
+
+from kalog import split
+from kalog.frame import read_events
+
+pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20k lines of the benchmark's syslog, a third keepalived."""
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import main
+
+    path = tmp_path_factory.mktemp("split") / "syslog.log"
+    main(["--lines", "20000", "--keepalived-share", "0.3", "--seed", "11", "-o", str(path)])
+    return path
+
+
+def _both(paths: list[Path], monkeypatch: pytest.MonkeyPatch, **options: object):
+    single = read_events(paths, on_error="collect", **options)
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    calls: list[str] = []
+    real = split.gather_in_parts
+
+    def counting(source, gather):  # type: ignore[no-untyped-def]
+        calls.append(source.name)
+        return real(source, gather)
+
+    monkeypatch.setattr(split, "gather_in_parts", counting)
+    parted = read_events(paths, on_error="collect", **options)
+    return single, parted, calls
+
+
+def test_split_file_equals_one_reader(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    single, parted, calls = _both([generated], monkeypatch, year=2024)
+    assert calls == [str(generated)]
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+    assert single.attrs["stats"]["lines_read"] == 20_000
+    assert parted["line"].is_monotonic_increasing and parted["line"].iloc[-1] > 10_000
+
+
+def test_split_real_files_equal_one_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [*sorted(CORPUS.glob("*.log")), *sorted(SEED.glob("*.log")), *LAB.glob("*/*.log")]
+    single, parted, calls = _both(files, monkeypatch, year=2024)
+    assert len(calls) == len(files)
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+
+
+def test_split_keeps_line_numbers_of_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over-long lines and bad bytes in the second part are reported as one reader would."""
+    line = "Aug 25 15:21:35 lb1 Keepalived_vrrp[7]: (VI_1) Entering MASTER STATE\n"
+    long_line = "Aug 25 15:21:36 lb1 Keepalived_vrrp[7]: " + "x" * 70_000 + "\n"
+    bad = b"Aug 25 15:21:37 lb1 Keepalived_vrrp[7]: (VI_1) caf\xe9 Entering BACKUP STATE\n"
+    path = tmp_path / "lb1.log"
+    path.write_bytes((line * 3000 + long_line + line * 10).encode() * 2 + bad + b"tail")
+    single, parted, _ = _both([path], monkeypatch, year=2024)
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+    assert parted.attrs["stats"]["undecodable_bytes"] == 1
+    assert [w for w in single.attrs["stats"]["warnings"] if "truncated" in w] == [
+        f"{path}: line 3001: 70040 bytes, truncated to 65536",
+        f"{path}: line 6012: 70040 bytes, truncated to 65536",
+    ]
+
+
+def test_small_compressed_and_piped_inputs_are_not_split(generated: Path) -> None:
+    from kalog.read import Source
+
+    assert not split.worth_splitting(Source(name=str(generated)))  # under the size
+    assert not split.worth_splitting(Source(name="-"))
