@@ -206,8 +206,9 @@ class LineBlock:
 
         Why numpy for the numbering: the matches are a percent of the lines,
         but numbering them means counting every newline before them, and
-        `bytes.count` walks a byte at a time; one vectorised comparison plus
-        a per-segment sum (`np.add.reduceat`) does the whole block at once.
+        `bytes.count` walks a byte at a time; one vectorised comparison per
+        block and `count_nonzero` between matches are several times faster
+        (`np.add.reduceat` with a wider accumulator was slower still).
         """
         spans: list[tuple[int, int]] = []
         pos = text.find(word)
@@ -233,23 +234,22 @@ class LineBlock:
     @staticmethod
     def _line_numbers(text: Any, newline: Any, starts: list[int]) -> tuple[list[int], int]:
         """(0-based line index of each of the ascending line `starts`, newlines in all)."""
-        if not isinstance(text, bytes):
-            numbers, index, counted = [], 0, 0
-            for start in starts:
-                index += text.count(newline, counted, start)
-                counted = start
-                numbers.append(index)
-            return numbers, index + text.count(newline, counted)
-        is_newline = np.frombuffer(text, dtype=np.uint8) == ord(newline)
-        if not starts:
-            return [], int(np.count_nonzero(is_newline))
-        first = int(np.count_nonzero(is_newline[: starts[0]]))
-        segments = np.add.reduceat(is_newline, starts, dtype=np.int64)  # [s_k, s_k+1), [s_n, end)
-        numbers = np.empty(len(starts), dtype=np.int64)
-        numbers[0] = first
-        np.cumsum(segments[:-1], out=numbers[1:])
-        numbers[1:] += first
-        return numbers.tolist(), first + int(segments.sum())
+        if isinstance(text, bytes):
+            is_newline = np.frombuffer(text, dtype=np.uint8) == ord(newline)
+
+            def count(begin: int, end: int | None) -> int:
+                return int(np.count_nonzero(is_newline[begin:end]))
+        else:
+
+            def count(begin: int, end: int | None) -> int:
+                return text.count(newline, begin, end)
+
+        numbers, index, counted = [], 0, 0
+        for start in starts:
+            index += count(counted, start)
+            counted = start
+            numbers.append(index)
+        return numbers, index + count(counted, None)
 
 
 @dataclass
