@@ -5,21 +5,48 @@ on them being a DataFrame (or having `to_frame()`) and records that are
 dataclasses, mappings or have `to_dict()`.  Everything is turned into JSON
 types here once: timestamps as ISO 8601, durations as seconds, missing
 values as None.
+
+A day of a busy fleet has hundreds of thousands of segments and transitions,
+and converting them cell by cell (`to_frame()`, then `to_jsonable` per value)
+costs seconds.  `timeline_table` and `transition_table` are the fast path for
+the model's own `Timeline` and `Transition` objects: they read the objects'
+attributes column by column, check each column's value types at C speed and
+convert timestamps once per distinct second.  Their records are equal to
+`timeline_records` / `to_jsonable(record(t))` (tests/test_report_fast.py);
+whenever a column holds a type whose conversion the slow path would change
+(a float, a numpy scalar, an int column with gaps...) they return None and
+the caller takes the slow path.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
+import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["field_of", "record", "timeline_records", "to_jsonable"]
+from kalog.model.timeline import Segment, Timeline
+from kalog.model.transitions import Transition
+
+__all__ = [
+    "Table",
+    "field_of",
+    "gc_paused",
+    "record",
+    "timeline_records",
+    "timeline_table",
+    "to_jsonable",
+    "transition_table",
+]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -93,9 +120,280 @@ def timeline_records(timeline: Any) -> list[Any]:
     """The timeline as a list of JSON records (segments)."""
     if timeline is None:
         return []
+    table = timeline_table(timeline)
+    if table is not None:
+        return table.records()
     if callable(getattr(timeline, "to_frame", None)):
         timeline = timeline.to_frame()
     if isinstance(timeline, pd.DataFrame):
         return frame_records(timeline)
     converted = to_jsonable(timeline)
     return converted if isinstance(converted, list) else [converted]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report is built.
+
+    A report allocates hundreds of thousands of containers (row tuples,
+    lists) and no reference cycles, while the analysis keeps millions of
+    objects alive: every collection those allocations trigger walks all of
+    them, which doubled the JSON writer's time on a dense day.  Paused,
+    nothing is lost (reference counting frees the report's data) and the
+    collector's previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+#: The types `to_jsonable` returns unchanged.
+PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
+_STR_OR_NONE = frozenset({str, type(None)})
+_INT_OR_NONE = frozenset({int, type(None)})
+_TIMESTAMP_OR_MISSING = frozenset({pd.Timestamp, type(pd.NaT), type(None)})
+
+
+@dataclasses.dataclass(frozen=True)
+class Table:
+    """JSON records stored column by column: `keys[i]` names `columns[i]`.
+
+    Every row has every key.  A column is a sequence of JSON-ready values, or
+    a nested `Table` with `counts`: row i of the outer table owns the next
+    `counts[i]` rows of the nested one, as the list of records under that key
+    (evidence lines, for instance).  Writers can then handle a column at a
+    time instead of a dict per row.
+    """
+
+    keys: list[str]
+    columns: list[Sequence[Any] | Table]
+    counts: Sequence[int] | None = None
+    #: per column, the set of its values' types when the builder knows it
+    #: (a writer needs it too; one pass less over a column)
+    kinds: Sequence[frozenset[type] | None] | None = None
+
+    def __len__(self) -> int:
+        if not self.columns:
+            return 0
+        first = self.columns[0]
+        return len(first.counts or ()) if isinstance(first, Table) else len(first)
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts in key order (nested tables as lists of dicts)."""
+        columns: list[Sequence[Any]] = []
+        for column in self.columns:
+            if isinstance(column, Table):
+                inner = iter(column.records())
+                column = [list(itertools.islice(inner, n)) for n in column.counts or ()]
+            columns.append(column)
+        return [dict(zip(self.keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+    @classmethod
+    def from_records(cls, records: Sequence[Any]) -> Table | None:
+        """Dicts that all have the same str keys in the same order, as a table.
+
+        A column whose values are all lists of such dicts becomes a nested
+        table.  None when the records are not that regular.
+        """
+        if not records or _types(records) != {dict}:
+            return None
+        keys = list(records[0])
+        shape = tuple(keys)
+        if not keys or _types(keys) != {str} or any(tuple(r) != shape for r in records):
+            return None
+        columns: list[Sequence[Any] | Table] = []
+        for key in keys:
+            values = [r[key] for r in records]
+            nested = None
+            if _types(values) == {list}:
+                flat = list(itertools.chain.from_iterable(values))
+                nested = cls.from_records(flat)
+                if nested is not None:
+                    nested = dataclasses.replace(nested, counts=list(map(len, values)))
+            columns.append(nested if nested is not None else values)
+        return cls(keys, columns)
+
+
+def _types(values: Sequence[Any]) -> set[type]:
+    return set(map(type, values))
+
+
+def iso_seconds(values: Sequence[Any]) -> list[str | None]:
+    """`pd.Timestamp(v).isoformat()` of each value (None for None/NaT), fast.
+
+    Each distinct whole second of tz-naive timestamps is formatted once, by
+    numpy; anything else (sub-second, time zones, years outside 1000-9999)
+    goes through `isoformat` itself, so the text is the same either way.
+    """
+    if not values:
+        return []
+    try:
+        index = pd.DatetimeIndex(values)
+    except (TypeError, ValueError, OverflowError):
+        index = None
+    if index is None or index.tz is not None:
+        return [_iso_one(v) for v in values]
+    stamps = index.values
+    seconds = stamps.astype("datetime64[s]")
+    distinct, where = np.unique(seconds, return_inverse=True)
+    text = np.array(np.datetime_as_string(distinct, unit="s").tolist(), dtype=object)
+    out: list[str | None] = text[where.reshape(-1)].tolist()
+    odd = np.isnat(stamps) | (stamps != seconds) | (seconds < _YEAR_1000) | (seconds > _YEAR_9999)
+    for i in np.flatnonzero(odd).tolist():
+        out[i] = _iso_one(values[i])
+    return out
+
+
+_YEAR_1000 = np.datetime64("1000-01-01T00:00:00", "s")
+_YEAR_9999 = np.datetime64("9999-12-31T23:59:59", "s")
+
+
+def _iso_one(value: Any) -> str | None:
+    if value is None or value is pd.NaT:
+        return None
+    return pd.Timestamp(value).isoformat()
+
+
+def _frame_column(
+    values: Sequence[Any], types: frozenset[type], nullable_int: bool
+) -> Sequence[Any] | None:
+    """`values` (of `types`) as `frame_records` writes them after `pd.DataFrame`, or None.
+
+    None when the frame would change the values (ints with gaps become floats,
+    floats and numpy scalars are converted) or the type is not one handled.
+    """
+    if nullable_int:
+        return values if types <= _INT_OR_NONE else None
+    if types <= _STR_OR_NONE or types == {int} or types == {bool}:
+        return values
+    if types <= _TIMESTAMP_OR_MISSING:
+        return iso_seconds(values)
+    return None
+
+
+#: Columns of `Timeline.to_frame()` that come from the instance, not the segment.
+_INSTANCE_COLUMNS: dict[str, Callable[[Any], Any]] = {
+    "host": attrgetter("host"),
+    "instance": attrgetter("instance"),
+    "vrid": attrgetter("vrid"),
+    "cluster": lambda item: item.cluster or item.instance,
+    "profile": attrgetter("profile"),
+}
+
+
+def timeline_table(timeline: Any) -> Table | None:
+    """The model's `Timeline` as records equal to `frame_records(timeline.to_frame())`.
+
+    None for anything but a `Timeline` of `Segment`s with the value types the
+    frame keeps as they are (then use `timeline_records`).  The columns and
+    their order are taken from `to_frame()` of the timeline without segments,
+    so a column added there is either read here or sends us to the slow path.
+    """
+    if type(timeline) is not Timeline:
+        return None
+    template = dataclasses.replace(timeline, instances=[]).to_frame()
+    instances = timeline.instances
+    segments = [segment for item in instances for segment in item.segments]
+    if segments and _types(segments) != {Segment}:
+        return None
+    counts = [len(item.segments) for item in instances]
+    segment_fields = {f.name for f in dataclasses.fields(Segment)}
+    keys = [str(c) for c in template.columns]
+    from_segments = [key for key in template.columns if key in segment_fields]
+    by_name = dict(zip(from_segments, _attribute_columns(segments, from_segments), strict=True))
+    columns: list[Sequence[Any] | Table] = []
+    kinds: list[frozenset[type] | None] = []
+    for key in template.columns:
+        if key in by_name:
+            values = by_name[key]
+        elif key in _INSTANCE_COLUMNS:
+            per_item = map(_INSTANCE_COLUMNS[key], instances)
+            values = list(itertools.chain.from_iterable(map(itertools.repeat, per_item, counts)))
+        else:
+            return None
+        kind = frozenset(map(type, values))
+        column = _frame_column(values, kind, nullable_int=template[key].dtype == "Int64")
+        if column is None:
+            return None
+        columns.append(column)
+        kinds.append(kind if column is values else None)
+    return Table(keys, columns, kinds=kinds)
+
+
+def _attribute_columns(objects: Sequence[Any], names: Sequence[str]) -> list[Sequence[Any]]:
+    """`[getattr(o, name) for o in objects]` for each name, reading each object once.
+
+    The model's objects lie scattered over a big heap: one pass that takes all
+    fields of an object is several times faster than a pass per field.
+    """
+    if not names:
+        return []
+    if not objects:
+        return [() for _ in names]
+    if len(names) == 1:
+        return [list(map(attrgetter(names[0]), objects))]
+    return list(zip(*map(attrgetter(*names), objects), strict=True))
+
+
+#: `Transition.to_dict()`'s keys and the attributes they come from.
+_TRANSITION_FIELDS = {
+    "instance": "instance",
+    "vrid": "vrid",
+    "host": "host",
+    "ts": "ts",
+    "direction": "direction",
+    "from": "from_state",
+    "to": "to_state",
+    "cause": "cause",
+    "detail": "detail",
+    "previous_master": "previous_master",
+    "missing": "missing",
+    "evidence": "evidence",
+}
+
+
+def transition_table(transitions: Sequence[Any]) -> Table | None:
+    """The model's `Transition`s as records equal to `to_jsonable(record(t))`.
+
+    That is `t.to_dict()`, whose values `to_jsonable` keeps when they are
+    plain; None when a transition is of another type, `to_dict()` has other
+    keys than the ones read here, or a value is not plain.
+    """
+    items = list(transitions)
+    if not items or _types(items) != {Transition}:
+        return None
+    if list(items[0].to_dict()) != list(_TRANSITION_FIELDS):
+        return None
+    keys: list[str] = []
+    columns: list[Sequence[Any] | Table] = []
+    kinds: list[frozenset[type] | None] = []
+    attributes = _attribute_columns(items, list(_TRANSITION_FIELDS.values()))
+    for (key, name), values in zip(_TRANSITION_FIELDS.items(), attributes, strict=True):
+        kind = frozenset(map(type, values))
+        if name == "ts":
+            if kind != {pd.Timestamp}:
+                return None
+            values, kind = iso_seconds(values), frozenset({str})
+        elif name == "evidence":
+            pairs = list(itertools.chain.from_iterable(values))
+            if pairs and (_types(pairs) != {tuple} or set(map(len, pairs)) != {2}):
+                return None
+            sources, lines = zip(*pairs, strict=True) if pairs else ((), ())
+            inner = [frozenset(map(type, sources)), frozenset(map(type, lines))]
+            if not inner[0] | inner[1] <= PLAIN_SCALARS:
+                return None
+            counts = list(map(len, values))
+            keys.append(key)
+            columns.append(Table(["source", "line"], [sources, lines], counts, inner))
+            kinds.append(None)
+            continue
+        elif not kind <= PLAIN_SCALARS:
+            return None
+        keys.append(key)
+        columns.append(values)
+        kinds.append(kind)
+    return Table(keys, columns, kinds=kinds)

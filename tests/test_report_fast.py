@@ -1,0 +1,288 @@
+"""The fast JSON writer writes exactly what the plain one did.
+
+The plain writer was `json.dumps(doc, indent=2, ensure_ascii=False,
+allow_nan=False)` over a document whose timeline came from
+`frame_records(timeline.to_frame())` and whose transitions were
+`to_jsonable(record(t))`; `reference` below is that code, kept as the oracle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CORPUS, LAB, ROOT, SEED
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kalog.analysis import AnalysisResult
+from kalog.frame import read_events
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline
+from kalog.model.transitions import Transition
+from kalog.pipeline import analyze_events
+from kalog.report import json as json_report
+from kalog.report._data import (
+    frame_records,
+    iso_seconds,
+    record,
+    timeline_table,
+    to_jsonable,
+    transition_table,
+)
+
+
+def reference(result: AnalysisResult) -> str:
+    """The document as the plain writer made it."""
+    timeline = result.timeline
+    if callable(getattr(timeline, "to_frame", None)):
+        timeline = frame_records(timeline.to_frame())
+    elif isinstance(timeline, pd.DataFrame):
+        timeline = frame_records(timeline)
+    elif timeline is None:
+        timeline = []
+    else:
+        timeline = to_jsonable(timeline)
+    doc = {
+        "summary": to_jsonable(result.summary),
+        "timeline": timeline,
+        "transitions": [to_jsonable(record(t)) for t in result.transitions],
+        "findings": [f.to_dict() for f in result.findings],
+        "rules": [s.to_dict() for s in result.rule_statuses],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _analysed(paths: list[Path]) -> AnalysisResult:
+    return analyze_events(read_events([str(p) for p in paths], on_error="collect"))
+
+
+@pytest.fixture(scope="module")
+def dense(tmp_path_factory: pytest.TempPathFactory) -> AnalysisResult:
+    """3000 lines of the benchmark's dense log: many segments and transitions."""
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import main
+
+    path = tmp_path_factory.mktemp("bench") / "dense.log"
+    assert main(["--lines", "3000", "--keepalived-share", "1", "--seed", "3", "-o", str(path)]) == 0
+    return _analysed([path])
+
+
+REAL = [
+    [SEED / "ex1-A-backup-99.log", SEED / "ex1-B-master-100.log"],
+    sorted((LAB / "split-brain").glob("*.log")),
+    sorted((LAB / "graceful-stop").glob("*.log")),
+    sorted(CORPUS.glob("00*.log")),
+]
+
+
+@pytest.mark.parametrize("paths", REAL, ids=["seed-ex1", "split-brain", "graceful-stop", "corpus"])
+def test_real_analyses_are_written_as_before(paths: list[Path]) -> None:
+    assert paths
+    result = _analysed(paths)
+    assert json_report.dumps(result) == reference(result)
+
+
+def test_dense_analysis_is_written_as_before(dense: AnalysisResult) -> None:
+    assert len(dense.transitions) > 50
+    assert timeline_table(dense.timeline) is not None
+    assert transition_table(dense.transitions) is not None
+    assert json_report.dumps(dense) == reference(dense)
+
+
+def test_tables_equal_the_plain_conversions(dense: AnalysisResult) -> None:
+    table = timeline_table(dense.timeline)
+    assert table is not None
+    assert table.records() == frame_records(dense.timeline.to_frame())
+    transitions = transition_table(dense.transitions)
+    assert transitions is not None
+    assert transitions.records() == [to_jsonable(record(t)) for t in dense.transitions]
+
+
+def _segment(**changes: Any) -> Segment:
+    base = Segment(
+        start=pd.Timestamp("2024-01-01 10:00:00"),
+        end=pd.Timestamp("2024-01-01 10:00:05"),
+        state="BACKUP",
+        priority=100,
+        basis="logged",
+        source="a.log",
+        line=3,
+        run=0,
+        cause="start",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def _timeline(*segments: Segment, vrid: Any = 51) -> Timeline:
+    item = InstanceTimeline("lb1", "VI_1", vrid, "2.2", list(segments))
+    other = InstanceTimeline("lb2", "VI_1", vrid, "2.2", [segments[-1]], "VI_1")
+    return Timeline([item, other], [], [], {}, None, None)
+
+
+ODD_SEGMENTS = {
+    "sub-second and nanoseconds": [
+        _segment(start=pd.Timestamp("2024-01-01 10:00:00.250")),
+        _segment(end=pd.Timestamp("2024-01-01 10:00:05.000000001")),
+    ],
+    "missing end and priority": [_segment(end=pd.NaT, priority=None), _segment(end=None)],
+    "no source": [_segment(source=None, line=None), _segment()],
+    "time zone": [
+        _segment(
+            start=pd.Timestamp("2024-01-01 10:00", tz="Europe/Paris"),
+            end=pd.Timestamp("2024-01-01 11:00", tz="Europe/Paris"),
+        )
+    ],
+    "time zone and none": [
+        _segment(start=pd.Timestamp("2024-01-01 10:00", tz="UTC")),
+        _segment(),
+    ],
+    "old years": [_segment(start=pd.Timestamp("0999-12-31 23:59:59"))],
+    "numpy priority": [_segment(priority=np.int64(100)), _segment()],
+    "float priority": [_segment(priority=100.0)],
+    "run with gaps": [_segment(run=None), _segment()],  # type: ignore[arg-type]
+    "markup and control text": [_segment(cause="[bold]\x1b[31m\u2028é\x00\"'\\")],
+}
+
+
+@pytest.mark.parametrize("segments", ODD_SEGMENTS.values(), ids=list(ODD_SEGMENTS))
+def test_odd_timelines_are_written_as_before(segments: list[Segment]) -> None:
+    for vrid in (51, None, np.int64(51)):
+        result = AnalysisResult(timeline=_timeline(*segments, vrid=vrid))
+        try:
+            expected = reference(result)
+        except (TypeError, ValueError) as error:
+            with pytest.raises(type(error)):
+                json_report.dumps(result)
+            continue
+        assert json_report.dumps(result) == expected
+        table = timeline_table(result.timeline)
+        if table is not None:
+            assert table.records() == frame_records(result.timeline.to_frame())
+
+
+def _transition(**changes: Any) -> Transition:
+    base = Transition(
+        instance="VI_1",
+        vrid=51,
+        host="lb1",
+        ts=pd.Timestamp("2024-01-01 10:00:05"),
+        direction="to_master",
+        from_state="BACKUP",
+        to_state="MASTER",
+        cause="preemption",
+        detail="lb2 advertised 99",
+        evidence=(("a.log", 3), ("b.log", 7)),
+    )
+    return dataclasses.replace(base, **changes)
+
+
+ODD_TRANSITIONS = {
+    "plain": [_transition(), _transition(previous_master="lb2", missing="x")],
+    "no evidence": [_transition(evidence=()), _transition(evidence=())],
+    "some evidence": [_transition(evidence=()), _transition()],
+    "sub-second, time zone": [
+        _transition(ts=pd.Timestamp("2024-01-01 10:00:05.5")),
+        _transition(ts=pd.Timestamp("2024-01-01 10:00:05", tz="UTC")),
+    ],
+    "time zone": [_transition(ts=pd.Timestamp("2024-01-01 10:00:05", tz="Asia/Kolkata"))],
+    "numpy vrid": [_transition(vrid=np.int64(51))],
+    "numpy line": [_transition(evidence=(("a.log", np.int64(3)),))],
+    "evidence lists": [_transition(evidence=[["a.log", 3]])],  # type: ignore[arg-type]
+    "float detail": [_transition(detail=1e-06)],  # type: ignore[arg-type]
+}
+
+
+@pytest.mark.parametrize("transitions", ODD_TRANSITIONS.values(), ids=list(ODD_TRANSITIONS))
+def test_odd_transitions_are_written_as_before(transitions: list[Transition]) -> None:
+    result = AnalysisResult(transitions=transitions)
+    assert json_report.dumps(result) == reference(result)
+    table = transition_table(transitions)
+    if table is not None:
+        assert table.records() == [to_jsonable(record(t)) for t in transitions]
+
+
+def test_iso_seconds_equals_isoformat() -> None:
+    values = [
+        pd.Timestamp("2024-02-29 23:59:59"),
+        None,
+        pd.NaT,
+        pd.Timestamp("2024-02-29 23:59:59.123456"),
+        pd.Timestamp("1970-01-01"),
+        pd.Timestamp("1969-12-31 23:59:59.5"),
+        pd.Timestamp("2024-02-29 23:59:59"),
+    ]
+    expected = [None if v is None or v is pd.NaT else v.isoformat() for v in values]
+    assert iso_seconds(values) == expected
+    assert iso_seconds([]) == []
+
+
+# Anything JSON can carry, as records that are regular (same keys) or not.
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from([1e-06, 1e16, -0.0, 0.1, 123456789.125])
+    | st.text()
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_keys = st.lists(st.text(max_size=4), min_size=1, max_size=4, unique=True)
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> list[dict[str, Any]]:
+    keys = draw(_keys)
+    rows = draw(st.lists(st.fixed_dictionaries({k: _values for k in keys}), max_size=6))
+    if rows and draw(st.booleans()):  # one irregular row
+        rows.append(draw(st.dictionaries(st.text(max_size=4), _values, max_size=3)))
+    nested = draw(st.lists(st.fixed_dictionaries({"source": st.text(), "line": _scalars})))
+    for row in rows:
+        row["evidence"] = nested[: draw(st.integers(0, len(nested)))]
+    return rows
+
+
+@settings(max_examples=300, deadline=None)
+@given(_records(), _records())
+def test_any_records_are_written_as_the_standard_library_does(
+    timeline: list[dict[str, Any]], transitions: list[dict[str, Any]]
+) -> None:
+    result = AnalysisResult(timeline=timeline, transitions=transitions)
+    assert json_report.dumps(result) == reference(result)
+
+
+def test_true_and_one_stay_apart() -> None:
+    rows = [{"a": True}, {"a": 1}, {"a": 0}, {"a": False}, {"a": None}]
+    result = AnalysisResult(timeline=rows, transitions=[{"b": 1}, {"b": True}])
+    assert json_report.dumps(result) == reference(result)
+
+
+def test_nan_is_still_refused() -> None:
+    result = AnalysisResult(timeline=[{"b": float("nan")}])  # to_jsonable: null
+    assert json_report.dumps(result) == reference(result)
+    with pytest.raises(ValueError):
+        json_report._dumps({"x": float("inf")}, 1)
+
+
+def test_the_collector_is_restored() -> None:
+    assert gc.isenabled()
+    json_report.dumps(AnalysisResult())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        json_report.dumps(AnalysisResult())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
