@@ -84,7 +84,9 @@ class AnalysisContext:
         return self._memo("detail", self._detail_lines)
 
     def _detail_lines(self) -> bool:
-        return bool(self.events["kind"].astype(str).isin(DETAIL_KINDS).any())
+        from kalog.rulekit import kind_mask  # rulekit imports this module
+
+        return bool(kind_mask(self.events, DETAIL_KINDS).any())
 
     def _memo(self, name: str, compute: Any) -> Any:
         """`compute()` once per events frame: every rule's needs ask again."""

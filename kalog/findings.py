@@ -171,12 +171,13 @@ class Finding:
         object.__setattr__(self, "evidence", tuple(self.evidence))
         for attr in ("start", "end"):
             value = getattr(self, attr)
-            if value is not None:
+            # a Timestamp (never NaT, which is not one) is already canonical
+            if value is not None and type(value) is not pd.Timestamp:
                 value = None if pd.isna(value) else pd.Timestamp(value)
                 object.__setattr__(self, attr, value)
         for attr in ("host", "instance"):
             value = getattr(self, attr)
-            if value is not None and pd.isna(value):
+            if value is not None and type(value) is not str and pd.isna(value):
                 object.__setattr__(self, attr, None)
 
     @property
@@ -346,7 +347,9 @@ class RuleSpec:
                     raise TypeError(f"check() yielded {type(item).__name__}, not Finding")
                 if item.rule != self.code:
                     raise ValueError(f"check() yielded a finding for rule {item.rule!r}")
-                findings.append(replace(item, severity=effective, name=self.name))
+                if item.severity is not effective or item.name != self.name:
+                    item = replace(item, severity=effective, name=self.name)
+                findings.append(item)  # unchanged: a copy would be equal
         except NotEvaluable as exc:
             reason = str(exc) or "not evaluable"
             return [], RuleStatus(self.code, self.name, RuleState.NOT_EVALUABLE, effective, reason)

@@ -28,10 +28,12 @@ def load_configs(
 ) -> dict[str, list[Any]]:
     """Parse `--config HOST=PATH` files (per host, in reload order) with the
     host's keepalived defaults."""
+    loaded: dict[str, list[Any]] = {}
+    if not configs:
+        return loaded  # the configuration parser is not even imported (a quarter second)
     from kalog.config import load_config
 
-    loaded: dict[str, list[Any]] = {}
-    for host, paths in (configs or {}).items():
+    for host, paths in configs.items():
         items = [paths] if isinstance(paths, str | Path) else list(paths)
         loaded[host] = [load_config(path, version=versions.get(host)) for path in items]
     return loaded

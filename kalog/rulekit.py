@@ -8,12 +8,16 @@ timeline; nothing here decides what is a violation.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import operator
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kalog.findings import Evidence, NotEvaluable
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
@@ -63,10 +67,12 @@ class _LineLookup:
         if where is None:
             return None
         lo, hi = where
-        found = lo + int(np.searchsorted(self.lines[lo:hi], line, side="right")) - 1
-        if found < lo or self.lines[found] != line:
+        found = lo + int(self.lines[lo:hi].searchsorted(line, side="right")) - 1
+        if found < lo or int(self.lines[found]) != line:
             return None
         raw = self.raw(int(self.positions[found]))
+        if type(raw) is str:
+            return raw
         return "" if pd.isna(raw) else str(raw)
 
 
@@ -120,9 +126,12 @@ def evidence(ctx: AnalysisContext, pairs: Iterable[tuple[Any, Any]]) -> list[Evi
     seen: set[tuple[str, int]] = set()
     result: list[Evidence] = []
     for source, line in pairs:
-        if source is None or line is None or pd.isna(source) or pd.isna(line):
+        if type(source) is str and type(line) is int:
+            key = (source, line)  # the usual case, without pd.isna's cost
+        elif source is None or line is None or pd.isna(source) or pd.isna(line):
             continue
-        key = (str(source), int(line))
+        else:
+            key = (str(source), int(line))
         if key in seen:
             continue
         seen.add(key)
@@ -171,14 +180,8 @@ def reference_profile(ctx: AnalysisContext, run: RunInfo | None) -> Profile:
 
 def runs_of(item: InstanceTimeline) -> Iterator[list[Segment]]:
     """An instance's segments grouped by keepalived run, in order."""
-    current: list[Segment] = []
-    for segment in item.segments:
-        if current and segment.run != current[0].run:
-            yield current
-            current = []
-        current.append(segment)
-    if current:
-        yield current
+    for _run, segments in itertools.groupby(item.segments, key=operator.attrgetter("run")):
+        yield list(segments)
 
 
 def fmt_time(ts: pd.Timestamp | None) -> str:
@@ -211,11 +214,15 @@ def event_times(ctx: AnalysisContext) -> np.ndarray:
 
 
 def ts_ns(ts: pd.Timestamp) -> int:
+    if type(ts) is pd.Timestamp:
+        return ts.value  # what pd.Timestamp(ts).value gives, without the call
     return int(pd.Timestamp(ts).value)
 
 
 def stamp_ns(ts: Any) -> int | None:
     """A timestamp as int nanoseconds (UTC for aware times), None for None/NaT."""
+    if type(ts) is pd.Timestamp:
+        return ts.value
     if ts is None or ts is pd.NaT:
         return None
     return int(pd.Timestamp(ts).value)
@@ -249,6 +256,27 @@ def kind_mask(events: pd.DataFrame, kinds: Iterable[str]) -> np.ndarray:
         per_category = np.append(np.asarray(categories.isin(wanted), dtype=bool), False)
         return per_category[kind.cat.codes.to_numpy()]  # code -1 (missing) picks the False
     return kind.astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+
+def may_contain(values: pd.Series, text: str) -> bool:
+    """False only when no cell of a string column can contain `text`.
+
+    For a pyarrow-backed column the UTF-8 data buffers are searched whole
+    (zero-copy), which is several times faster than a per-cell search; a
+    cell containing `text` has its bytes in the buffer, so a miss is proof
+    of absence.  A hit (possibly across two cells) or any other column type
+    answers True: the caller then runs the exact per-cell test.
+    """
+    if not isinstance(values.dtype, pd.StringDtype) or not hasattr(values.array, "__arrow_array__"):
+        return True
+    pattern = re.compile(re.escape(text.encode("utf-8")))
+    for chunk in values.array.__arrow_array__().chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return True
+        data = chunk.buffers()[2]
+        if data is not None and pattern.search(memoryview(data)) is not None:
+            return True
+    return False
 
 
 def _python_values(values: pd.Series) -> list[Any]:

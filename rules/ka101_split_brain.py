@@ -60,6 +60,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from kalog.findings import Finding, Need, Severity
@@ -114,39 +115,65 @@ def _overlaps(
     segments per instance name, and testing every interval at every point
     (or every segment against the window's list) is quadratic.  Between two
     consecutive points the active intervals are those with start <= here
-    and end >= next, kept in the input order as the evidence order relies on.
+    and end > here, kept in the input order as the evidence order relies on.
+
+    Only runs of consecutive points where at least two intervals are live
+    can hold a window (two hosts need two intervals); numpy counts the live
+    intervals at every point and the Python sweep visits those runs only.
+    A window never spans a point outside such a run, so each run starts and
+    ends with no window open, as the sweep over all points had it.
     """
-    # Points are keyed by int nanoseconds: hashing a Timestamp costs
-    # microseconds, and an instance name has hundreds of thousands of points
-    # on a long log.  The first Timestamp seen for a value stands for it (as
-    # the set of Timestamps this replaces kept the first).
-    stamps: dict[int, pd.Timestamp] = {}
+    starts = np.array([iv[0].value for iv in intervals], dtype=np.int64)
+    ends = np.array([iv[1].value for iv in intervals], dtype=np.int64)
+    points = np.unique(np.concatenate([starts, ends]))
+    # live intervals over [points[i], points[i + 1]): started at or before, not yet ended
+    live_count = np.searchsorted(np.sort(starts), points[:-1], side="right") - np.searchsorted(
+        np.sort(ends), points[:-1], side="right"
+    )
+    busy = np.flatnonzero(live_count >= 2)
+    if len(busy) == 0:
+        return
+    run_breaks = np.flatnonzero(np.diff(busy) != 1) + 1
+    for run in np.split(busy, run_breaks):
+        yield from _sweep(ctx, instance, intervals, starts, ends, points, run, threshold)
+
+
+def _sweep(
+    ctx: AnalysisContext,
+    instance: str,
+    intervals: list[tuple],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    points: np.ndarray,
+    run: np.ndarray,
+    threshold: float,
+) -> Iterator[Finding]:
+    """The sweep over the consecutive point indices `run` (see `_overlaps`)."""
+    first, last = int(run[0]), int(run[-1])
+    here = int(points[first])
+    live = set(np.flatnonzero((starts <= here) & (ends > here)).tolist())
     starting: dict[int, list[int]] = {}
     ending: dict[int, list[int]] = {}
-    ends_ns: list[int] = []
-    for number, (start, end, *_rest) in enumerate(intervals):
-        start_ns, end_ns = start.value, end.value
-        stamps.setdefault(start_ns, start)
-        stamps.setdefault(end_ns, end)
-        starting.setdefault(start_ns, []).append(number)
-        ending.setdefault(end_ns, []).append(number)
-        ends_ns.append(end_ns)
-    points = sorted(stamps)
-    live: set[int] = set()
+    for number in np.flatnonzero((starts > here) & (starts <= points[last])).tolist():
+        starting.setdefault(int(starts[number]), []).append(number)
+    for number in np.flatnonzero((ends > here) & (ends <= points[last])).tolist():
+        ending.setdefault(int(ends[number]), []).append(number)
     window_start: pd.Timestamp | None = None
+    window_end: pd.Timestamp | None = None
     window_hosts: set[str] = set()
     window_segments: list[Any] = []
     seen: set[Any] = set()  # window_segments, for membership by equality
     window_closers: list[Any] = []
-    for here, nxt in zip(points, points[1:], strict=False):
-        live.difference_update(ending.get(here, ()))
-        live.update(starting.get(here, ()))
-        # fewer than two live intervals cannot be two hosts: no need to list them
-        hosts = {intervals[number][2] for number in live} if len(live) >= 2 else set()
+    for index in range(first, last + 1):
+        here, nxt = int(points[index]), int(points[index + 1])
+        if index > first:
+            live.difference_update(ending.get(here, ()))
+            live.update(starting.get(here, ()))
+        active = [intervals[number] for number in sorted(live)]
+        hosts = {iv[2] for iv in active}
         if len(hosts) >= 2:
-            active = [intervals[number] for number in sorted(live)]
             if window_start is None:
-                window_start = stamps[here]
+                window_start = _stamp(intervals, starts, ends, here)
                 window_hosts, window_segments, window_closers = set(), [], []
                 seen = set()
             window_hosts |= hosts
@@ -154,15 +181,11 @@ def _overlaps(
                 if iv[3] not in seen:
                     seen.add(iv[3])
                     window_segments.append(iv[3])
-            window_end = stamps[nxt]
+            window_end = _stamp(intervals, starts, ends, nxt)
             # the line that ended the window (a MASTER stepping down) is evidence too
-            window_closers = [
-                intervals[number][4]
-                for number in sorted(live)
-                if ends_ns[number] == nxt and intervals[number][4] is not None
-            ]
+            window_closers = [iv[4] for iv in active if iv[1].value == nxt and iv[4] is not None]
             continue
-        if window_start is not None:
+        if window_start is not None and window_end is not None:
             yield from _emit(
                 ctx,
                 instance,
@@ -173,7 +196,7 @@ def _overlaps(
                 threshold,
             )
             window_start = None
-    if window_start is not None:
+    if window_start is not None and window_end is not None:
         yield from _emit(
             ctx,
             instance,
@@ -183,6 +206,15 @@ def _overlaps(
             [*window_segments, *window_closers],
             threshold,
         )
+
+
+def _stamp(intervals: list[tuple], starts: np.ndarray, ends: np.ndarray, value: int) -> Any:
+    """The Timestamp standing for the point `value`: the first one of the intervals'
+    starts and ends (in the order start, end of each interval) equal to it, as
+    a set of Timestamps built in that order would keep."""
+    found = np.flatnonzero((starts == value) | (ends == value))
+    number = int(found[0])
+    return intervals[number][0] if starts[number] == value else intervals[number][1]
 
 
 def _emit(

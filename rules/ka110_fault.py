@@ -45,8 +45,8 @@ failed (exit 1)`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Mapping
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,6 +59,7 @@ from kalog.rulekit import (
     evidence,
     fmt_time,
     host_rows,
+    seconds_between,
     timeline_of,
     ts_ns,
 )
@@ -86,33 +87,43 @@ _CAUSE_KINDS = {
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     window = pd.Timedelta(seconds=float(options["window_seconds"]))
-    causes = host_rows(ctx, _CAUSE_KINDS)
-    times = event_times(ctx)
+    causes = _Causes(host_rows(ctx, _CAUSE_KINDS), event_times(ctx))
     for item in timeline.instances:
-        ordered = all(a.start <= b.start for a, b in pairwise(item.segments))
+        segments = item.segments
         # a log that starts mid-run opens the instance with its first state
         # line: an `Entering FAULT STATE` there is an entry into FAULT too
-        for position, (before, segment) in enumerate(
-            zip([None, *item.segments], item.segments, strict=False)
-        ):
-            if segment.state != "FAULT" or (before is not None and before.state == "FAULT"):
-                continue
-            later = item.segments[position + 1 :] if ordered else item.segments
+        entries = [
+            position
+            for position, segment in enumerate(segments)
+            if segment.state == "FAULT"
+            and (position == 0 or segments[position - 1].state != "FAULT")
+        ]
+        if not entries:
+            continue
+        starts = [segment.start for segment in segments]
+        ordered = all(map(operator.le, starts, starts[1:]))
+        for position in entries:
+            segment = segments[position]
+            # int ns: Timestamp arithmetic costs microseconds per operation
+            opened = ts_ns(segment.start)
+            since = opened - window.value if window is not pd.NaT else ts_ns(segment.start - window)
             end_segment = next(
-                (s for s in later if s.start > segment.start and s.state != "FAULT"),
+                (
+                    segments[later]
+                    for later in range(position + 1 if ordered else 0, len(segments))
+                    if starts[later] > segment.start and segments[later].state != "FAULT"
+                ),
                 None,
             )
             near = [
                 row
-                for row in causes.between(
-                    item.host, ts_ns(segment.start - window), ts_ns(segment.start)
-                ).tolist()
-                if _matches(causes, row, item.instance, segment, times)
+                for row in causes.rows.between(item.host, since, opened).tolist()
+                if causes.matches(row, item.instance, segment)
             ]
-            last = _row(causes, near[-1]) if near else None
+            last = causes.row(near[-1]) if near else None
             reason = _reason(last) if last is not None else "cause not logged"
             if end_segment is not None:
-                seconds = (end_segment.start - segment.start).total_seconds()
+                seconds = seconds_between(opened, ts_ns(end_segment.start))
                 span = f"for {seconds:.1f} s (until {end_segment.state})"
                 end = end_segment.start
             else:
@@ -140,49 +151,65 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             )
 
 
-def _matches(causes: HostRows, row: int, instance: str, segment: Any, times: np.ndarray) -> bool:
-    """A cause row (already on the host, in the window) that names a bad result.
-
-    Rows logged up to the line that opened `segment`, not later in its second:
-    with 1-second timestamps every line of a burst has the same time; a cause
-    line logged *after* the FAULT line (the next instance's interface going
-    down) must not be taken for this instance's cause.
-    """
-    name = causes.column("instance")[row]
-    if name is not None and name != instance:
-        return False
-    if times[row] == ts_ns(segment.start) and segment.source is not None:
-        if segment.line is None:
-            pass
-        else:
-            source = causes.column("source")[row]
-            line = causes.column("line")[row]
-            if source != segment.source or line is None or not line <= segment.line:
-                return False
-    return _is_bad(causes, row)
+_REASON_FIELDS = ("kind", "script", "result", "exit_status", "interface", "action", "detail")
 
 
-def _is_bad(causes: HostRows, row: int) -> bool:
-    kind = str(causes.column("kind")[row])
-    action = causes.column("action")[row]
-    result = causes.column("result")[row]
-    return (
-        kind in {"fault_cause", "no_peers_fault", "track_bfd", "track_file"}
-        or (action is not None and str(action).lower() in {"down", "lost", "fault"})
-        or result in {"failure", "timeout"}
-    )
+class _Causes:
+    """The cause rows (`HostRows`) with the cells the rule reads, fetched once."""
 
+    def __init__(self, rows: HostRows, times: np.ndarray) -> None:
+        self.rows = rows
+        self.times = times
+        self.instance = rows.column("instance")
+        self.source = rows.column("source")
+        self.line = rows.column("line")
+        self.kind = rows.column("kind")
+        self.action = rows.column("action")
+        self.result = rows.column("result")
+        self.cells = {name: rows.column(name) for name in (*_REASON_FIELDS, "body")}
 
-def _row(causes: HostRows, position: int) -> dict[str, Any]:
-    """The fields `_reason` reads of one row, missing ones as pd.NA (as `events.iloc` has them).
+    def matches(self, row: int, instance: str, segment: Any) -> bool:
+        """A cause row (already on the host, in the window) that names a bad result.
 
-    A row of a 30-column frame costs a millisecond through `iloc`; a busy
-    log has thousands of FAULT entries.  The cells come from the cause rows'
-    own columns (`HostRows.column`), not whole-frame conversions.
-    """
-    names = ("kind", "script", "result", "exit_status", "interface", "action", "detail", "body")
-    row = {name: causes.column(name)[position] for name in (*names, "source", "line")}
-    return {name: pd.NA if value is None else value for name, value in row.items()}
+        Rows logged up to the line that opened `segment`, not later in its second:
+        with 1-second timestamps every line of a burst has the same time; a cause
+        line logged *after* the FAULT line (the next instance's interface going
+        down) must not be taken for this instance's cause.
+        """
+        name = self.instance[row]
+        if name is not None and name != instance:
+            return False
+        if self.times[row] == ts_ns(segment.start) and segment.source is not None:
+            if segment.line is None:
+                pass
+            else:
+                source = self.source[row]
+                line = self.line[row]
+                if source != segment.source or line is None or not line <= segment.line:
+                    return False
+        return self.is_bad(row)
+
+    def is_bad(self, row: int) -> bool:
+        kind = str(self.kind[row])
+        action = self.action[row]
+        result = self.result[row]
+        return (
+            kind in {"fault_cause", "no_peers_fault", "track_bfd", "track_file"}
+            or (action is not None and str(action).lower() in {"down", "lost", "fault"})
+            or result in {"failure", "timeout"}
+        )
+
+    def row(self, position: int) -> dict[str, Any]:
+        """The fields `_reason` reads of one row, missing ones as pd.NA (as `events.iloc`
+        has them).
+
+        A row of a 30-column frame costs a millisecond through `iloc`; a busy
+        log has thousands of FAULT entries.  The cells come from the cause rows'
+        own columns (`HostRows.column`), not whole-frame conversions.
+        """
+        row = {name: cells[position] for name, cells in self.cells.items()}
+        row["source"], row["line"] = self.source[position], self.line[position]
+        return {name: pd.NA if value is None else value for name, value in row.items()}
 
 
 def _reason(row: Mapping[str, Any]) -> str:

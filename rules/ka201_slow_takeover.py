@@ -49,6 +49,7 @@ vi_1: h2 took over 9.7 s after h1 left (expected at most 4.6 s)`.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,7 @@ from kalog.rulekit import (
     fmt_time,
     instances_by_key,
     runs_by_key,
+    stamp_ns,
     timeline_of,
 )
 
@@ -76,6 +78,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     timeline = timeline_of(ctx)
     tolerance = float(options["tolerance_seconds"])
     departures = _departures(timeline)
+    starts_of: dict[int, list[int]] = {}  # id(item) -> its segments' starts in ns
     runs = runs_by_key(timeline)
     items = instances_by_key(timeline)
     for transition in timeline.transitions:
@@ -88,11 +91,14 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         item = items.get((transition.host, transition.instance))
         if item is None:
             continue
-        left = _departure(departures, transition, item.cluster or item.instance)
+        # a missing time sorts after every time, as bisecting a NaT did
+        when = stamp_ns(transition.ts)
+        when = math.inf if when is None else when
+        left = _departure(departures, transition.host, when, item.cluster or item.instance)
         if left is None:
             continue
         old_host, departure = left
-        segment = item.at(transition.ts)
+        segment = _at(item, when, starts_of)
         priority = segment.priority if segment is not None and segment.priority else 100
         adv = advert_interval(ctx, transition.host, transition.instance)
         skew = (256 - priority) / 256 * adv
@@ -122,16 +128,19 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
 
 
 def _departure(
-    departures: dict[str, tuple[list[Any], list[tuple[str, Any]]]], transition: Any, cluster: str
+    departures: dict[str, tuple[list[int], list[tuple[str, Any]]]],
+    host: str,
+    when: float,
+    cluster: str,
 ) -> tuple[str, Any] | None:
     """The previous master's segment that ended its MASTER before the takeover.
 
-    Of the other hosts' departures up to the takeover, the latest; among
-    equally late ones the first in timeline order.
+    Of the other hosts' departures up to the takeover (`when`, ns), the
+    latest; among equally late ones the first in timeline order.
     """
     starts, items = departures.get(cluster, ([], []))
-    index = bisect.bisect_right(starts, transition.ts) - 1
-    while index >= 0 and items[index][0] == transition.host:
+    index = bisect.bisect_right(starts, when) - 1
+    while index >= 0 and items[index][0] == host:
         index -= 1
     if index < 0:
         return None
@@ -140,25 +149,47 @@ def _departure(
     for earlier in range(index - 1, -1, -1):
         if starts[earlier] != latest:
             break
-        if items[earlier][0] != transition.host:
+        if items[earlier][0] != host:
             first = earlier
     return items[first]
 
 
-def _departures(timeline: Any) -> dict[str, tuple[list[Any], list[tuple[str, Any]]]]:
+def _at(item: Any, when: float, starts_of: dict[int, list[int]]) -> Any:
+    """`item.at(ts)` for a time in ns, on the item's segment starts listed once.
+
+    `InstanceTimeline.at` bisects with a key over Timestamps each call;
+    the same bisection over int starts gives the same segment.
+    """
+    starts = starts_of.get(id(item))
+    if starts is None:
+        starts = starts_of[id(item)] = [segment.start.value for segment in item.segments]
+    position = bisect.bisect_right(starts, when)
+    return item.segments[position - 1] if position else None
+
+
+def _departures(timeline: Any) -> dict[str, tuple[list[int], list[tuple[str, Any]]]]:
     """cluster -> (host, segment that followed a MASTER segment), by segment start.
 
     Computed once per check: looking through every instance's segments
     for every transition is quadratic on a long log.  The sort is stable, so
     among equal starts the timeline's order decides, as the loop it replaces
-    did (only a strictly later start replaces the best).
+    did (only a strictly later start replaces the best).  Starts are int ns:
+    bisecting Timestamps costs a rich comparison per step (the replay only
+    makes segments of timed events, so a start is never NaT).
     """
     found: dict[str, list[tuple[str, Any]]] = {}
     for other in timeline.instances:
-        for before, segment in zip(other.segments, other.segments[1:], strict=False):
-            if before.state != "MASTER" or segment.state == "MASTER":
+        segments = other.segments
+        states = [segment.state for segment in segments]
+        for position in range(1, len(segments)):
+            if states[position - 1] != "MASTER" or states[position] == "MASTER":
                 continue
-            found.setdefault(other.cluster or other.instance, []).append((other.host, segment))
-    for items in found.values():
-        items.sort(key=lambda pair: pair[1].start)
-    return {name: ([s.start for _, s in items], items) for name, items in found.items()}
+            found.setdefault(other.cluster or other.instance, []).append(
+                (other.host, segments[position])
+            )
+    result: dict[str, tuple[list[int], list[tuple[str, Any]]]] = {}
+    for name, items in found.items():
+        starts = [segment.start.value for _, segment in items]
+        order = sorted(range(len(items)), key=starts.__getitem__)
+        result[name] = ([starts[i] for i in order], [items[i] for i in order])
+    return result

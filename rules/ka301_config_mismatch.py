@@ -70,6 +70,7 @@ import pandas as pd
 
 from kalog.events import Kind
 from kalog.findings import Evidence, Finding, Need, Severity
+from kalog.rulekit import kind_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -134,7 +135,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     events = ctx.events
     if events.empty:
         return
-    rows = events[events["kind"].astype("string").isin(KINDS)]
+    rows = events[kind_mask(events, KINDS)]
     if rows.empty:
         return
     rows = rows.assign(_kind=rows["kind"].astype("string"))

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kalog.findings import Evidence, Finding, Need, Severity
-from kalog.rulekit import evidence
+from kalog.rulekit import evidence, may_contain
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -62,6 +62,9 @@ NAME = "nopreempt-with-master-state"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset()
 DEFAULTS: dict[str, Any] = {}
+
+#: keepalived's warning (1.2.20+) that the combination does not work.
+WARNING = "nopreempt will not work with initial state MASTER"
 
 
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -88,14 +91,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                     evidence=[Evidence(str(where), int(line))] if where and line else [],
                 )
     events = ctx.events
-    if events.empty:
+    if events.empty or not may_contain(events["body"], WARNING):
         return
     body = events["body"].astype("string")
-    warned = events[
-        body.str.contains(
-            "nopreempt will not work with initial state MASTER", regex=False, na=False
-        )
-    ]
+    warned = events[body.str.contains(WARNING, regex=False, na=False)]
     for (host, instance), group in warned.groupby(
         ["host", "instance"], dropna=False, observed=True
     ):

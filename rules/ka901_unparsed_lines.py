@@ -52,6 +52,7 @@ import pandas as pd
 
 from kalog.events import Kind
 from kalog.findings import Evidence, Finding, Need, Severity
+from kalog.rulekit import kind_mask
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -70,7 +71,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     events = ctx.events
     if events.empty:
         return
-    unknown = events[events["kind"].astype("string") == Kind.UNKNOWN.value]
+    unknown = events[kind_mask(events, [Kind.UNKNOWN.value])]
     if unknown.empty:
         return
     totals = events.groupby("source", dropna=False, observed=True, sort=False).size()
