@@ -29,6 +29,7 @@ from kalog.model.transitions import Transition
 from kalog.pipeline import analyze_events
 from kalog.report import json as json_report
 from kalog.report._data import (
+    dumps_indented,
     frame_records,
     iso_seconds,
     record,
@@ -286,3 +287,37 @@ def test_the_collector_is_restored() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+_anything = st.recursive(
+    _scalars | st.floats() | st.sampled_from([float("nan"), float("inf")]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner)
+        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_anything, st.booleans())
+def test_dumps_indented_is_json_dumps(value: Any, allow_nan: bool) -> None:
+    try:
+        expected = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=allow_nan)
+    except ValueError:
+        with pytest.raises(ValueError):
+            dumps_indented(value, allow_nan=allow_nan)
+        return
+    assert dumps_indented(value, allow_nan=allow_nan) == expected
+
+
+def test_dumps_indented_falls_back_where_orjson_differs() -> None:
+    for value in ({"a": "\ud800"}, [2**64], [1e-06], {"t": pd.Timestamp("2024-01-01")}):
+        try:
+            expected = json.dumps(value, indent=2, ensure_ascii=False)
+        except TypeError:
+            with pytest.raises(TypeError):
+                dumps_indented(value)
+            continue
+        assert dumps_indented(value) == expected

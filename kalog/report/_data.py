@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import itertools
+import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from operator import attrgetter
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from kalog.model.timeline import Segment, Timeline
@@ -39,6 +41,7 @@ from kalog.model.transitions import Transition
 
 __all__ = [
     "Table",
+    "dumps_indented",
     "field_of",
     "gc_paused",
     "record",
@@ -149,6 +152,33 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def dumps_indented(value: Any, *, allow_nan: bool = True) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False, allow_nan=...)`, fast.
+
+    With `indent` the standard library encodes in pure Python (seconds for a
+    SARIF log of thousands of results).  orjson's OPT_INDENT_2 writes the
+    same bytes for plain data: str-keyed dicts, lists, str, int, bool, None
+    (same layout, same escapes with non-ASCII kept, same int text).  It
+    writes floats differently (1e-06 as 1e-6), NaN as null, and accepts types
+    the standard library refuses, so anything else goes to `json.dumps`.
+    """
+    if _plain(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+        except TypeError:  # lone surrogates, ints beyond 64 bits
+            pass
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=allow_nan)
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str for k in value) and all(map(_plain, value.values()))
+    if kind is list:
+        return all(map(_plain, value))
+    return kind in PLAIN_SCALARS
 
 
 #: The types `to_jsonable` returns unchanged.
@@ -288,8 +318,8 @@ _INSTANCE_COLUMNS: dict[str, Callable[[Any], Any]] = {
 def timeline_table(timeline: Any) -> Table | None:
     """The model's `Timeline` as records equal to `frame_records(timeline.to_frame())`.
 
-    None for anything but a `Timeline` of `Segment`s with the value types the
-    frame keeps as they are (then use `timeline_records`).  The columns and
+    None for anything but a `Timeline` whose segment fields hold the value
+    types the frame keeps as they are (then use `timeline_records`).  The columns and
     their order are taken from `to_frame()` of the timeline without segments,
     so a column added there is either read here or sends us to the slow path.
     """
@@ -298,8 +328,6 @@ def timeline_table(timeline: Any) -> Table | None:
     template = dataclasses.replace(timeline, instances=[]).to_frame()
     instances = timeline.instances
     segments = [segment for item in instances for segment in item.segments]
-    if segments and _types(segments) != {Segment}:
-        return None
     counts = [len(item.segments) for item in instances]
     segment_fields = {f.name for f in dataclasses.fields(Segment)}
     keys = [str(c) for c in template.columns]
@@ -380,9 +408,10 @@ def transition_table(transitions: Sequence[Any]) -> Table | None:
             values, kind = iso_seconds(values), frozenset({str})
         elif name == "evidence":
             pairs = list(itertools.chain.from_iterable(values))
-            if pairs and (_types(pairs) != {tuple} or set(map(len, pairs)) != {2}):
+            try:  # `to_dict` unpacks each as (source, line): the same two values
+                sources, lines = zip(*pairs, strict=True) if pairs else ((), ())
+            except (TypeError, ValueError):
                 return None
-            sources, lines = zip(*pairs, strict=True) if pairs else ((), ())
             inner = [frozenset(map(type, sources)), frozenset(map(type, lines))]
             if not inner[0] | inner[1] <= PLAIN_SCALARS:
                 return None

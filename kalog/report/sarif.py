@@ -14,7 +14,7 @@ Validated against the OASIS 2.1.0 errata01 schema in tests.
 
 from __future__ import annotations
 
-import json
+import functools
 from hashlib import sha256
 from importlib import metadata
 from pathlib import PurePath
@@ -24,6 +24,7 @@ from urllib.parse import quote
 from kalog.analysis import AnalysisResult
 from kalog.findings import Evidence, Finding, RuleSpec, RuleState
 from kalog.findings import iso_time as iso
+from kalog.report._data import dumps_indented, gc_paused
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -37,8 +38,13 @@ def _version() -> str:
         return "0"
 
 
+@functools.lru_cache(maxsize=1024)
 def artifact_uri(source: str) -> str:
-    """A log path as a URI reference: absolute paths as file: URIs, others relative."""
+    """A log path as a URI reference: absolute paths as file: URIs, others relative.
+
+    Cached: every evidence line names its file, and a busy day has a few
+    files but tens of thousands of evidence lines.
+    """
     path = PurePath(source)
     if path.is_absolute():
         return "file://" + quote(path.as_posix())
@@ -149,4 +155,5 @@ def build(result: AnalysisResult) -> dict[str, Any]:
 
 
 def dumps(result: AnalysisResult) -> str:
-    return json.dumps(build(result), indent=2, ensure_ascii=False) + "\n"
+    with gc_paused():
+        return dumps_indented(build(result)) + "\n"
