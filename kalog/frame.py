@@ -379,10 +379,7 @@ def _per_distinct(column: pd.Series, convert: Callable[[pd.Series], Any]) -> pd.
     if not len(uniques):
         return convert(column)
     converted = pd.Series(convert(pd.Series(uniques, dtype=column.dtype)))
-    if (codes < 0).any():
-        converted = pd.concat([converted, pd.Series([None], dtype=object)], ignore_index=True)
-        codes = np.where(codes < 0, len(converted) - 1, codes)
-    return pd.Series(converted.to_numpy().take(codes), index=column.index)
+    return pd.Series(converted.array.take(codes, allow_fill=True), index=column.index)
 
 
 def _noday_days(rows: list[tuple[int, int, int]]) -> list[int]:
@@ -631,6 +628,12 @@ def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
     return table
 
 
+def _pid_numbers(pids: pd.Series) -> pd.Series:
+    """Pids as numbers; obfuscated (`xxxx1`), RFC 5424 `-` or missing ones as NA."""
+    text = pids.astype("string")
+    return pd.to_numeric(text.where(text.str.fullmatch(_PID_PATTERN).fillna(False))).astype("Int64")
+
+
 def _assemble(
     parts: list[pd.DataFrame], tz: str | None, engine: Engine, notes: list[str]
 ) -> pd.DataFrame:
@@ -658,14 +661,13 @@ def _assemble(
         ts = ts.iloc[order].reset_index(drop=True)
 
     host = rows["host"].where(rows["host"].notna() & (rows["host"] != "-"), rows["default_host"])
-    pid_text = rows["pid"].astype("string")
-    pid = pid_text.where(pid_text.str.fullmatch(_PID_PATTERN).fillna(False))
+    pid = _per_distinct(rows["pid"], _pid_numbers)
     body = rows["body"].fillna("")
     frame = _body_columns(body, engine)
     frame["ts"] = ts
     frame["host"] = host
     frame["program"] = rows["program"]
-    frame["pid"] = pd.to_numeric(pid)
+    frame["pid"] = pid
     frame["body"] = body
     frame["source"] = rows["source"]
     frame["line"] = rows["line"]

@@ -11,7 +11,9 @@ the whole file:
   after the first part's last line;
 * its counts (lines read, undecodable bytes) add to the input's;
 * both parts use the layout and primary style sniffed from the file's start,
-  as a single reader would.
+  as a single reader would;
+* the child's arrays come back as Arrow IPC files in memory-backed storage
+  (/dev/shm), memory-mapped here rather than pickled through a pipe.
 
 Only regular, uncompressed files of at least `SPLIT_MIN_BYTES` are split,
 where `fork` exists (the child then needs no imports), with two or more CPUs.
@@ -24,8 +26,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -113,12 +117,14 @@ def gather_in_parts(source: Source, gather: Gather) -> Gathered:
     shared = context.Value("q", 0, lock=False)  # bytes the child has read, for progress
     receiver, sender = context.Pipe(duplex=False)
 
+    spool = _spool_path()
+
     def child() -> None:
         second.progress = _adder(shared)
         try:
-            found = gather(second, layout, primary)
+            _save(gather(second, layout, primary), spool)
             second.progress = None  # a closure: not picklable
-            result: Any = ("ok", found, second)
+            result: Any = ("ok", None, second)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which retries
             result = ("error", repr(exc), None)
         sender.send(result)
@@ -134,10 +140,14 @@ def gather_in_parts(source: Source, gather: Gather) -> Gathered:
         first = gather(source, layout, primary)
         try:
             status, gathered, part = receiver.recv()
-        except EOFError:
+            if status == "ok":
+                gathered = _load(spool)
+        except (EOFError, OSError, pa.ArrowException):
             status, gathered, part = "error", "the child process died", None
     finally:
         process.join()
+        for path in _spool_files(spool):
+            path.unlink(missing_ok=True)
         if own_progress is not None:
             source.progress(0)  # a last report, now that both parts are read
         source.progress = own_progress
@@ -147,6 +157,61 @@ def gather_in_parts(source: Source, gather: Gather) -> Gathered:
         second.warnings, second.lines_read, second.undecodable_bytes = [], 0, 0
         gathered, part = gather(second, layout, primary), second
     return _join(source, first, gathered, part)
+
+
+# -- handing the child's arrays over ---------------------------------------------
+#
+# Pickled through the pipe, a dense part (100 MB of lines and fields) was
+# copied three times (pickle, pipe, unpickle: ~1.3 s).  Written as Arrow IPC
+# files to memory-backed storage and memory-mapped here, it is not copied.
+
+
+def _spool_path() -> Path:
+    shm = Path("/dev/shm")
+    folder = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+    handle, name = tempfile.mkstemp(prefix="kalog-part-", dir=folder)
+    os.close(handle)
+    return Path(name)
+
+
+def _spool_files(spool: Path) -> list[Path]:
+    return [spool, spool.with_name(spool.name + ".found")]
+
+
+def _save(gathered: Gathered, spool: Path) -> None:
+    lines_path, found_path = _spool_files(spool)
+    lines = pa.table({"numbers": gathered.numbers, "lines": gathered.lines})
+    found = pa.table(
+        {
+            "rows": gathered.found.rows,
+            "style": gathered.found.style,
+            **gathered.found.fields,
+        }
+    )
+    for table, path in ((lines, lines_path), (found, found_path)):
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+
+
+def _load(spool: Path) -> Gathered:
+    lines_path, found_path = _spool_files(spool)
+    lines, found = (
+        pa.ipc.open_file(pa.memory_map(str(path))).read_all().combine_chunks()
+        for path in (lines_path, found_path)
+    )
+    return Gathered(
+        numbers=lines["numbers"].to_numpy(),
+        lines=_array(lines["lines"]),
+        found=Envelopes(
+            rows=found["rows"].to_numpy(),
+            style=_array(found["style"]),
+            fields={name: _array(found[name]) for name in found.column_names[2:]},
+        ),
+    )
+
+
+def _array(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks else pa.array([], column.type)
 
 
 def _adder(shared: Any) -> Callable[[int], None]:
