@@ -46,7 +46,8 @@ failed (exit 1)`.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,8 +56,9 @@ import pandas as pd
 from kalog.findings import Finding, Need, Severity
 from kalog.rulekit import (
     HostRows,
+    cells,
     event_times,
-    evidence,
+    evidence_many,
     fmt_time,
     host_rows,
     seconds_between,
@@ -84,10 +86,70 @@ _CAUSE_KINDS = {
 }
 
 
+@dataclass
+class _Entry:
+    """One entry into FAULT, with the cause rows logged in the window before it."""
+
+    item: Any
+    segment: Any
+    end_segment: Any
+    opened: int  # the segment's start, ns
+    candidates: np.ndarray  # cause rows of the host in the window, frame positions
+
+
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     window = pd.Timedelta(seconds=float(options["window_seconds"]))
-    causes = _Causes(host_rows(ctx, _CAUSE_KINDS), event_times(ctx))
+    entries = list(_entries(timeline, host_rows(ctx, _CAUSE_KINDS), window))
+    # the cells of the rows looked at, fetched in one go for all entries
+    looked_at = np.concatenate([e.candidates for e in entries]) if entries else np.zeros(0, int)
+    causes = _Causes(ctx.events, looked_at.tolist(), event_times(ctx))
+    lasts = [causes.last_cause(entry) for entry in entries]
+    causes.fetch_reasons(last for last in lasts if last is not None)
+    drafts = [
+        _draft(entry, causes.row(last) if last is not None else None)
+        for entry, last in zip(entries, lasts, strict=True)
+    ]
+    cited = evidence_many(ctx, (pairs for *_rest, pairs in drafts))
+    for (entry, message, end, _pairs), lines in zip(drafts, cited, strict=True):
+        yield Finding(
+            rule=CODE,
+            name=NAME,
+            severity=SEVERITY,
+            message=message,
+            host=entry.item.host,
+            instance=entry.item.instance,
+            start=entry.segment.start,
+            end=end,
+            evidence=lines,
+        )
+
+
+def _draft(entry: _Entry, last: Mapping[str, Any] | None) -> tuple[_Entry, str, Any, list]:
+    """(entry, message, end, evidence pairs) of one finding."""
+    item, segment, end_segment = entry.item, entry.segment, entry.end_segment
+    reason = _reason(last) if last is not None else "cause not logged"
+    if end_segment is not None:
+        seconds = seconds_between(entry.opened, ts_ns(end_segment.start))
+        span = f"for {seconds:.1f} s (until {end_segment.state})"
+        end = end_segment.start
+    else:
+        span = "until the end of the log"
+        end = segment.end
+    # only the line the reason names: with several instances going down in
+    # one burst, the other cause lines belong to the other instances
+    pairs = [(last["source"], last["line"])] if last is not None else []
+    pairs.append((segment.source, segment.line))
+    if end_segment is not None:
+        pairs.append((end_segment.source, end_segment.line))
+    message = (
+        f"{item.instance} on {item.host} in FAULT from {fmt_time(segment.start)} {span}: {reason}"
+    )
+    return entry, message, end, pairs
+
+
+def _entries(timeline: Any, causes: HostRows, window: pd.Timedelta) -> Iterator[_Entry]:
+    """Every entry into FAULT, in timeline order, with its end and its window's rows."""
     for item in timeline.instances:
         segments = item.segments
         # a log that starts mid-run opens the instance with its first state
@@ -115,58 +177,37 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 ),
                 None,
             )
-            near = [
-                row
-                for row in causes.rows.between(item.host, since, opened).tolist()
-                if causes.matches(row, item.instance, segment)
-            ]
-            last = causes.row(near[-1]) if near else None
-            reason = _reason(last) if last is not None else "cause not logged"
-            if end_segment is not None:
-                seconds = seconds_between(opened, ts_ns(end_segment.start))
-                span = f"for {seconds:.1f} s (until {end_segment.state})"
-                end = end_segment.start
-            else:
-                span = "until the end of the log"
-                end = segment.end
-            # only the line the reason names: with several instances going down in
-            # one burst, the other cause lines belong to the other instances
-            pairs = [(last["source"], last["line"])] if last is not None else []
-            pairs.append((segment.source, segment.line))
-            if end_segment is not None:
-                pairs.append((end_segment.source, end_segment.line))
-            yield Finding(
-                rule=CODE,
-                name=NAME,
-                severity=SEVERITY,
-                message=(
-                    f"{item.instance} on {item.host} in FAULT from "
-                    f"{fmt_time(segment.start)} {span}: {reason}"
-                ),
-                host=item.host,
-                instance=item.instance,
-                start=segment.start,
-                end=end,
-                evidence=evidence(ctx, pairs),
-            )
+            candidates = causes.between(item.host, since, opened)
+            yield _Entry(item, segment, end_segment, opened, candidates)
 
 
 _REASON_FIELDS = ("kind", "script", "result", "exit_status", "interface", "action", "detail")
 
 
 class _Causes:
-    """The cause rows (`HostRows`) with the cells the rule reads, fetched once."""
+    """The cells the rule reads of the cause rows it looks at, fetched once.
 
-    def __init__(self, rows: HostRows, times: np.ndarray) -> None:
-        self.rows = rows
+    A busy log has tens of thousands of cause rows but the windows before
+    FAULT entries hold a few thousand, and only the chosen cause of each
+    entry needs the fields of its reason.
+    """
+
+    def __init__(self, events: pd.DataFrame, rows: list[int], times: np.ndarray) -> None:
+        self.events = events
         self.times = times
-        self.instance = rows.column("instance")
-        self.source = rows.column("source")
-        self.line = rows.column("line")
-        self.kind = rows.column("kind")
-        self.action = rows.column("action")
-        self.result = rows.column("result")
-        self.cells = {name: rows.column(name) for name in (*_REASON_FIELDS, "body")}
+        self.instance = cells(events, "instance", rows)
+        self.source = cells(events, "source", rows)
+        self.line = cells(events, "line", rows)
+        self.kind = cells(events, "kind", rows)
+        self.action = cells(events, "action", rows)
+        self.result = cells(events, "result", rows)
+        self.reasons: dict[str, dict[int, Any]] = {}
+
+    def last_cause(self, entry: _Entry) -> int | None:
+        """The position of the last matching cause row of `entry`, if any."""
+        segment, instance = entry.segment, entry.item.instance
+        near = [row for row in entry.candidates.tolist() if self.matches(row, instance, segment)]
+        return near[-1] if near else None
 
     def matches(self, row: int, instance: str, segment: Any) -> bool:
         """A cause row (already on the host, in the window) that names a bad result.
@@ -199,15 +240,20 @@ class _Causes:
             or result in {"failure", "timeout"}
         )
 
+    def fetch_reasons(self, rows: Iterable[int]) -> None:
+        """Fetch the fields `_reason` reads, for the rows `row` will be asked for."""
+        wanted = list(rows)
+        for name in (*_REASON_FIELDS, "body"):
+            self.reasons[name] = cells(self.events, name, wanted)
+
     def row(self, position: int) -> dict[str, Any]:
         """The fields `_reason` reads of one row, missing ones as pd.NA (as `events.iloc`
         has them).
 
         A row of a 30-column frame costs a millisecond through `iloc`; a busy
-        log has thousands of FAULT entries.  The cells come from the cause rows'
-        own columns (`HostRows.column`), not whole-frame conversions.
+        log has thousands of FAULT entries.  The cells come from `fetch_reasons`.
         """
-        row = {name: cells[position] for name, cells in self.cells.items()}
+        row = {name: values[position] for name, values in self.reasons.items()}
         row["source"], row["line"] = self.source[position], self.line[position]
         return {name: pd.NA if value is None else value for name, value in row.items()}
 

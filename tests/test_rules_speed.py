@@ -16,8 +16,10 @@ from kalog.analysis import AnalysisContext
 from kalog.events import COLUMNS, KINDS
 from kalog.pipeline import host_versions
 from kalog.rulekit import (
+    cells,
     column,
     evidence,
+    evidence_many,
     host_rows,
     kind_mask,
     seconds_between,
@@ -118,6 +120,32 @@ def test_evidence_reads_raw_lines() -> None:
         ("x.log", 3, ""),
         ("x.log", 9, None),
     ]
+
+
+def test_evidence_many_equals_evidence_per_group() -> None:
+    frame = _frame()
+    groups = [
+        [("x.log", 2), ("y.log", 1), ("x.log", 2)],
+        [],
+        [("x.log", 3), ("x.log", 9), (None, 1), ("z.log", 1), ("x.log", 2**70)],
+        [("x.log", 1.0), (pd.NA, 4), ("x.log", 5)],
+    ]
+    expected = [evidence(AnalysisContext(events=frame), pairs) for pairs in groups]
+    got = evidence_many(AnalysisContext(events=frame), groups)
+    assert [[(e.source, e.line, e.raw) for e in found] for found in got] == [
+        [(e.source, e.line, e.raw) for e in found] for found in expected
+    ]
+    assert got[0][0].raw == "l2" and got[2][0].raw == "" and got[2][1].raw is None
+
+
+def test_cells_equal_column() -> None:
+    frame = _frame()
+    ctx = AnalysisContext(events=frame)
+    for name in ("instance", "exit_status", "kind", "line"):
+        full = column(ctx, name)
+        got = cells(frame, name, [4, 0, 4, 2])
+        assert list(got) == [0, 2, 4]
+        assert [repr(v) for v in got.values()] == [repr(full[p]) for p in (0, 2, 4)]
 
 
 def test_host_versions_first_per_host_sorted() -> None:
