@@ -8,10 +8,13 @@ returns a frame with exactly the columns of `kalog.events.COLUMNS`.
 
 Two engines give the same frame (tests/test_frame.py checks it):
 
-* "fast" (default): a byte-cheap prefilter per line ("eepalived" or a
-  relayed console timestamp) in syslog-style files, one compiled regex per
-  line, `parse_body` once per distinct body, timestamps completed with
-  vectorised pandas operations;
+* "fast" (default): a byte-level prefilter per block (the ident word found
+  with `bytes.find`, or pyarrow's substring search where most lines match;
+  every line where a relayed console stamp may hide), envelopes read in
+  bulk from whole arrays of lines (`kalog.grammar.bulk`), `parse_body` once
+  per distinct body, timestamps completed with vectorised pandas
+  operations once per distinct value; a big plain file is read by two
+  processes (`kalog.split`);
 * "plain": the pyparsing envelope grammars on every line and timestamps
   built one line at a time - slow, but a direct reading of the grammar.
 
