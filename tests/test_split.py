@@ -82,3 +82,14 @@ def test_small_compressed_and_piped_inputs_are_not_split(generated: Path) -> Non
 
     assert not split.worth_splitting(Source(name=str(generated)))  # under the size
     assert not split.worth_splitting(Source(name="-"))
+
+
+def test_split_reports_progress_of_both_parts(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    reports: list[tuple[int, int | None]] = []
+    read_events(generated, year=2024, progress=lambda done, total: reports.append((done, total)))
+    size = generated.stat().st_size
+    assert reports[-1] == (size, size)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
