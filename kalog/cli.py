@@ -7,7 +7,10 @@ not imported until a command needs them).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import sys
 
 import click
 
@@ -54,5 +57,31 @@ def main() -> None:
     """
 
 
+def run() -> None:
+    """The `kalog` executable: `main`, then an immediate exit with its code.
+
+    Why not return normally: after analysing a big log the interpreter
+    spends 0.2-0.5 s at exit freeing millions of objects nobody will use.
+    Once `main` is done its output files are closed (click closes them) and
+    its child processes joined; flushing stdout and stderr is all that is
+    left, then `os._exit` ends the process with the same code `sys.exit`
+    would have given.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): printed, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

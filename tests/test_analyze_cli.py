@@ -209,3 +209,35 @@ def test_junit_has_one_testcase_per_rule() -> None:
     assert code == 1
     assert out.count("<testcase ") == 11
     assert out.count("<failure") == 1
+
+
+def test_the_executable_exits_fast_with_the_commands_code_and_output(tmp_path) -> None:
+    """`kalog` (kalog.cli:run) ends with os._exit: same code, same complete output."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "kalog.cli", "analyze", *SEED_EX1, "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    code, expected, _err = run(*SEED_EX1, "--format", "json")
+    assert (done.returncode, done.stdout) == (code, expected) == (1, expected)
+    assert done.stderr.startswith("kalog: 2 files, 62 lines read")
+    written = subprocess.run(
+        [sys.executable, "-m", "kalog.cli", "analyze", *SEED_EX1, "--format", "json", "-o", out],
+        cwd=ROOT,
+        check=False,
+    )
+    assert written.returncode == 1 and out.read_text() == expected
+    missing = subprocess.run(
+        [sys.executable, "-m", "kalog.cli", "analyze", "no-such.log"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2 and "no such file" in missing.stderr
