@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import CORPUS, LAB, ROOT, SEED
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from kalog.analysis import AnalysisResult
 from kalog.frame import read_events
@@ -224,43 +223,54 @@ def test_iso_seconds_equals_isoformat() -> None:
     assert iso_seconds([]) == []
 
 
-# Anything JSON can carry, as records that are regular (same keys) or not.
-_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.sampled_from([1e-06, 1e16, -0.0, 0.1, 123456789.125])
-    | st.text()
-)
-_values = st.recursive(
-    _scalars,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
-    ),
-    max_leaves=8,
-)
-_keys = st.lists(st.text(max_size=4), min_size=1, max_size=4, unique=True)
+# Random JSON-ish data (seeded: the same cases every run), as records that
+# are regular (same keys) or not, with evidence-like nested lists.
+_TEXTS = ["", "a", "é", "\x00\x1f\x7f", '"\\', "\u2028\U0001f600", "line\nbreak", "%s {x}"]
+_SCALARS = [None, True, False, 0, 1, -7, 2**63, 2**70, 0.0, -0.0, 1.5, 1e-06, 1e16, 0.1]
 
 
-@st.composite
-def _records(draw: st.DrawFn) -> list[dict[str, Any]]:
-    keys = draw(_keys)
-    rows = draw(st.lists(st.fixed_dictionaries({k: _values for k in keys}), max_size=6))
-    if rows and draw(st.booleans()):  # one irregular row
-        rows.append(draw(st.dictionaries(st.text(max_size=4), _values, max_size=3)))
-    nested = draw(st.lists(st.fixed_dictionaries({"source": st.text(), "line": _scalars})))
+def _scalar(rng: random.Random) -> Any:
+    return rng.choice(
+        [rng.choice(_TEXTS), rng.choice(_SCALARS), rng.random() * 10 ** rng.randint(-8, 20)]
+    )
+
+
+def _value(rng: random.Random, depth: int = 0) -> Any:
+    roll = rng.random()
+    if depth > 2 or roll < 0.6:
+        return _scalar(rng)
+    if roll < 0.75:
+        return [_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    if roll < 0.8:
+        return (_value(rng, depth + 1),)
+    keys = [rng.choice(_TEXTS + [1, 2.5, None, True]) for _ in range(rng.randint(0, 3))]
+    return {key: _value(rng, depth + 1) for key in keys}
+
+
+def _random_records(rng: random.Random) -> list[dict[str, Any]]:
+    keys = list(dict.fromkeys(rng.choice(_TEXTS) for _ in range(rng.randint(1, 4))))
+    kinds = {key: rng.choice(["scalar", "value", "int", "str"]) for key in keys}
+    make = {
+        "scalar": _scalar,
+        "value": _value,
+        "int": lambda r: r.choice([None, 0, 5, 2**40]),
+        "str": lambda r: r.choice(_TEXTS + [None]),
+    }
+    rows = [{k: make[kinds[k]](rng) for k in keys} for _ in range(rng.randint(0, 6))]
+    if rows and rng.random() < 0.2:  # one irregular row
+        rows.append({rng.choice(_TEXTS): _value(rng)})
+    nested = [
+        {"source": rng.choice(_TEXTS), "line": _scalar(rng)} for _ in range(rng.randint(0, 3))
+    ]
     for row in rows:
-        row["evidence"] = nested[: draw(st.integers(0, len(nested)))]
+        row["evidence"] = nested[: rng.randint(0, len(nested))]
     return rows
 
 
-@settings(max_examples=300, deadline=None)
-@given(_records(), _records())
-def test_any_records_are_written_as_the_standard_library_does(
-    timeline: list[dict[str, Any]], transitions: list[dict[str, Any]]
-) -> None:
-    result = AnalysisResult(timeline=timeline, transitions=transitions)
+@pytest.mark.parametrize("seed", range(300))
+def test_any_records_are_written_as_the_standard_library_does(seed: int) -> None:
+    rng = random.Random(seed)
+    result = AnalysisResult(timeline=_random_records(rng), transitions=_random_records(rng))
     assert json_report.dumps(result) == reference(result)
 
 
@@ -289,27 +299,20 @@ def test_the_collector_is_restored() -> None:
         gc.enable()
 
 
-_anything = st.recursive(
-    _scalars | st.floats() | st.sampled_from([float("nan"), float("inf")]),
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.tuples(inner)
-        | st.dictionaries(st.text(max_size=3) | st.integers(), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(_anything, st.booleans())
-def test_dumps_indented_is_json_dumps(value: Any, allow_nan: bool) -> None:
-    try:
-        expected = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=allow_nan)
-    except ValueError:
-        with pytest.raises(ValueError):
-            dumps_indented(value, allow_nan=allow_nan)
-        return
-    assert dumps_indented(value, allow_nan=allow_nan) == expected
+@pytest.mark.parametrize("seed", range(300))
+def test_dumps_indented_is_json_dumps(seed: int) -> None:
+    rng = random.Random(seed)
+    value = [_value(rng) for _ in range(rng.randint(0, 4))]
+    if rng.random() < 0.1:
+        value.append(rng.choice([float("nan"), float("inf")]))
+    for allow_nan in (True, False):
+        try:
+            expected = json.dumps(value, indent=2, ensure_ascii=False, allow_nan=allow_nan)
+        except ValueError:
+            with pytest.raises(ValueError):
+                dumps_indented(value, allow_nan=allow_nan)
+            continue
+        assert dumps_indented(value, allow_nan=allow_nan) == expected
 
 
 def test_dumps_indented_falls_back_where_orjson_differs() -> None:

@@ -9,8 +9,8 @@ values as None.
 A day of a busy fleet has hundreds of thousands of segments and transitions,
 and converting them cell by cell (`to_frame()`, then `to_jsonable` per value)
 costs seconds.  `timeline_table` and `transition_table` are the fast path for
-the model's own `Timeline` and `Transition` objects: they read the objects'
-attributes column by column, check each column's value types at C speed and
+the model's own `Timeline` and `Transition` objects: they read each object's
+attributes once into columns, check each column's value types at C speed and
 convert timestamps once per distinct second.  Their records are equal to
 `timeline_records` / `to_jsonable(record(t))` (tests/test_report_fast.py);
 whenever a column holds a type whose conversion the slow path would change
