@@ -61,5 +61,11 @@ def render(
 
         console = make_console(file=out, width=width, color=color)
         module.render(result, console, timeline=timeline)
+    elif callable(chunks := getattr(module, "chunks", None)):
+        # A big report streamed in pieces: no second copy of 100+ MB of text.
+        from kalog.report._data import gc_paused
+
+        with gc_paused():
+            out.writelines(chunks(result))
     else:
         out.write(module.dumps(result))
