@@ -47,9 +47,9 @@ from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 WINDOW_S = 5.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Transition:
-    """One change into or out of MASTER on one host."""
+    """One change into or out of MASTER on one host (immutable by use, as `Segment`)."""
 
     instance: str
     vrid: int | None
@@ -163,13 +163,19 @@ class _Index:
     def own(
         self, host: str, instance: str, ts: pd.Timestamp, seconds: float = WINDOW_S
     ) -> list[int]:
-        """The window's lines about `instance` (or no instance) at or before `ts`."""
-        names, times, ns = self.instance, self.times, ts.value
-        return [
-            i
-            for i in self.window(host, ts, seconds)
-            if (names[i] is None or names[i] == instance) and times[i] <= ns
-        ]
+        """The window's lines about `instance` (or no instance) at or before `ts`.
+
+        `window(host, ts, seconds)` filtered: its end (`after=0`) is the last
+        line at or before `ts`, so only the instance is left to test.
+        """
+        bounds = self.bounds.get(host)
+        if bounds is None:
+            return []
+        times, ns = self.times, ts.value
+        lo = bisect.bisect_left(times, ns - _nanoseconds(seconds), *bounds)
+        hi = bisect.bisect_right(times, ns, lo, bounds[1])
+        names = self.instance
+        return [i for i in range(lo, hi) if (names[i] is None or names[i] == instance)]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -352,19 +358,19 @@ def _maker(
         *,
         first: Sequence[tuple[str, int]] = (),
     ) -> Transition:
-        return Transition(
-            instance=item.instance,
-            vrid=item.vrid,
-            host=item.host,
-            ts=segment.start,
-            direction=direction,
-            from_state=previous.state,
-            to_state=segment.state,
-            cause=cause,
-            detail=detail,
-            evidence=tuple(dict.fromkeys([*first, *index.evidence(lines), *opener])),
-            previous_master=previous_master,
-            missing=missing,
+        return Transition(  # positional: the fields in declaration order
+            item.instance,
+            item.vrid,
+            item.host,
+            segment.start,
+            direction,
+            previous.state,
+            segment.state,
+            cause,
+            detail,
+            tuple(dict.fromkeys([*first, *index.evidence(lines), *opener])),
+            previous_master,
+            missing,
         )
 
     return make
@@ -381,8 +387,13 @@ def _to_master(
     """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it)."""
     previous = steps[0]
     ts = segment.start
-    began = next((s.start for s in steps if s.state == "GOTO_MASTER"), ts)
-    seconds = WINDOW_S if began is ts else WINDOW_S + (ts - began).total_seconds()
+    seconds = WINDOW_S
+    for step in steps:
+        if step.state == "GOTO_MASTER":
+            # Timestamp arithmetic on purpose: `total_seconds` is not the
+            # correctly rounded ns / 1e9, and the window must not move
+            seconds = WINDOW_S + (ts - step.start).total_seconds()
+            break
     own = index.own(item.host, item.instance, ts, seconds)
     kind = index.kind
     opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
@@ -392,11 +403,19 @@ def _to_master(
 
     if segment.priority == 255 and previous.state == "INIT":
         return make("address_owner", "priority 255 owner takes MASTER at start", [])
-    timed_out = [i for i in own if kind[i] == "advert_timeout"]
-    prio0 = [i for i in own if kind[i] == "prio0_received"]
+    timed_out: list[int] = []
+    prio0: list[int] = []
+    preempt: list[int] = []
+    for i in own:  # the three filters of the window in one pass
+        line_kind = kind[i]
+        if line_kind == "advert_timeout":
+            timed_out.append(i)
+        elif line_kind == "prio0_received":
+            prio0.append(i)
+        elif line_kind == "force_election" or line_kind == "advert_lower_discard":
+            preempt.append(i)
     if prio0:
         return make("peer_priority_0", "the master stopped and sent priority 0", prio0[-1:])
-    preempt = [i for i in own if kind[i] in {"force_election", "advert_lower_discard"}]
     if preempt:
         quoted = next((i for i in reversed(preempt) if index.get("prio_peer", i) is not None), None)
         detail = "preempted a lower-priority master"
