@@ -325,6 +325,8 @@ class _Instance:
 
 
 def _int_or_none(value: Any) -> int | None:
+    if type(value) is int:  # the usual case, already what `int(value)` gives
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     return int(value)
@@ -859,8 +861,9 @@ def _replay(
             run_end = host_runs[position + 1].start if position + 1 < len(host_runs) else log_end
             replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
             first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
+            feed = replayer.feed
             for index in range(offset + first, offset + stop):
-                replayer.feed(Row(lists, index), times_[index], kinds_[index], names_[index])
+                feed(Row(lists, index), times_[index], kinds_[index], names_[index])
             replayer.finish(run_end)
             cursors[host] = replayer.cursor
             observations.extend(replayer.observations)
