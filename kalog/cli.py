@@ -85,6 +85,9 @@ def run() -> None:
     elif not isinstance(code, int):  # sys.exit("message"): printed, status 1
         print(code, file=sys.stderr)
         code = 1
+    split = sys.modules.get("kalog.split")
+    if split is not None:  # children of an interrupted read, and their files
+        split.abandon_all()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()

@@ -41,9 +41,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from kalog.analysis import AnalysisContext
 
 __all__ = [
@@ -136,6 +136,8 @@ class Evidence:
 
 def iso_time(value: Any) -> str | None:
     """ISO 8601 text for a timestamp, None for a missing one (None/NaT)."""
+    import pandas as pd  # here, not at the top: `kalog rules` and option parsing need no pandas
+
     if value is None or value is pd.NaT:
         return None
     try:
@@ -167,6 +169,8 @@ class Finding:
 
     def __post_init__(self) -> None:
         # Accept lists and plain strings from rule authors; store canonical forms.
+        import pandas as pd  # loaded by then (findings come from an analysis)
+
         object.__setattr__(self, "severity", Severity(self.severity))
         object.__setattr__(self, "evidence", tuple(self.evidence))
         for attr in ("start", "end"):

@@ -47,9 +47,9 @@ import pyarrow as pa
 from kalog import events, split
 from kalog.errors import InputError, InputWarning
 from kalog.grammar import envelope as env
-from kalog.grammar.bulk import read_envelopes, take_rows
-from kalog.read import LineBlock, Source, input_size, iter_line_blocks, iter_sources
-from kalog.split import Gathered
+from kalog.grammar.bulk import take_rows
+from kalog.read import Source, input_size, iter_line_blocks, iter_sources
+from kalog.scan import gather
 
 Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
@@ -189,10 +189,7 @@ def _collect_fast(source: Source) -> pd.DataFrame:
 
     A big plain file is read by two processes, a part each (`kalog.split`).
     """
-    if split.worth_splitting(source):
-        gathered = split.gather_in_parts(source, gather)
-    else:
-        gathered = gather(source)
+    gathered = split.gather_in_parts(source) if split.worth_splitting(source) else gather(source)
     found = gathered.found
     lines = gathered.lines
     if not len(lines):
@@ -206,55 +203,6 @@ def _collect_fast(source: Source) -> pd.DataFrame:
         column = found.fields[name]
         data[name] = _strings(column) if name in _STRING_FIELDS else _objects(column)
     return pd.DataFrame(data)
-
-
-def gather(
-    source: Source, layout: env.FileLayout | None = None, primary: env.Style = env.RFC3164
-) -> Gathered:
-    """The keepalived lines of `source` and their envelopes, as arrays (no pandas).
-
-    The candidate lines of all blocks (those with the ident word, or every
-    line where the layout needs it) are gathered with their numbers, then
-    `kalog.grammar.bulk` reads their envelopes in one columnar pass.
-    `layout` and `primary` are sniffed from the first block unless given (a
-    later part of a split file takes the first part's).
-    """
-    numbers: list[np.ndarray] = []
-    texts: list[pa.Array] = []
-    pending: list[tuple[int, str]] = []  # candidates found one by one, not yet an array
-
-    def flush() -> None:
-        if pending:
-            numbers.append(np.fromiter((n for n, _ in pending), dtype=np.int64, count=len(pending)))
-            texts.append(pa.array([t for _, t in pending], type=pa.large_string()))
-            pending.clear()
-
-    word = env.PREFILTER_WORD
-    for block in iter_line_blocks(source):
-        if layout is None:
-            layout, primary = env.sniff(block.head(env.SNIFF_LINES * 4), env.match_fast)
-        first = block.first
-        if layout in ("syslog", "json"):
-            if layout == "syslog" and _has_console_stamp(block):
-                search = env.CONSOLE_ANYWHERE.search
-                pending.extend(
-                    (first + i, t) for i, t in enumerate(block.lines) if word in t or search(t)
-                )
-                continue
-            if block.dense(word):
-                found = block.find_lines_bulk(word)
-                if found is not None:
-                    flush()
-                    numbers.append(found[0] + first)
-                    texts.append(found[1])
-                    continue
-            pending.extend((first + i, t) for i, t in block.find_lines(word))
-        else:
-            pending.extend((first + i, t) for i, t in enumerate(block.lines))
-    flush()
-    lines = pa.concat_arrays(texts) if texts else pa.array([], type=pa.large_string())
-    line_numbers = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
-    return Gathered(line_numbers, lines, read_envelopes(lines, layout or "syslog", primary))
 
 
 #: Envelope fields kept as pyarrow-backed strings (the frame's dtype for them):
@@ -282,14 +230,6 @@ def _objects(column: pa.Array) -> pd.Series:
     if missing.any() and not missing.all():
         result[missing] = np.nan
     return pd.Series(result, dtype=object)
-
-
-def _has_console_stamp(block: LineBlock) -> bool:
-    """`env.has_console_stamp(block.text)`, with a cheap byte test first for ASCII blocks."""
-    data = block.data
-    if data is not None and not env.may_have_console_stamp(data):
-        return False
-    return env.has_console_stamp(block.text)
 
 
 def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:

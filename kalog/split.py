@@ -15,6 +15,10 @@ the whole file:
 * the child's arrays come back as Arrow IPC files in memory-backed storage
   (/dev/shm), memory-mapped here rather than pickled through a pipe.
 
+The command line starts the children before it imports pandas
+(`prestart`), giving them the larger share, so the half second pandas takes
+to load is spent reading.
+
 Only regular, uncompressed files of at least `SPLIT_MIN_BYTES` are split,
 where `fork` exists (the child then needs no imports), with two or more CPUs.
 If the child fails, this process reads its part itself: the answer never
@@ -23,41 +27,36 @@ depends on the split (tests/test_split.py compares both).
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from kalog.errors import InputError
 from kalog.grammar import envelope as env
 from kalog.grammar.bulk import Envelopes
 from kalog.read import _MAGIC, CHUNK_SIZE, Source, input_size, iter_line_blocks
+from kalog.scan import Gathered, gather
 
 #: Files below this size are read by one process (forking costs ~10 ms, and
 #: small files are read in a fraction of a second anyway).
 SPLIT_MIN_BYTES = 64 << 20
 
 
-@dataclass
-class Gathered:
-    """What one reader found: the candidate lines and the keepalived envelopes.
-
-    `numbers` are the line numbers of `lines` (the candidate lines); the rows
-    of `found` are positions in `lines`.
-    """
-
-    numbers: np.ndarray
-    lines: pa.Array
-    found: Envelopes
-
-
-Gather = Callable[..., Gathered]
+#: The first part's share of the file.  Even when both parts start together;
+#: smaller when the child starts early (`prestart`): this process then
+#: imports pandas before reading its part, while the child already reads.
+EVEN_SHARE = 0.5
+EARLY_SHARE = 0.45
 
 
 def _cpus() -> int:
@@ -84,10 +83,10 @@ def worth_splitting(source: Source) -> bool:
     return not any(head.startswith(magic) for magic, _ in _MAGIC)
 
 
-def _cut(name: str, size: int) -> int:
-    """The first line start at or after the middle of the file."""
+def _cut(name: str, size: int, share: float) -> int:
+    """The first line start at or after `share` of the file."""
     with open(name, "rb") as handle:
-        handle.seek(size // 2)
+        handle.seek(int(size * share))
         while True:
             chunk = handle.read(1 << 16)
             if not chunk:
@@ -97,26 +96,56 @@ def _cut(name: str, size: int) -> int:
                 return handle.tell() - len(chunk) + newline + 1
 
 
-def gather_in_parts(source: Source, gather: Gather) -> Gathered:
-    """`gather(source)`, the second half of the file read by a forked child."""
+@dataclass
+class Pending:
+    """A file whose second part a child is reading."""
+
+    name: str
+    layout: env.FileLayout
+    primary: env.Style
+    cut: int
+    process: Any
+    receiver: Any
+    shared: Any  # bytes the child has read, for progress
+    spool: Path
+    done: bool = False
+
+    def abandon(self) -> None:
+        """Stop the child and remove what it wrote (the part will not be used)."""
+        if self.done:
+            return
+        self.done = True
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.receiver.close()
+        for path in _spool_files(self.spool):
+            path.unlink(missing_ok=True)
+
+
+def start(source: Source, share: float = EVEN_SHARE) -> Pending | None:
+    """Fork a child that reads the part of `source` after `share` of its bytes.
+
+    None when there is no second part (a tiny or one-line file).  Raises
+    what a single reader would on an unreadable input (the first block is
+    read here, to sniff the layout both parts use).
+    """
     size = input_size(source.name)
     assert size is not None
     probe = Source(name=source.name, index=source.index, stop=min(size, CHUNK_SIZE))
-    first_block = next(iter_line_blocks(probe), None)  # raises what a single reader would
+    first_block = next(iter_line_blocks(probe), None)
     if first_block is None:
-        return gather(source)
+        return None
     layout, primary = env.sniff(first_block.head(env.SNIFF_LINES * 4), env.match_fast)
-    cut = _cut(source.name, size)
+    cut = _cut(source.name, size, share)
     if cut >= size:
-        return gather(source)
-    second = replace(source, start=cut, stop=size, warnings=[], progress=None)
-    second.lines_read = second.undecodable_bytes = 0
-    source.stop = cut
+        return None
+    second = Source(name=source.name, index=source.index, start=cut, stop=size)
+    second.mtime = source.mtime
 
     context = multiprocessing.get_context("fork")
-    shared = context.Value("q", 0, lock=False)  # bytes the child has read, for progress
+    shared = context.Value("q", 0, lock=False)
     receiver, sender = context.Pipe(duplex=False)
-
     spool = _spool_path()
 
     def child() -> None:
@@ -124,39 +153,108 @@ def gather_in_parts(source: Source, gather: Gather) -> Gathered:
         try:
             _save(gather(second, layout, primary), spool)
             second.progress = None  # a closure: not picklable
-            result: Any = ("ok", None, second)
+            result: Any = ("ok", second)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which retries
-            result = ("error", repr(exc), None)
+            result = ("error", repr(exc))
         sender.send(result)
         sender.close()
 
-    own_progress = source.progress
-    if own_progress is not None:
-        source.progress = _with_child(own_progress, shared)
     process = context.Process(target=child, daemon=True)
     process.start()
     sender.close()
+    pending = Pending(source.name, layout, primary, cut, process, receiver, shared, spool)
+    _STARTED.append(pending)
+    return pending
+
+
+def finish(pending: Pending, source: Source) -> Gathered:
+    """Read the first part of `source` here, then join the child's part to it."""
+    own_progress = source.progress
+    if own_progress is not None:
+        source.progress = _with_child(own_progress, pending.shared)
+    source.stop = pending.cut
+    part: Source | None = None
+    gathered: Gathered | None = None
     try:
-        first = gather(source, layout, primary)
+        first = gather(source, pending.layout, pending.primary)
+        _parse_bodies(first)
         try:
-            status, gathered, part = receiver.recv()
-            if status == "ok":
-                gathered = _load(spool)
+            reply = pending.receiver.recv()
+            if reply[0] == "ok":
+                part, gathered = reply[1], _load(pending.spool)
         except (EOFError, OSError, pa.ArrowException):
-            status, gathered, part = "error", "the child process died", None
+            part = None
     finally:
-        process.join()
-        for path in _spool_files(spool):
-            path.unlink(missing_ok=True)
+        pending.process.join()
         if own_progress is not None:
             source.progress(0)  # a last report, now that both parts are read
         source.progress = own_progress
         source.stop = None
-    if status != "ok":
-        second.progress = None
-        second.warnings, second.lines_read, second.undecodable_bytes = [], 0, 0
-        gathered, part = gather(second, layout, primary), second
+        pending.abandon()  # the spool files
+    if part is None or gathered is None:  # the child failed: read its part here
+        part = Source(name=source.name, index=source.index, start=pending.cut)
+        part.stop = input_size(source.name)
+        gathered = gather(part, pending.layout, pending.primary)
     return _join(source, first, gathered, part)
+
+
+def _parse_bodies(gathered: Gathered) -> None:
+    """Type this part's distinct message bodies now, while the child may still read.
+
+    `parse_body` caches per body, so the frame later finds them done; the
+    first call also builds the body grammar (~0.2 s), which would otherwise
+    wait until both parts are joined.
+    """
+    from kalog.grammar.body import parse_body
+
+    for body in pc.unique(gathered.found.fields["body"]).to_pylist():
+        parse_body(body or "")
+
+
+def gather_in_parts(source: Source) -> Gathered:
+    """`gather(source)`, a later part of the file read by a forked child."""
+    pending = take_early(source.name) or start(source)
+    if pending is None:
+        return gather(source)
+    return finish(pending, source)
+
+
+# -- starting early ----------------------------------------------------------------
+#
+# `kalog analyze FILE` spends half a second importing pandas before it reads.
+# `prestart` (called by the command line before that import) forks the
+# children at once, with the larger share of each file; `read_events` then
+# finds them waiting (`take_early`).
+
+_STARTED: list[Pending] = []
+_EARLY: dict[str, Pending] = {}
+
+
+def prestart(names: list[str]) -> None:
+    """Start the children of the big plain files among `names`, before pandas is imported."""
+    atexit.register(abandon_all)  # once is enough; an unused child must not outlive us
+    for name in names:
+        source = Source(name=str(name))
+        if name in _EARLY or not worth_splitting(source):
+            continue
+        try:
+            pending = start(source, EARLY_SHARE)
+        except (InputError, OSError):
+            continue  # read_events reports it
+        if pending is not None:
+            _EARLY[name] = pending
+
+
+def take_early(name: str) -> Pending | None:
+    """The child `prestart` started for `name`, if any (each is used once)."""
+    return _EARLY.pop(name, None)
+
+
+def abandon_all() -> None:
+    """Stop every child not joined yet and remove its files (an early exit)."""
+    _EARLY.clear()
+    while _STARTED:
+        _STARTED.pop().abandon()
 
 
 # -- handing the child's arrays over ---------------------------------------------

@@ -32,9 +32,9 @@ def _both(paths: list[Path], monkeypatch: pytest.MonkeyPatch, **options: object)
     calls: list[str] = []
     real = split.gather_in_parts
 
-    def counting(source, gather):  # type: ignore[no-untyped-def]
+    def counting(source):  # type: ignore[no-untyped-def]
         calls.append(source.name)
-        return real(source, gather)
+        return real(source)
 
     monkeypatch.setattr(split, "gather_in_parts", counting)
     parted = read_events(paths, on_error="collect", **options)
@@ -93,3 +93,30 @@ def test_split_reports_progress_of_both_parts(
     size = generated.stat().st_size
     assert reports[-1] == (size, size)
     assert [done for done, _ in reports] == sorted(done for done, _ in reports)
+
+
+def test_prestarted_child_is_joined_like_a_late_one(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`prestart` (the command line, before pandas loads) = splitting when reading."""
+    single = read_events(generated, year=2024)
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    split.prestart([str(generated)])
+    early = split._EARLY[str(generated)]
+    assert 0.4 < early.cut / generated.stat().st_size < 0.5  # EARLY_SHARE
+    parted = read_events(generated, year=2024)
+    assert split._EARLY == {} and early.done
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+
+
+def test_abandoned_children_leave_no_process_or_file(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    split.prestart([str(generated)])
+    pending = split._EARLY[str(generated)]
+    split.abandon_all()
+    assert split._EARLY == {} and split._STARTED == []
+    assert not pending.process.is_alive()
+    assert not any(path.exists() for path in split._spool_files(pending.spool))

@@ -59,6 +59,7 @@ def analyze(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or
     input error.
     """
+    inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.findings import exit_code
     from kalog.model.profiles import resolve_profile
     from kalog.pipeline import analyze_events

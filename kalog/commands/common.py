@@ -74,6 +74,17 @@ class LogInputs:
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
 
+    def prestart(self) -> None:
+        """Start reading big files in child processes now, before pandas is imported.
+
+        Commands call this first: the second parts of big plain files are
+        read by forked children (`kalog.split`) while this process imports
+        the rest of kalog; `read` joins them.
+        """
+        from kalog import split
+
+        split.prestart([str(p) for p in self.paths])
+
     def read(self, *, summary: bool = True) -> Any:
         """Read the inputs into the event frame, printing diagnostics to stderr.
 
@@ -97,6 +108,9 @@ class LogInputs:
         finally:
             if reporter is not None:
                 reporter.close()
+            from kalog import split
+
+            split.abandon_all()  # children a failed read left behind
         stats = frame.attrs["stats"]
         self.stats = stats
         for message in stats["errors"]:

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import click
-from pandas import NA, NaT
 
 from kalog.commands.common import LogInputs, handle_errors, log_input_options
 
@@ -54,6 +53,7 @@ def events(inputs: LogInputs, fmt: str, output: str | None, unknown: bool) -> No
     """
     if fmt == "parquet" and output in (None, "-"):
         raise click.UsageError("--format parquet writes binary data: give -o FILE")
+    inputs.prestart()
     frame = inputs.read()
     if unknown:
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
@@ -72,6 +72,8 @@ def _write(frame: Any, fmt: str, out: IO[str]) -> None:
         for record in iter_records(frame):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     elif fmt == "csv":
+        from pandas import NaT
+
         export = frame.copy()
         export["ts"] = [None if t is NaT else t.isoformat() for t in frame["ts"]]
         export.to_csv(out, index=False, lineterminator="\n")
@@ -94,6 +96,8 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
 
 
 def _records(columns: list[str], values: list[list[Any]]) -> Iterator[dict[str, Any]]:
+    from pandas import NA, NaT  # not at the top: pandas loads after reading starts
+
     for row in zip(*values, strict=True):
         record: dict[str, Any] = {}
         for name, value in zip(columns, row, strict=True):

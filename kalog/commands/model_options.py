@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 
 import click
 
-from kalog.model.profiles import resolve_profile
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -46,6 +44,8 @@ def _peers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 def _profile(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
+    from kalog.model.profiles import resolve_profile  # the model (and pandas) only when needed
+
     try:
         resolve_profile(value)
     except ValueError as exc:

@@ -41,6 +41,7 @@ def timeline(
     inferred from --config, advertised by a peer, unknown), and the line that
     opened it.  Exit codes: 0 ok, 2 usage or input error.
     """
+    inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.model import replay
     from kalog.pipeline import host_versions, load_configs
 
