@@ -29,14 +29,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _both(paths: list[Path], monkeypatch: pytest.MonkeyPatch, **options: object):
     single = read_events(paths, on_error="collect", **options)
     monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(split, "SPLIT_DENSE", True)
     calls: list[str] = []
-    real = split.gather_in_parts
+    real = split.finish
 
-    def counting(source):  # type: ignore[no-untyped-def]
+    def counting(pending, source):  # type: ignore[no-untyped-def]
         calls.append(source.name)
-        return real(source)
+        return real(pending, source)
 
-    monkeypatch.setattr(split, "gather_in_parts", counting)
+    monkeypatch.setattr(split, "finish", counting)
     parted = read_events(paths, on_error="collect", **options)
     return single, parted, calls
 
@@ -77,6 +78,21 @@ def test_split_keeps_line_numbers_of_warnings(
     ]
 
 
+def test_dense_files_are_read_by_one_process(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A third of the lines are keepalived's: reading them here costs less than handing over."""
+    from kalog.read import Source
+
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    assert split.worth_splitting(Source(name=str(generated)))
+    assert split.start(Source(name=str(generated))) is None
+    monkeypatch.setattr(split, "SPLIT_DENSE", True)
+    pending = split.start(Source(name=str(generated)))
+    assert pending is not None
+    pending.abandon()
+
+
 def test_small_compressed_and_piped_inputs_are_not_split(generated: Path) -> None:
     from kalog.read import Source
 
@@ -88,6 +104,7 @@ def test_split_reports_progress_of_both_parts(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(split, "SPLIT_DENSE", True)
     reports: list[tuple[int, int | None]] = []
     read_events(generated, year=2024, progress=lambda done, total: reports.append((done, total)))
     size = generated.stat().st_size
@@ -101,6 +118,7 @@ def test_prestarted_child_is_joined_like_a_late_one(
     """`prestart` (the command line, before pandas loads) = splitting when reading."""
     single = read_events(generated, year=2024)
     monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(split, "SPLIT_DENSE", True)
     split.prestart([str(generated)])
     early = split._EARLY[str(generated)]
     assert 0.4 < early.cut / generated.stat().st_size < 0.5  # EARLY_SHARE
@@ -114,6 +132,7 @@ def test_abandoned_children_leave_no_process_or_file(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(split, "SPLIT_DENSE", True)
     split.prestart([str(generated)])
     pending = split._EARLY[str(generated)]
     split.abandon_all()
