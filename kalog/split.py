@@ -87,6 +87,24 @@ def worth_splitting(source: Source) -> bool:
     return not any(head.startswith(magic) for magic, _ in _MAGIC)
 
 
+def _dense(name: str, size: int, samples: int = 5, window: int = 1 << 16) -> bool:
+    """True when most of a few windows across the file hold the ident word on
+    more than 1 line in 20.
+
+    Not the first block: a log often opens with a burst of start-up lines
+    and is sparse after; the windows sit inside the file, and a majority of
+    them decides.
+    """
+    word = env.PREFILTER_WORD.encode("ascii")
+    dense = 0
+    with open(name, "rb") as handle:
+        for k in range(1, samples + 1):
+            handle.seek(max(0, (size - window) * k // (samples + 1)))
+            data = handle.read(window)
+            dense += data.count(word) * 20 > data.count(b"\n") + 1
+    return dense * 2 > samples
+
+
 def _cut(name: str, size: int, share: float) -> int:
     """The first line start at or after `share` of the file."""
     with open(name, "rb") as handle:
@@ -144,7 +162,7 @@ def start(source: Source, share: float = EVEN_SHARE) -> Pending | None:
     first_block = next(iter_line_blocks(probe), None)
     if first_block is None:
         return None
-    if first_block.dense(env.PREFILTER_WORD) and not SPLIT_DENSE:
+    if not SPLIT_DENSE and _dense(source.name, size):
         return None
     layout, primary = env.sniff(first_block.head(env.SNIFF_LINES * 4), env.match_fast)
     cut = _cut(source.name, size, share)

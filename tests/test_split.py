@@ -93,6 +93,17 @@ def test_dense_files_are_read_by_one_process(
     pending.abandon()
 
 
+def test_density_is_judged_inside_the_file_not_by_its_start(tmp_path: Path) -> None:
+    """A burst of start-up lines does not make a sparse syslog dense."""
+    ka = "Aug 25 15:21:35 lb1 Keepalived_vrrp[7]: (VI_1) Entering BACKUP STATE\n"
+    other = "Aug 25 15:21:36 lb1 sshd[9]: Accepted publickey for root from 10.0.0.9\n"
+    path = tmp_path / "messages"
+    path.write_text(ka * 3000 + (other * 99 + ka) * 2000)
+    assert not split._dense(str(path), path.stat().st_size)
+    path.write_text((other * 9 + ka) * 20000)
+    assert split._dense(str(path), path.stat().st_size)
+
+
 def test_small_compressed_and_piped_inputs_are_not_split(generated: Path) -> None:
     from kalog.read import Source
 
