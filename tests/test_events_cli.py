@@ -15,7 +15,7 @@ import sys
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, SEED
+from conftest import CORPUS, LAB, SEED
 
 from kalog.cli import main
 
@@ -276,3 +276,25 @@ def test_real_process_no_traceback_and_exit_code(tmp_path) -> None:
         f"kalog: error: {garbage}: binary data, not a text log",
         "kalog: error: no log lines read",
     ]
+
+
+def test_jsonl_lines_are_json_dumps_of_the_records() -> None:
+    """The columnar JSON-lines writer = `json.dumps` of each `iter_records` dict, on real logs."""
+    import json
+    import warnings
+
+    from kalog.commands.events import iter_records, jsonl_lines
+    from kalog.frame import read_events
+
+    files = [
+        *sorted(CORPUS.glob("*.log")),
+        *sorted(SEED.glob("*.log")),
+        *sorted(LAB.glob("*/*.log")),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frames = [read_events(files, year=2024), read_events(files, year=2024, tz="Europe/Paris")]
+    for frame in frames:
+        expected = [json.dumps(r, ensure_ascii=False) + "\n" for r in iter_records(frame)]
+        assert list(jsonl_lines(frame)) == expected
+        assert len(expected) > 1_500

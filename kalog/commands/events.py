@@ -12,6 +12,7 @@ import json
 import math
 import sys
 from collections.abc import Iterator
+from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 from typing import IO, Any
 
 import click
@@ -69,8 +70,7 @@ def events(inputs: LogInputs, fmt: str, output: str | None, unknown: bool) -> No
 
 def _write(frame: Any, fmt: str, out: IO[str]) -> None:
     if fmt == "jsonl":
-        for record in iter_records(frame):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.writelines(jsonl_lines(frame))
     elif fmt == "csv":
         from pandas import NaT
 
@@ -93,6 +93,59 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
         part = frame.iloc[start : start + _SLICE]
         values = [part[name].astype(object).tolist() for name in columns]
         yield from _records(columns, values)
+
+
+def jsonl_lines(frame: Any) -> Iterator[str]:
+    """`json.dumps(record, ensure_ascii=False) + "\\n"` for each of `iter_records(frame)`.
+
+    Why not that: a million events are thirty million cells, each boxed to
+    a Python value and then encoded (20 s on the dense benchmark).  Here
+    each column's distinct values are encoded once into `"name": value`
+    fragments and each line joins its row's non-empty fragments - the same
+    text (tests/test_events_cli.py compares both on real logs).
+    """
+    columns = list(frame.columns)
+    for start in range(0, len(frame), _SLICE):
+        part = frame.iloc[start : start + _SLICE]
+        fragments = [_fragments(name, part[name]) for name in columns]
+        for row in zip(*fragments, strict=True):
+            yield "{" + ", ".join(filter(None, row)) + "}\n"
+
+
+def _fragments(name: str, column: Any) -> list[str | None]:
+    """`"name": <json>` per cell of `column`; None where `_records` omits the field."""
+    import numpy as np
+    import pandas as pd
+
+    key = json.dumps(name) + ": "
+    missing = key + "null" if name in ("source", "line") else None
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    encoded: list[str | None] = []
+    for value in uniques.tolist() if hasattr(uniques, "tolist") else list(uniques):
+        if value is None or value is pd.NA or value is pd.NaT:
+            encoded.append(missing)
+            continue
+        if isinstance(value, float) and math.isnan(value):
+            encoded.append(None)
+            continue
+        if name == "ts":
+            value = pd.Timestamp(value).isoformat()
+        elif hasattr(value, "item"):
+            value = value.item()
+        encoded.append(key + _encode(value))
+    encoded.append(missing)  # code -1: a missing cell
+    return np.array(encoded, dtype=object)[codes].tolist()
+
+
+def _encode(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, without building an encoder per call."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _records(columns: list[str], values: list[list[Any]]) -> Iterator[dict[str, Any]]:
