@@ -2,10 +2,10 @@
 
 Why: finding the keepalived lines of a gigabyte syslog is byte work (read,
 search, count newlines) that runs at the speed of one core, and the machines
-kalog runs on have at least two.  A plain file is cut at the line start
-nearest its middle; a forked child reads the second part while this process
-reads the first, and the two results are joined as if one process had read
-the whole file:
+kalog runs on have at least two.  A plain file is cut at a line start (its
+middle, or 45% when started early, below); a forked child reads the second
+part while this process reads the first, and the two results are joined as
+if one process had read the whole file:
 
 * the child's line numbers (and the line numbers in its warnings) start
   after the first part's last line;
@@ -19,8 +19,9 @@ The command line starts the children before it imports pandas
 (`prestart`), giving them the larger share, so the half second pandas takes
 to load is spent reading.
 
-Only regular, uncompressed files of at least `SPLIT_MIN_BYTES` are split,
-where `fork` exists (the child then needs no imports), with two or more CPUs.
+Only regular, uncompressed, sparse files (see `start`) of at least
+`SPLIT_MIN_BYTES` are split, where `fork` exists (the child then needs no
+imports), with two or more CPUs.
 If the child fails, this process reads its part itself: the answer never
 depends on the split (tests/test_split.py compares both).
 """
