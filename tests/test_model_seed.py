@@ -34,8 +34,7 @@ def _segments(timeline, host: str) -> list[tuple[str, str, int | None, str, int 
     item = timeline.get(host, "vi_1")
     assert item is not None
     return [
-        (s.start.strftime("%H:%M:%S"), s.state, s.priority, s.basis, s.line)
-        for s in item.segments
+        (s.start.strftime("%H:%M:%S"), s.state, s.priority, s.basis, s.line) for s in item.segments
     ]
 
 
@@ -99,9 +98,7 @@ def test_without_configs_priorities_are_unknown_but_states_are_exact(example: st
     for host in (A, B):
         plain = [(s.start, s.state) for s in timeline.get(host, "vi_1").segments]
         full = [
-            (s.start, s.state)
-            for s in with_configs.get(host, "vi_1").segments
-            if s.cause != "poll"
+            (s.start, s.state) for s in with_configs.get(host, "vi_1").segments if s.cause != "poll"
         ]
         assert plain == full
         assert {s.basis for s in timeline.get(host, "vi_1").segments} == {"unknown"}
@@ -109,10 +106,7 @@ def test_without_configs_priorities_are_unknown_but_states_are_exact(example: st
 
 def test_ex1_transitions_have_causes() -> None:
     timeline = _timeline("ex1")
-    got = [
-        (t.ts.strftime("%H:%M:%S"), t.host, t.direction, t.cause)
-        for t in timeline.transitions
-    ]
+    got = [(t.ts.strftime("%H:%M:%S"), t.host, t.direction, t.cause) for t in timeline.transitions]
     assert got == [
         ("15:21:40", A, "to_master", "startup"),
         ("15:26:31", B, "to_master", "preemption"),
@@ -128,7 +122,15 @@ def test_timeline_frame_and_json_shape() -> None:
     timeline = _timeline("ex1")
     frame = timeline.to_frame()
     assert list(frame.columns[:9]) == [
-        "host", "instance", "vrid", "cluster", "profile", "start", "end", "state", "priority",
+        "host",
+        "instance",
+        "vrid",
+        "cluster",
+        "profile",
+        "start",
+        "end",
+        "state",
+        "priority",
     ]
     assert set(frame["cluster"]) == {"vi_1"}  # A and B claim the same VIP
     assert len(frame) == 11
@@ -137,6 +139,12 @@ def test_timeline_frame_and_json_shape() -> None:
     first = doc["instances"][0]
     assert set(first) == {"host", "instance", "vrid", "cluster", "profile", "segments"}
     assert set(first["segments"][0]) == {
-        "start", "end", "state", "priority", "basis", "source", "line",
+        "start",
+        "end",
+        "state",
+        "priority",
+        "basis",
+        "source",
+        "line",
     }
     assert pd.Timestamp(first["segments"][0]["start"]).year == 2014
