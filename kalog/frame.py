@@ -362,16 +362,16 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
     offset = pd.Series(np.nan, index=part.index, dtype="float64")
     if n == 0:
         return naive, offset
-    kind = part["style"].map({s: _ts_kind(s) for s in part["style"].unique()})
+    kind = _per_distinct(part["style"], lambda styles: styles.map(_ts_kind))
     years = pd.Series(np.nan, index=part.index)
     months = pd.Series(np.nan, index=part.index)
     days = pd.Series(np.nan, index=part.index)
 
     named = kind.isin(["monthday", "full", "noday"])
     if named.any():
-        month_names = part.loc[named, "month"]
-        lookup = {m: env.month_number(m) for m in month_names.unique()}
-        months[named] = month_names.map(lookup).astype("float64")
+        months[named] = _per_distinct(
+            part.loc[named, "month"], lambda names: names.map(env.month_number).astype("float64")
+        )
         has_day = kind.isin(["monthday", "full"])
         days[has_day] = _per_distinct(part.loc[has_day, "day"], pd.to_numeric)
         has_year = kind.isin(["full", "noday"])
