@@ -20,11 +20,9 @@ addresses are tied to hosts (`kalog.model.peers`).
 from __future__ import annotations
 
 import bisect
-import gc
 import math
 import operator
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kalog.gc_pause import gc_paused
 from kalog.model.clusters import cluster_hosts
 from kalog.model.peers import map_peers
 from kalog.model.priority import Tracker, effective_priority
@@ -780,28 +779,8 @@ def replay(
     run (`--keepalived-version`); by default each run's own version is used.
     peers: extra address -> host ties (`--peer IP=HOST`).
     """
-    with _gc_paused():
+    with gc_paused():  # kalog.gc_pause says why
         return _replay(events, configs, version, peers)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a replay (its state is restored).
-
-    A replay allocates hundreds of thousands of small containers (segments,
-    drafts, transitions, value lists) and makes no reference cycles that
-    matter, while the frame's objects stay alive: every collection those
-    allocations trigger walks everything again.  On a dense day of 1M events
-    that was ~1 s of ~4.7 s with the default thresholds (~0.3 s under the
-    CLI's).  Reference counting still frees what the replay drops.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _replay(

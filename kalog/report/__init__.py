@@ -63,7 +63,7 @@ def render(
         module.render(result, console, timeline=timeline)
     elif callable(chunks := getattr(module, "chunks", None)):
         # A big report streamed in pieces: no second copy of 100+ MB of text.
-        from kalog.report._data import gc_paused
+        from kalog.gc_pause import gc_paused
 
         with gc_paused():
             out.writelines(chunks(result))

@@ -21,12 +21,10 @@ the caller takes the slow path.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import itertools
 import json
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
@@ -43,7 +41,6 @@ __all__ = [
     "Table",
     "dumps_indented",
     "field_of",
-    "gc_paused",
     "record",
     "timeline_records",
     "timeline_table",
@@ -132,26 +129,6 @@ def timeline_records(timeline: Any) -> list[Any]:
         return frame_records(timeline)
     converted = to_jsonable(timeline)
     return converted if isinstance(converted, list) else [converted]
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a report is built.
-
-    A report allocates hundreds of thousands of containers (row tuples,
-    lists) and no reference cycles, while the analysis keeps millions of
-    objects alive: every collection those allocations trigger walks all of
-    them, which doubled the JSON writer's time on a dense day.  Paused,
-    nothing is lost (reference counting frees the report's data) and the
-    collector's previous state is restored.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def dumps_indented(value: Any, *, allow_nan: bool = True) -> str:

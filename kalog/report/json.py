@@ -32,9 +32,9 @@ from operator import itemgetter
 from typing import Any
 
 from kalog.analysis import AnalysisResult
+from kalog.gc_pause import gc_paused
 from kalog.report._data import (
     Table,
-    gc_paused,
     record,
     timeline_records,
     timeline_table,

@@ -24,7 +24,8 @@ from urllib.parse import quote
 from kalog.analysis import AnalysisResult
 from kalog.findings import Evidence, Finding, RuleSpec, RuleState
 from kalog.findings import iso_time as iso
-from kalog.report._data import dumps_indented, gc_paused
+from kalog.gc_pause import gc_paused
+from kalog.report._data import dumps_indented
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
