@@ -347,7 +347,12 @@ def _noday_days(rows: list[tuple[int, int, int]]) -> list[int]:
 
 
 def _offset_minutes(text: str | None) -> float:
-    if not text:
+    """Minutes east of UTC of an ISO 8601 offset; NaN for none.
+
+    A missing offset arrives as None or as NaN (`_rows_frame` fills an
+    object column that has values elsewhere with NaN).
+    """
+    if not isinstance(text, str) or not text:
         return np.nan
     if text == "Z":
         return 0.0
@@ -382,8 +387,9 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
         years[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(0, 4)))
         months[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(5, 7)))
         days[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(8, 10)))
-        lookup = {o: _offset_minutes(o) for o in part.loc[iso, "offset"].unique()}
-        offset[iso] = part.loc[iso, "offset"].map(lookup).astype("float64")
+        offset[iso] = _per_distinct(
+            part.loc[iso, "offset"], lambda offsets: offsets.map(_offset_minutes).astype("float64")
+        )
     monthday = kind == "monthday"
     if monthday.any():
         ok = monthday & months.notna()

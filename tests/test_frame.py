@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -175,3 +176,21 @@ def test_host_column_rules() -> None:
     assert set(frame.loc[frame["source"] == str(CORPUS / "092.log"), "host"]) == {"092"}
     frame = read_events([CORPUS / "096.log"], host="aws-b")
     assert set(frame["host"]) == {"aws-b"}
+
+
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+def test_iso_lines_with_and_without_offset_in_one_file(tmp_path: Path, engine: str) -> None:
+    """An ISO line without offset beside one with: read as UTC, not a crash (was TypeError)."""
+    path = tmp_path / "lb.log"
+    path.write_text(
+        "2024-04-11T07:10:12 lb Keepalived_vrrp[1]: (VI_1) Entering MASTER STATE\n"
+        "2024-04-11T07:10:13+02:00 lb Keepalived_vrrp[1]: (VI_1) Entering BACKUP STATE\n"
+    )
+    frame = read_events(path, engine=engine, on_error="collect")
+    assert [str(t) for t in frame["ts"]] == [
+        "2024-04-11 05:10:13+00:00",
+        "2024-04-11 07:10:12+00:00",
+    ]
+    assert list(frame["line"]) == [2, 1]
+    assert list(frame["state"]) == ["BACKUP", "MASTER"]
+    assert any("read as UTC" in w for w in frame.attrs["stats"]["warnings"])
