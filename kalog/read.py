@@ -163,7 +163,7 @@ class LineBlock:
         return self.text.split("\n", count)[:count]
 
     def dense(self, word: str, sample: int = 1 << 16) -> bool:
-        """True when more than 1 line in 20 of the block's head contains `word`.
+        """`mostly_matching` on the block's first `sample` bytes.
 
         Decides between `find_lines` (a Python step per match: cheap when
         matches are rare) and `find_lines_bulk` (a fixed cost per line, paid
@@ -171,10 +171,7 @@ class LineBlock:
         """
         head = self._data if self._text is None else self.text
         assert head is not None
-        head = head[:sample]
-        if isinstance(head, bytes):
-            return head.count(word.encode("ascii")) * 20 > head.count(b"\n") + 1
-        return head.count(word) * 20 > head.count("\n") + 1
+        return mostly_matching(head[:sample], word)
 
     def find_lines_bulk(self, word: str) -> tuple[np.ndarray, pa.Array] | None:
         """(indexes, lines) of the lines containing `word`, split and searched by pyarrow.
@@ -250,6 +247,17 @@ class LineBlock:
             counted = start
             numbers.append(index)
         return numbers, index + count(counted, None)
+
+
+def mostly_matching(text: bytes | str, word: str) -> bool:
+    """True when more than 1 line in 20 of `text` contains `word` (counted, not split).
+
+    The one density rule of the reader: above it a block is searched by
+    pyarrow line by line, and a file is read by one process (kalog.split).
+    """
+    if isinstance(text, bytes):
+        return text.count(word.encode("ascii")) * 20 > text.count(b"\n") + 1
+    return text.count(word) * 20 > text.count("\n") + 1
 
 
 @dataclass

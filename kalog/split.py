@@ -45,7 +45,14 @@ import pyarrow.compute as pc
 from kalog.errors import InputError
 from kalog.grammar import envelope as env
 from kalog.grammar.bulk import Envelopes
-from kalog.read import _MAGIC, CHUNK_SIZE, Source, input_size, iter_line_blocks
+from kalog.read import (
+    _MAGIC,
+    CHUNK_SIZE,
+    Source,
+    input_size,
+    iter_line_blocks,
+    mostly_matching,
+)
 from kalog.scan import Gathered, gather
 
 #: Files below this size are read by one process (forking costs ~10 ms, and
@@ -89,20 +96,18 @@ def worth_splitting(source: Source) -> bool:
 
 
 def _dense(name: str, size: int, samples: int = 5, window: int = 1 << 16) -> bool:
-    """True when most of a few windows across the file hold the ident word on
-    more than 1 line in 20.
+    """True when most of a few windows across the file are `mostly_matching`
+    the ident word.
 
     Not the first block: a log often opens with a burst of start-up lines
     and is sparse after; the windows sit inside the file, and a majority of
     them decides.
     """
-    word = env.PREFILTER_WORD.encode("ascii")
     dense = 0
     with open(name, "rb") as handle:
         for k in range(1, samples + 1):
             handle.seek(max(0, (size - window) * k // (samples + 1)))
-            data = handle.read(window)
-            dense += data.count(word) * 20 > data.count(b"\n") + 1
+            dense += mostly_matching(handle.read(window), env.PREFILTER_WORD)
     return dense * 2 > samples
 
 
@@ -150,20 +155,20 @@ def start(source: Source, share: float = EVEN_SHARE) -> Pending | None:
     """Fork a child that reads the part of `source` after `share` of its bytes.
 
     None when there is no second part (a tiny or one-line file) or when the
-    file is dense (its first block mostly keepalived lines): there the
-    child's share of byte work is small next to the frame this process must
-    build from every line, and handing a million lines over cost more than
-    it saved (dense 1M-line file: 3.3-4.5 s split, 3.2 s not).  Raises
+    file is dense (`_dense`): there the child's share of byte work is small
+    next to the frame this process must build from every line, and handing
+    a million lines over cost more than it saved (dense 1M-line file:
+    3.3-4.5 s split, 3.2 s not).  Raises
     what a single reader would on an unreadable input (the first block is
     read here, to sniff the layout both parts use).
     """
     size = input_size(source.name)
     assert size is not None
+    if not SPLIT_DENSE and _dense(source.name, size):
+        return None
     probe = Source(name=source.name, index=source.index, stop=min(size, CHUNK_SIZE))
     first_block = next(iter_line_blocks(probe), None)
     if first_block is None:
-        return None
-    if not SPLIT_DENSE and _dense(source.name, size):
         return None
     layout, primary = env.sniff(first_block.head(env.SNIFF_LINES * 4), env.match_fast)
     cut = _cut(source.name, size, share)
@@ -221,8 +226,9 @@ def finish(pending: Pending, source: Source) -> Gathered:
         source.stop = None
         pending.abandon()  # the spool files
     if part is None or gathered is None:  # the child failed: read its part here
-        part = Source(name=source.name, index=source.index, start=pending.cut)
-        part.stop = input_size(source.name)
+        part = Source(
+            name=source.name, index=source.index, start=pending.cut, stop=input_size(source.name)
+        )
         gathered = gather(part, pending.layout, pending.primary)
     return _join(source, first, gathered, part)
 
