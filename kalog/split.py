@@ -384,17 +384,8 @@ def _join(source: Source, first: Gathered, second: Gathered, part: Source) -> Ga
         return first
     if not len(first.lines):
         return Gathered(second.numbers + offset, second.lines, second.found)
-    rows = np.concatenate([first.found.rows, second.found.rows + len(first.lines)])
-    envelopes = Envelopes(
-        rows=rows,
-        style=pa.concat_arrays([first.found.style, second.found.style]),
-        fields={
-            name: pa.concat_arrays([first.found.fields[name], second.found.fields[name]])
-            for name in first.found.fields
-        },
-    )
     return Gathered(
         numbers=np.concatenate([first.numbers, second.numbers + offset]),
         lines=pa.concat_arrays([first.lines, second.lines]),
-        found=envelopes,
+        found=first.found.then(second.found, shift=len(first.lines)),
     )

@@ -28,7 +28,6 @@ differ; tests/test_speed_equivalence.py checks both on every real line.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,7 +45,6 @@ _PY_SPACE = (
     r"\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}"
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 )
-_ESCAPE = re.compile(r"\\.")
 
 
 def re2_pattern(pattern: str) -> str:
@@ -108,6 +106,17 @@ class Envelopes:
     style: pa.Array
     fields: dict[str, pa.Array]
 
+    def then(self, other: Envelopes, shift: int = 0) -> Envelopes:
+        """These rows followed by `other`'s, whose positions are moved by `shift`."""
+        return Envelopes(
+            rows=np.concatenate([self.rows, other.rows + shift]),
+            style=pa.concat_arrays([self.style, other.style]),
+            fields={
+                name: pa.concat_arrays([self.fields[name], other.fields[name]])
+                for name in self.fields
+            },
+        )
+
 
 def read_envelopes(lines: pa.Array, layout: env.FileLayout, primary: env.Style) -> Envelopes:
     """`envelope.read_envelope_row` for every line of `lines` (a string array).
@@ -115,13 +124,13 @@ def read_envelopes(lines: pa.Array, layout: env.FileLayout, primary: env.Style) 
     The lines the bulk pass cannot settle are read one by one.
     """
     lines = lines.cast(_TEXT)
-    split = _SPLITTERS.get(primary.name)
-    if split is None or layout != "syslog" or not len(lines):
+    cut_fields = _CUTTERS.get(primary.name)
+    if cut_fields is None or layout != "syslog" or not len(lines):
         return _per_line(lines, np.arange(len(lines)), layout, primary)
     strict = pc.match_substring_regex(lines, _strict_pattern(primary.name))
     strict = pc.and_(strict, pc.string_is_ascii(lines)).fill_null(False)
     candidates = np.flatnonzero(strict.to_numpy(zero_copy_only=False))
-    columns = split(take_rows(lines, candidates))
+    columns = cut_fields(take_rows(lines, candidates))
     relayed = pc.match_substring_regex(columns["body"], _CONSOLE_START)
     keepalived = pc.match_substring_regex(columns["program"], _KEEPALIVED_PROGRAM)
     keep = pc.and_(keepalived, pc.invert(relayed)).to_numpy(zero_copy_only=False)
@@ -288,7 +297,7 @@ def _cut_iso8601(lines: pa.Array) -> dict[str, pa.Array]:
     return columns
 
 
-_SPLITTERS = {"rfc3164": _cut_rfc3164, "iso8601": _cut_iso8601}
+_CUTTERS = {"rfc3164": _cut_rfc3164, "iso8601": _cut_iso8601}
 
 
 def _per_line(
@@ -318,13 +327,11 @@ def _per_line(
 
 def _merge(first: Envelopes, second: Envelopes) -> Envelopes:
     """Both sets of rows in position order."""
-    rows = np.concatenate([first.rows, second.rows])
-    order = pa.array(np.argsort(rows, kind="stable"), type=pa.int64())
+    both = first.then(second)
+    order = np.argsort(both.rows, kind="stable")
+    taken = pa.array(order, type=pa.int64())
     return Envelopes(
-        rows=rows[order.to_numpy()],
-        style=pa.concat_arrays([first.style, second.style]).take(order),
-        fields={
-            name: pa.concat_arrays([first.fields[name], second.fields[name]]).take(order)
-            for name in env.FIELDS
-        },
+        rows=both.rows[order],
+        style=both.style.take(taken),
+        fields={name: column.take(taken) for name, column in both.fields.items()},
     )
