@@ -113,27 +113,18 @@ def jsonl_lines(frame: Any) -> Iterator[str]:
 
 
 def _fragments(name: str, column: Any) -> list[str | None]:
-    """`"name": <json>` per cell of `column`; None where `_records` omits the field."""
+    """`"name": <json>` per cell of `column`; None where `_records` omits the field.
+
+    Each distinct value goes through `_records` itself, so both writers
+    apply the same rules (missing values, ISO times, numpy scalars).
+    """
     import numpy as np
     import pandas as pd
 
     key = json.dumps(name) + ": "
-    missing = key + "null" if name in ("source", "line") else None
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    encoded: list[str | None] = []
-    for value in uniques.tolist() if hasattr(uniques, "tolist") else list(uniques):
-        if value is None or value is pd.NA or value is pd.NaT:
-            encoded.append(missing)
-            continue
-        if isinstance(value, float) and math.isnan(value):
-            encoded.append(None)
-            continue
-        if name == "ts":
-            value = pd.Timestamp(value).isoformat()
-        elif hasattr(value, "item"):
-            value = value.item()
-        encoded.append(key + _encode(value))
-    encoded.append(missing)  # code -1: a missing cell
+    cells = [*uniques.tolist(), None]  # the last one stands for code -1: a missing cell
+    encoded = [key + _encode(r[name]) if r else None for r in _records([name], [cells])]
     return np.array(encoded, dtype=object)[codes].tolist()
 
 
