@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kalog.findings import Evidence, NotEvaluable
+from kalog.model import rows as model_rows
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
 from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline, clock
 
@@ -266,10 +267,7 @@ _NAT = np.iinfo(np.int64).min
 
 def times_ns(events: pd.DataFrame) -> np.ndarray:
     """The `ts` column as int64 nanoseconds (UTC for aware times), NaT as int64 min."""
-    ts = events["ts"]
-    if len(ts) == 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.asarray(ts.dt.as_unit("ns").array.asi8, dtype=np.int64)
+    return model_rows.times_ns(events["ts"])
 
 
 def event_times(ctx: AnalysisContext) -> np.ndarray:

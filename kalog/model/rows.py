@@ -27,6 +27,13 @@ import numpy as np
 import pandas as pd
 
 
+def times_ns(ts: pd.Series) -> np.ndarray:
+    """A datetime Series as int64 nanoseconds (UTC for aware times), NaT as int64 min."""
+    if len(ts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray(ts.dt.as_unit("ns").array.asi8, dtype=np.int64)
+
+
 class EventColumns:
     """Row positions -> Python values for the columns of an events frame.
 
@@ -88,8 +95,7 @@ class EventColumns:
     def times(self) -> np.ndarray:
         """`ts` as int64 nanoseconds (UTC for aware times); NaT as int64 min."""
         if self._times is None:
-            series = pd.Series(self._ts)
-            self._times = np.asarray(series.dt.as_unit("ns").array.asi8, dtype=np.int64)
+            self._times = times_ns(pd.Series(self._ts))
         return self._times
 
     def ts_at(self, position: int) -> Any:
