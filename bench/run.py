@@ -92,7 +92,16 @@ class Result:
 
 
 def kalog_argv() -> list[str]:
-    """The kalog command: the installed entry point, else the work tree's module."""
+    """The kalog command: the entry point installed beside this interpreter, else on PATH,
+    else the work tree's module.
+
+    Beside the interpreter first: a version manager's `kalog` on PATH (a pyenv
+    shim is a shell script running `pyenv exec`) adds ~0.1 s per run that is
+    not kalog's, a seventh of `grep -c`'s time on the 10M file.
+    """
+    beside = Path(sys.executable).parent / "kalog"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return [str(beside)]
     exe = shutil.which("kalog")
     return [exe] if exe else [sys.executable, "-m", "kalog.cli"]
 
