@@ -2,22 +2,24 @@
 
 Why: finding the keepalived lines of a gigabyte syslog is byte work (read,
 search, count newlines) that runs at the speed of one core, and the machines
-kalog runs on have at least two.  A plain file is cut at a line start (its
-middle, or 45% when started early, below); a forked child reads the second
-part while this process reads the first, and the two results are joined as
-if one process had read the whole file:
+kalog runs on have at least two.  A plain file is cut at line starts into
+segments of about `SEGMENT_BYTES`; a forked child takes segments from the
+end while this process takes them from the start, one at a time, until the
+two meet.  Neither waits long for the other, whatever either's head start
+or speed: a fixed cut left one process idle for up to 0.7 s on the 10M-line
+benchmark file, as the two ran at different speeds from run to run.  The
+results are joined as if one process had read the whole file:
 
-* the child's line numbers (and the line numbers in its warnings) start
-  after the first part's last line;
-* its counts (lines read, undecodable bytes) add to the input's;
-* both parts use the layout and primary style sniffed from the file's start,
-  as a single reader would;
+* each segment's line numbers (and the line numbers in its warnings) start
+  after the previous segment's last line;
+* the segments' counts (lines read, undecodable bytes) add to the input's;
+* every segment uses the layout and primary style sniffed from the file's
+  start, as a single reader would;
 * the child's arrays come back as Arrow IPC files in memory-backed storage
   (/dev/shm), memory-mapped here rather than pickled through a pipe.
 
 The command line starts the children before it imports pandas
-(`prestart`), giving them the larger share, so the half second pandas takes
-to load is spent reading.
+(`prestart`), so the half second pandas takes to load is spent reading.
 
 Only regular, uncompressed, sparse files (see `start`) of at least
 `SPLIT_MIN_BYTES` are split, where `fork` exists (the child then needs no
@@ -64,11 +66,11 @@ SPLIT_MIN_BYTES = 64 << 20
 #: see `start` (tests turn it on to split the real logs, which are dense).
 SPLIT_DENSE = False
 
-#: The first part's share of the file.  Even when both parts start together;
-#: smaller when the child starts early (`prestart`): this process then
-#: imports pandas before reading its part, while the child already reads.
-EVEN_SHARE = 0.5
-EARLY_SHARE = 0.45
+#: The size of the segments the two processes take turns at: small enough
+#: that the one finishing last is never more than a fraction of a second
+#: behind, large enough that the per-segment cost (opening the file, one
+#: bulk envelope pass: ~2 ms) stays negligible.
+SEGMENT_BYTES = 48 << 20
 
 
 def _cpus() -> int:
@@ -124,14 +126,55 @@ def _cut(name: str, size: int, share: float) -> int:
                 return handle.tell() - len(chunk) + newline + 1
 
 
+def _bounds(name: str, size: int) -> list[int]:
+    """Segment boundaries: 0, line starts near every `SEGMENT_BYTES`, `size`.
+
+    At least two segments (one per process); fewer when lines are long.
+    """
+    count = max(2, round(size / SEGMENT_BYTES))
+    cuts = {_cut(name, size, k / count) for k in range(1, count)}
+    return [0, *sorted(c for c in cuts if 0 < c < size), size]
+
+
+class _Claims:
+    """Which segments are still unread: [low, high).  This process claims
+    `low`, the child `high - 1`, under a lock shared through the fork."""
+
+    def __init__(self, context: Any, segments: int) -> None:
+        self.lock = context.Lock()
+        self.ends = context.RawArray("q", [0, segments])
+
+    def from_start(self) -> int | None:
+        with self.lock:
+            low, high = self.ends
+            if low >= high:
+                return None
+            self.ends[0] = low + 1
+            return low
+
+    def from_end(self) -> int | None:
+        with self.lock:
+            low, high = self.ends
+            if low >= high:
+                return None
+            self.ends[1] = high - 1
+            return high - 1
+
+    def meeting(self) -> int:
+        """The first segment not claimed from the start: where the child's part begins."""
+        with self.lock:
+            return int(self.ends[0])
+
+
 @dataclass
 class Pending:
-    """A file whose second part a child is reading."""
+    """A file whose segments a child is reading from the end."""
 
     name: str
     layout: env.FileLayout
     primary: env.Style
-    cut: int
+    bounds: list[int]
+    claims: _Claims
     process: Any
     receiver: Any
     shared: Any  # bytes the child has read, for progress
@@ -151,16 +194,16 @@ class Pending:
             path.unlink(missing_ok=True)
 
 
-def start(source: Source, share: float = EVEN_SHARE) -> Pending | None:
-    """Fork a child that reads the part of `source` after `share` of its bytes.
+def start(source: Source) -> Pending | None:
+    """Fork a child that reads the segments of `source` from its end.
 
-    None when there is no second part (a tiny or one-line file) or when the
-    file is dense (`_dense`): there the child's share of byte work is small
-    next to the frame this process must build from every line, and handing
-    a million lines over cost more than it saved (dense 1M-line file:
-    3.3-4.5 s split, 3.2 s not).  Raises
-    what a single reader would on an unreadable input (the first block is
-    read here, to sniff the layout both parts use).
+    None when there is no second segment (a tiny or one-line file) or when
+    the file is dense (`_dense`): there the child's share of byte work is
+    small next to the frame this process must build from every line, and
+    handing a million lines over cost more than it saved (dense 1M-line
+    file: 3.3-4.5 s split, 3.2 s not).  Raises what a single reader would on
+    an unreadable input (the first block is read here, to sniff the layout
+    every segment uses).
     """
     size = input_size(source.name)
     assert size is not None
@@ -171,23 +214,26 @@ def start(source: Source, share: float = EVEN_SHARE) -> Pending | None:
     if first_block is None:
         return None
     layout, primary = env.sniff(first_block.head(env.SNIFF_LINES * 4), env.match_fast)
-    cut = _cut(source.name, size, share)
-    if cut >= size:
+    bounds = _bounds(source.name, size)
+    if len(bounds) < 3:
         return None
-    second = Source(name=source.name, index=source.index, start=cut, stop=size)
-    second.mtime = source.mtime
 
     context = multiprocessing.get_context("fork")
+    claims = _Claims(context, len(bounds) - 1)
     shared = context.Value("q", 0, lock=False)
     receiver, sender = context.Pipe(duplex=False)
     spool = _spool_path()
 
     def child() -> None:
-        second.progress = _adder(shared)
         try:
-            _save(gather(second, layout, primary), spool)
-            second.progress = None  # a closure: not picklable
-            result: Any = ("ok", second)
+            parts: list[tuple[Gathered, Source]] = []
+            while (k := claims.from_end()) is not None:
+                parts.append(_read_segment(source, bounds, k, layout, primary, _adder(shared)))
+            if not parts:  # this process took every segment: an empty part, typed as usual
+                parts.append(_read_segment(source, [bounds[-1]] * 2, 0, layout, primary, None))
+            whole = Source(name=source.name, index=source.index)
+            _save(_join(whole, parts[::-1]), spool)
+            result: Any = ("ok", whole)
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which retries
             result = ("error", repr(exc))
         sender.send(result)
@@ -196,45 +242,70 @@ def start(source: Source, share: float = EVEN_SHARE) -> Pending | None:
     process = context.Process(target=child, daemon=True)
     process.start()
     sender.close()
-    pending = Pending(source.name, layout, primary, cut, process, receiver, shared, spool)
+    pending = Pending(
+        source.name, layout, primary, bounds, claims, process, receiver, shared, spool
+    )
     _STARTED.append(pending)
     return pending
 
 
+def _read_segment(
+    source: Source,
+    bounds: list[int],
+    k: int,
+    layout: env.FileLayout,
+    primary: env.Style,
+    progress: Callable[[int], None] | None,
+) -> tuple[Gathered, Source]:
+    """`gather` of segment `k` of `source`, and the segment's own counts and warnings."""
+    part = Source(name=source.name, index=source.index, start=bounds[k], stop=bounds[k + 1])
+    part.progress = progress
+    gathered = gather(part, layout, primary)
+    part.progress = None  # a closure: not picklable
+    return gathered, part
+
+
 def finish(pending: Pending, source: Source) -> Gathered:
-    """Read the first part of `source` here, then join the child's part to it."""
-    own_progress = source.progress
-    if own_progress is not None:
-        source.progress = _with_child(own_progress, pending.shared)
-    source.stop = pending.cut
-    part: Source | None = None
-    gathered: Gathered | None = None
+    """Read segments of `source` here until the child's are reached, then join both parts."""
+    progress = source.progress
+    if progress is not None:
+        progress = _with_child(progress, pending.shared)
+    parts: list[tuple[Gathered, Source]] = []
+    theirs: tuple[Gathered, Source] | None = None
     try:
-        first = gather(source, pending.layout, pending.primary)
-        _parse_bodies(first)
+        while (k := pending.claims.from_start()) is not None:
+            parts.append(
+                _read_segment(source, pending.bounds, k, pending.layout, pending.primary, progress)
+            )
+        for gathered, _ in parts:
+            _parse_bodies(gathered)
         try:
             reply = pending.receiver.recv()
             if reply[0] == "ok":
-                part, gathered = reply[1], _load(pending.spool)
+                theirs = _load(pending.spool), reply[1]
         except (EOFError, OSError, pa.ArrowException):
-            part = None
+            theirs = None
     finally:
         pending.process.join()
-        if own_progress is not None:
-            source.progress(0)  # a last report, now that both parts are read
-        source.progress = own_progress
-        source.stop = None
+        if progress is not None:
+            progress(0)  # a last report, now that both parts are read
         pending.abandon()  # the spool files
-    if part is None or gathered is None:  # the child failed: read its part here
-        part = Source(
-            name=source.name, index=source.index, start=pending.cut, stop=input_size(source.name)
+    if theirs is None:  # the child failed: read its part here
+        meeting = pending.claims.meeting()
+        rest = Source(
+            name=source.name,
+            index=source.index,
+            start=pending.bounds[meeting],
+            stop=pending.bounds[-1],
         )
-        gathered = gather(part, pending.layout, pending.primary)
-    return _join(source, first, gathered, part)
+        rest.progress = progress
+        theirs = gather(rest, pending.layout, pending.primary), rest
+        rest.progress = None
+    return _join(source, [*parts, theirs])
 
 
 def _parse_bodies(gathered: Gathered) -> None:
-    """Type this part's distinct message bodies now, while the child may still read.
+    """Type these distinct message bodies now, while the child may still read.
 
     `parse_body` caches per body, so the frame later finds them done; the
     first call also builds the body grammar (~0.2 s), which would otherwise
@@ -258,8 +329,8 @@ def gather_in_parts(source: Source) -> Gathered:
 #
 # `kalog analyze FILE` spends half a second importing pandas before it reads.
 # `prestart` (called by the command line before that import) forks the
-# children at once, with the larger share of each file; `read_events` then
-# finds them waiting (`take_early`).
+# children at once; they take segments from the ends of their files
+# meanwhile, and `read_events` finds them working (`take_early`).
 
 _STARTED: list[Pending] = []
 _EARLY: dict[str, Pending] = {}
@@ -273,7 +344,7 @@ def prestart(names: list[str]) -> None:
         if name in _EARLY or not worth_splitting(source):
             continue
         try:
-            pending = start(source, EARLY_SHARE)
+            pending = start(source)
         except (InputError, OSError):
             continue  # read_events reports it
         if pending is not None:
@@ -369,23 +440,30 @@ def _with_child(report: Callable[[int], None], shared: Any) -> Callable[[int], N
 _LINE_WARNING = re.compile(r"^(?P<head>.*?: line )(?P<number>[0-9]+)(?P<tail>: .*)$", re.S)
 
 
-def _join(source: Source, first: Gathered, second: Gathered, part: Source) -> Gathered:
-    """The two parts as one reader would have found them."""
-    offset = source.lines_read
-    source.lines_read += part.lines_read
-    source.undecodable_bytes += part.undecodable_bytes
-    for message in part.warnings:
-        found = _LINE_WARNING.match(message)
-        if found is not None and found["head"] == f"{source.name}: line ":
-            number = int(found["number"]) + offset
-            message = f"{found['head']}{number}{found['tail']}"
-        source.warnings.append(message)
-    if not len(second.lines):
-        return first
-    if not len(first.lines):
-        return Gathered(second.numbers + offset, second.lines, second.found)
-    return Gathered(
-        numbers=np.concatenate([first.numbers, second.numbers + offset]),
-        lines=pa.concat_arrays([first.lines, second.lines]),
-        found=first.found.then(second.found, shift=len(first.lines)),
+def _join(source: Source, parts: list[tuple[Gathered, Source]]) -> Gathered:
+    """Consecutive parts of `source`, in file order, as one reader would have found them.
+
+    Their counts and warnings go to `source`.
+    """
+    kept: list[Gathered] = []
+    for gathered, part in parts:
+        offset = source.lines_read
+        source.lines_read += part.lines_read
+        source.undecodable_bytes += part.undecodable_bytes
+        source.mtime = source.mtime or part.mtime
+        for message in part.warnings:
+            found = _LINE_WARNING.match(message)
+            if found is not None and found["head"] == f"{source.name}: line ":
+                number = int(found["number"]) + offset
+                message = f"{found['head']}{number}{found['tail']}"
+            source.warnings.append(message)
+        if len(gathered.lines):
+            kept.append(Gathered(gathered.numbers + offset, gathered.lines, gathered.found))
+    if len(kept) <= 1:
+        return kept[0] if kept else parts[0][0]
+    starts = np.cumsum([0] + [len(g.lines) for g in kept[:-1]]).tolist()
+    return Gathered(  # one concatenation: two at a time would copy the first parts again and again
+        numbers=np.concatenate([g.numbers for g in kept]),
+        lines=pa.concat_arrays([g.lines for g in kept]),
+        found=Envelopes.joined([g.found for g in kept], starts),
     )

@@ -68,6 +68,7 @@ def test_split_keeps_line_numbers_of_warnings(
     bad = b"Aug 25 15:21:37 lb1 Keepalived_vrrp[7]: (VI_1) caf\xe9 Entering BACKUP STATE\n"
     path = tmp_path / "lb1.log"
     path.write_bytes((line * 3000 + long_line + line * 10).encode() * 2 + bad + b"tail")
+    _segments(path, monkeypatch, 5)
     single, parted, _ = _both([path], monkeypatch, year=2024)
     pd.testing.assert_frame_equal(parted, single)
     assert parted.attrs["stats"] == single.attrs["stats"]
@@ -132,9 +133,77 @@ def test_prestarted_child_is_joined_like_a_late_one(
     monkeypatch.setattr(split, "SPLIT_DENSE", True)
     split.prestart([str(generated)])
     early = split._EARLY[str(generated)]
-    assert 0.4 < early.cut / generated.stat().st_size < 0.5  # EARLY_SHARE
+    assert len(early.bounds) == 3  # a small file: two segments, one for each process
     parted = read_events(generated, year=2024)
     assert split._EARLY == {} and early.done
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+
+
+def _segments(path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> list[int]:
+    monkeypatch.setattr(split, "SEGMENT_BYTES", path.stat().st_size // count)
+    bounds = split._bounds(str(path), path.stat().st_size)
+    data = path.read_bytes()
+    assert all(data[b - 1 : b] == b"\n" for b in bounds[1:-1])  # cut at line starts
+    return bounds
+
+
+def test_many_segments_meet_and_join_like_one_reader(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both processes take segments (one from each end) until they meet; the joined
+    parts keep the line numbers, counts and warnings of one reader."""
+    bounds = _segments(generated, monkeypatch, 23)
+    assert len(bounds) == 24
+    single, parted, calls = _both([generated], monkeypatch, year=2024)
+    assert calls == [str(generated)]
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+
+
+def test_claims_split_the_segments_between_the_ends() -> None:
+    import multiprocessing
+
+    claims = split._Claims(multiprocessing.get_context("fork"), 5)
+    taken = [claims.from_start(), claims.from_end(), claims.from_end(), claims.from_start()]
+    assert taken == [0, 4, 3, 1]
+    assert claims.from_end() == 2
+    assert claims.from_start() is None and claims.from_end() is None
+    assert claims.meeting() == 2
+
+
+def test_failed_child_part_is_read_here(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that fails after taking segments: this process reads them itself."""
+    bounds = _segments(generated, monkeypatch, 9)
+
+    def broken(gathered: object, spool: Path) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(split, "_save", broken)
+    meetings: list[int] = []
+    real = split.finish
+
+    def watched(pending, source):  # type: ignore[no-untyped-def]
+        result = real(pending, source)
+        meetings.append(pending.claims.meeting())
+        return result
+
+    monkeypatch.setattr(split, "finish", watched)
+    single, parted, calls = _both([generated], monkeypatch, year=2024)
+    assert calls == [str(generated)]
+    assert meetings[0] < len(bounds) - 1  # the child had taken segments
+    pd.testing.assert_frame_equal(parted, single)
+    assert parted.attrs["stats"] == single.attrs["stats"]
+
+
+def test_child_left_without_segments_hands_over_an_empty_part(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child too slow to take any segment: this process reads them all."""
+    _segments(generated, monkeypatch, 5)
+    monkeypatch.setattr(split._Claims, "from_end", lambda self: None)
+    single, parted, calls = _both([generated], monkeypatch, year=2024)
+    assert calls == [str(generated)]
     pd.testing.assert_frame_equal(parted, single)
     assert parted.attrs["stats"] == single.attrs["stats"]
 

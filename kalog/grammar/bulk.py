@@ -108,12 +108,20 @@ class Envelopes:
 
     def then(self, other: Envelopes, shift: int = 0) -> Envelopes:
         """These rows followed by `other`'s, whose positions are moved by `shift`."""
+        return Envelopes.joined([self, other], [0, shift])
+
+    @staticmethod
+    def joined(parts: list[Envelopes], shifts: list[int]) -> Envelopes:
+        """The rows of `parts` one after the other, each part's positions moved by its shift.
+
+        One concatenation for any number of parts: joining them two at a
+        time would copy the first parts' columns again at every step.
+        """
         return Envelopes(
-            rows=np.concatenate([self.rows, other.rows + shift]),
-            style=pa.concat_arrays([self.style, other.style]),
+            rows=np.concatenate([p.rows + shift for p, shift in zip(parts, shifts, strict=True)]),
+            style=pa.concat_arrays([p.style for p in parts]),
             fields={
-                name: pa.concat_arrays([self.fields[name], other.fields[name]])
-                for name in self.fields
+                name: pa.concat_arrays([p.fields[name] for p in parts]) for name in parts[0].fields
             },
         )
 
