@@ -148,3 +148,19 @@ def test_row_views_read_like_row_dicts(frame: pd.DataFrame) -> None:
         for name in names:
             assert row[name] == record.get(name)
             assert row.get(name) == record.get(name)
+
+
+def test_integer_columns_read_unfactorized_equal_the_factorized_values(
+    frame: pd.DataFrame,
+) -> None:
+    """`values` of an integer column (int64 `line`, Int64 with missing values)
+    read by position equals reading it through its factorized codes."""
+    positions = np.arange(len(frame))[::-1]
+    for name in ("line", "pid", "child_pid", "prio_new", "exit_status"):
+        direct = EventColumns(frame).values(name, positions)
+        factorized = EventColumns(frame)
+        factorized.codes(name)  # loaded first: `values` takes the codes path
+        expected = factorized.values(name, positions)
+        assert direct == expected
+        assert [type(v) for v in direct] == [type(v) for v in expected]
+        assert None in direct or name == "line"
