@@ -45,8 +45,9 @@ failed (exit 1)`.
 
 from __future__ import annotations
 
+import bisect
 import operator
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -162,23 +163,58 @@ def _entries(timeline: Any, causes: HostRows, window: pd.Timedelta) -> Iterator[
         ]
         if not entries:
             continue
-        starts = [segment.start for segment in segments]
-        ordered = all(map(operator.le, starts, starts[1:]))
+        ends = _fault_ends(segments)
         for position in entries:
             segment = segments[position]
             # int ns: Timestamp arithmetic costs microseconds per operation
             opened = ts_ns(segment.start)
             since = opened - window.value if window is not pd.NaT else ts_ns(segment.start - window)
-            end_segment = next(
-                (
-                    segments[later]
-                    for later in range(position + 1 if ordered else 0, len(segments))
-                    if starts[later] > segment.start and segments[later].state != "FAULT"
-                ),
-                None,
-            )
+            end_segment = ends(position)
             candidates = causes.between(item.host, since, opened)
             yield _Entry(item, segment, end_segment, opened, candidates)
+
+
+def _fault_ends(segments: list[Any]) -> Callable[[int], Any]:
+    """position -> the first later-starting segment that is not FAULT (None: none).
+
+    That is the scan "the next segment, in list order, that starts after
+    this one and is not FAULT"; for segments in start order (what the
+    replay makes) it is answered without the scan, which cost a long walk
+    per FAULT entry on a busy log: the later-starting segments are those
+    from `bisect_right` of the start on (int ns), and the first non-FAULT
+    one at or after any index is known from one backward pass.  Other
+    orders, or starts that are not Timestamps (NaT), keep the scan.
+    """
+    starts = [segment.start for segment in segments]
+
+    def scan(position: int) -> Any:
+        start = starts[position]
+        first = position + 1 if ordered else 0
+        return next(
+            (
+                segments[later]
+                for later in range(first, len(segments))
+                if starts[later] > start and segments[later].state != "FAULT"
+            ),
+            None,
+        )
+
+    if not all(type(start) is pd.Timestamp for start in starts):
+        ordered = all(map(operator.le, starts, starts[1:]))
+        return scan
+    values = [start.value for start in starts]  # UTC ns: the Timestamps' order
+    ordered = all(map(operator.le, values, values[1:]))
+    if not ordered:
+        return scan
+    following = [len(segments)] * (len(segments) + 1)  # first non-FAULT index at or after i
+    for index in range(len(segments) - 1, -1, -1):
+        following[index] = index if segments[index].state != "FAULT" else following[index + 1]
+
+    def jump(position: int) -> Any:
+        found = following[bisect.bisect_right(values, values[position], position + 1)]
+        return segments[found] if found < len(segments) else None
+
+    return jump
 
 
 _REASON_FIELDS = ("kind", "script", "result", "exit_status", "interface", "action", "detail")
