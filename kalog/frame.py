@@ -118,13 +118,14 @@ def read_events(
         if source.lines_read == 0:
             source.warn("empty input")
         _complete_times(part, source, year, engine)
-        part["source"] = source.name
         part["source_index"] = source.index
-        part["default_host"] = host if host is not None else source.default_host
         parts.append(part)
+        del part  # `_assemble` releases the parts' columns as it goes
 
     frame_warnings = [w for s in sources for w in s.warnings]
-    frame = _assemble(parts, tz, engine, frame_warnings)
+    names = [s.name for s in sources]
+    defaults = [host if host is not None else s.default_host for s in sources]
+    frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
     stats = {
         "lines_read": sum(s.lines_read for s in sources),
         "keepalived_lines": len(frame),
@@ -202,7 +203,7 @@ def _collect_fast(source: Source) -> pd.DataFrame:
     for name in env.FIELDS:
         column = found.fields[name]
         data[name] = _strings(column) if name in _STRING_FIELDS else _objects(column)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)
 
 
 #: Envelope fields kept as pyarrow-backed strings (the frame's dtype for them):
@@ -254,7 +255,7 @@ def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
         if missing.any() and not missing.all():
             column[missing] = np.nan
         data[name] = pd.Series(column, dtype=object)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)
 
 
 # -- timestamps ------------------------------------------------------------------
@@ -532,7 +533,9 @@ def _localize(naive: pd.Series, zone: str) -> pd.Series:
     return local.dt.tz_convert("UTC")
 
 
-def _final_ts(all_rows: pd.DataFrame, tz: str | None, notes: list[str]) -> pd.Series:
+def _final_ts(
+    all_rows: pd.DataFrame, names: list[str], tz: str | None, notes: list[str]
+) -> pd.Series:
     naive = all_rows["naive"]
     aware = all_rows["offset"].notna()
     if tz is None and not aware.any():
@@ -545,7 +548,8 @@ def _final_ts(all_rows: pd.DataFrame, tz: str | None, notes: list[str]) -> pd.Se
     plain = ~aware
     if plain.any():
         if tz is None and naive[plain].notna().any():
-            sources = sorted(set(all_rows.loc[plain & naive.notna(), "source"]))
+            indexes = set(all_rows.loc[plain & naive.notna(), "source_index"])
+            sources = sorted({names[i] for i in indexes})
             named = ", ".join(sources[:3]) + (
                 f" and {len(sources) - 3} more" if len(sources) > 3 else ""
             )
@@ -570,9 +574,10 @@ def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
         parsed = [_parse_body(b) for b in uniques]
         table = pd.DataFrame.from_records(parsed, columns=wanted)
         typed = {name: _cast(name, table[name], None) for name in wanted}
-        table = pd.DataFrame({name: typed[name].take(codes) for name in wanted})
-    else:
-        table = pd.DataFrame.from_records([_parse_body(b) for b in bodies], columns=wanted)
+        # Arrays, not Series: a Series' `take` also builds a million-row index.
+        spread = {name: typed[name].take(codes) for name in wanted}
+        return pd.DataFrame(spread, index=bodies.index, copy=False)
+    table = pd.DataFrame.from_records([_parse_body(b) for b in bodies], columns=wanted)
     table.index = bodies.index
     return table
 
@@ -584,55 +589,100 @@ def _pid_numbers(pids: pd.Series) -> pd.Series:
 
 
 def _assemble(
-    parts: list[pd.DataFrame], tz: str | None, engine: Engine, notes: list[str]
+    parts: list[pd.DataFrame],
+    names: list[str],
+    defaults: list[str],
+    tz: str | None,
+    engine: Engine,
+    notes: list[str],
 ) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
+    """The event frame of the inputs' envelope rows, merged in time order.
+
+    `names` and `defaults` are the name and default host of each input, by
+    `source_index`.  Takes `parts` over (the list is emptied): a million-line
+    input's rows hold a dozen columns that the frame does not keep, and they
+    are released before the body columns, the frame's biggest part, are built.
+    """
+    kept = [p for p in parts if len(p)]
+    parts.clear()
+    if not kept:
         return _typed(events.empty_frame(), tz)
-    if len(parts) == 1:  # one input: no copy of every column
-        rows = parts[0].reset_index(drop=True)
-    else:
-        rows = pd.concat(parts, ignore_index=True)
-    ts = _final_ts(rows, tz, notes)
+    # One input: no copy of every column.
+    rows = kept[0].reset_index(drop=True) if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+    del kept
+    ts = _final_ts(rows, names, tz, notes)
     # Merge order: time; rows without a time sort with their file neighbours.
     key = ts.astype("int64") if ts.notna().any() else pd.Series(0, index=rows.index)
     key = key.where(ts.notna())
     key = key.groupby(rows["source_index"]).transform(lambda s: s.ffill().bfill())
-    order = np.lexsort(
+    order: np.ndarray | None = np.lexsort(
         (
             rows["line"].to_numpy(),
             rows["source_index"].to_numpy(),
             key.fillna(np.iinfo(np.int64).max).to_numpy(),
         )
     )
-    if not np.array_equal(order, np.arange(len(order))):  # a file in time order stays
-        rows = rows.iloc[order].reset_index(drop=True)
-        ts = ts.iloc[order].reset_index(drop=True)
-
-    host = rows["host"].where(rows["host"].notna() & (rows["host"] != "-"), rows["default_host"])
-    pid = _per_distinct(rows["pid"], _pid_numbers)
-    body = rows["body"].fillna("")
-    frame = _body_columns(body, engine)
+    del key
+    if np.array_equal(order, np.arange(len(rows))):  # a file in time order stays
+        order = None
+    else:
+        ts = _reordered(ts, order)
+    index = _reordered(rows["source_index"], order).to_numpy()
+    kept_columns = {
+        "host": _hosts(_reordered(rows["host"], order), index, defaults),
+        "program": _reordered(rows["program"], order),
+        "pid": _per_distinct(_reordered(rows["pid"], order), _pid_numbers),
+        "body": _reordered(rows["body"], order).fillna(""),
+        "source": _sources(index, names),
+        "line": _reordered(rows["line"], order),
+        "raw": _reordered(rows["raw"], order),
+    }
+    del rows, index
+    frame = _body_columns(kept_columns["body"], engine)
     frame["ts"] = ts
-    frame["host"] = host
-    frame["program"] = rows["program"]
-    frame["pid"] = pid
-    frame["body"] = body
-    frame["source"] = rows["source"]
-    frame["line"] = rows["line"]
-    frame["raw"] = rows["raw"]
+    for name, column in kept_columns.items():
+        frame[name] = column
+    del kept_columns
     return _typed(frame[list(events.COLUMNS)], tz if tz else ("UTC" if ts.dt.tz else None))
+
+
+def _reordered(column: pd.Series, order: np.ndarray | None) -> pd.Series:
+    """`column` in merge `order` (None: already in it), with a fresh RangeIndex."""
+    return column if order is None else column.iloc[order].reset_index(drop=True)
+
+
+def _hosts(hosts: pd.Series, index: np.ndarray, defaults: list[str]) -> pd.Series:
+    """The rows' hosts; a missing one or "-" is its input's default host."""
+    absent = (hosts.isna() | (hosts == "-")).to_numpy(dtype=bool, na_value=True)
+    if not absent.any():
+        return hosts
+    fill = pd.Series(np.array(defaults, dtype=object)[index], index=hosts.index)
+    return hosts.where(~absent, fill)
+
+
+def _sources(index: np.ndarray, names: list[str]) -> pa.Array:
+    """The `source` column (each row's input name), built in its final arrow type.
+
+    One string per input, spread to the rows with `take`: no Python string
+    per row (a million rows of one file name).
+    """
+    return pd.arrays.ArrowStringArray(
+        pa.array(names, type=pa.large_string()).take(pa.array(index, type=pa.int64()))
+    )
 
 
 def _typed(frame: pd.DataFrame, zone: str | None) -> pd.DataFrame:
     """Cast every column to the dtype of events.COLUMNS (ts: aware in `zone`)."""
     out = {name: _cast(name, frame[name], zone) for name in events.COLUMNS}
-    result = pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
-    return result
+    # copy=False: `_cast` already made new arrays where the dtype changed.
+    return pd.DataFrame(out, index=pd.RangeIndex(len(frame)), copy=False)
 
 
 def _cast(name: str, column: pd.Series, zone: str | None) -> Any:
-    """One column in its events.COLUMNS dtype; a column already in it is kept as is."""
+    """One column in its events.COLUMNS dtype, as an array (ts: a Series).
+
+    A column already in it is kept as is.
+    """
     dtype = events.COLUMNS[name]
     if name == "ts":
         target = f"datetime64[ns, {zone}]" if zone else "datetime64[ns]"
@@ -649,7 +699,7 @@ def _cast(name: str, column: pd.Series, zone: str | None) -> Any:
         return column.array
     if dtype in ("Int64", "boolean"):
         return pd.array(column.astype(object).where(column.notna(), None), dtype=dtype)
-    return column.astype(dtype)
+    return column.astype(dtype).array
 
 
 _KIND_DTYPE = pd.CategoricalDtype(list(events.KINDS))

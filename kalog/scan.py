@@ -80,6 +80,7 @@ def gather(
             pending.extend((first + i, t) for i, t in enumerate(block.lines))
     flush()
     lines = pa.concat_arrays(texts) if texts else pa.array([], type=pa.large_string())
+    texts.clear()  # the blocks' copies of the lines: not kept while the envelopes are read
     line_numbers = np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
     return Gathered(line_numbers, lines, read_envelopes(lines, layout or "syslog", primary))
 
