@@ -22,6 +22,7 @@ import pyarrow as pa
 from kalog.findings import Evidence, NotEvaluable
 from kalog.model import rows as model_rows
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
+from kalog.model.rows import seconds_between as seconds_between  # rules import it from here
 from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline, clock
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -288,19 +289,6 @@ def stamp_ns(ts: Any) -> int | None:
     if ts is None or ts is pd.NaT:
         return None
     return int(pd.Timestamp(ts).value)
-
-
-def seconds_between(start_ns: int, end_ns: int) -> float:
-    """`(end - start).total_seconds()` for two times in int nanoseconds.
-
-    Why: building a Timedelta per pair is what made loops over segments
-    slow.  pandas computes a nanosecond Timedelta's total_seconds as the
-    whole seconds plus the nanosecond remainder divided by 1e9; this is the
-    same arithmetic on Python ints, so the float is bit for bit the same
-    (tests/test_rules_speed.py pins it against pandas).
-    """
-    delta = end_ns - start_ns
-    return delta // 1_000_000_000 + (delta % 1_000_000_000) / 1e9
 
 
 def kind_mask(events: pd.DataFrame, kinds: Iterable[str]) -> np.ndarray:

@@ -164,3 +164,32 @@ def test_integer_columns_read_unfactorized_equal_the_factorized_values(
         assert direct == expected
         assert [type(v) for v in direct] == [type(v) for v in expected]
         assert None in direct or name == "line"
+
+
+def test_window_lines_found_at_once_equal_the_filter_over_each_window(
+    frame: pd.DataFrame,
+) -> None:
+    """`_Index.owns`: per (reach, end), the host's lines in [reach, end] whose
+    instance is the one asked or missing, found for many windows at once."""
+    from kalog.model.transitions import _Index
+
+    index = _Index(EventColumns(frame))
+    checked = 0
+    for host, (start, stop) in index.bounds.items():
+        times = index.times[start:stop]
+        ends = [*times[::7], times[-1] + 1, times[0] - 1]
+        reaches = [end - 5_000_000_000 for end in ends[:-1]] + [ends[-1] + 10]  # last: reach > end
+        for instance in {index.instance[i] for i in range(start, stop)} - {None}:
+            got = index.owns(host, instance, ends, reaches)
+            expected = [
+                [
+                    i
+                    for i in range(start, stop)
+                    if reach <= index.times[i] <= end and index.instance[i] in (None, instance)
+                ]
+                for reach, end in zip(reaches, ends, strict=True)
+            ]
+            assert got == expected
+            checked += sum(map(len, got))
+    assert checked > 100
+    assert index.owns("no such host", "x", [1, 2], [0, 0]) == [[], []]

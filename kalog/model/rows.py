@@ -34,6 +34,19 @@ def times_ns(ts: pd.Series) -> np.ndarray:
     return np.asarray(ts.dt.as_unit("ns").array.asi8, dtype=np.int64)
 
 
+def seconds_between(start_ns: int, end_ns: int) -> float:
+    """`(end - start).total_seconds()` for two times in int nanoseconds.
+
+    Why: building a Timedelta per pair is what made loops over segments
+    slow.  pandas computes a nanosecond Timedelta's total_seconds as the
+    whole seconds plus the nanosecond remainder divided by 1e9; this is the
+    same arithmetic on Python ints, so the float is bit for bit the same
+    (tests/test_rules_speed.py pins it against pandas).
+    """
+    delta = end_ns - start_ns
+    return delta // 1_000_000_000 + (delta % 1_000_000_000) / 1e9
+
+
 class EventColumns:
     """Row positions -> Python values for the columns of an events frame.
 

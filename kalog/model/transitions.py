@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kalog.model.rows import EventColumns, Row, RowTable
+from kalog.model.rows import EventColumns, Row, RowTable, seconds_between
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 
 #: How far back (seconds) a cause line may stand before the transition it
@@ -128,7 +128,8 @@ class _Index:
         order = by_time[np.argsort(hosts[by_time], kind="stable")]  # host, then time
         hosts = hosts[order]
         self.table = RowTable(columns, chosen[order])
-        self.times: list[int] = times[order].tolist()  # ints: bisect beats numpy here
+        self.sorted_times = times[order]  # int64 ns, for the windows of many ends at once
+        self.times: list[int] = self.sorted_times.tolist()  # ints: bisect beats numpy here
         self.kind: list[str] = self.table.column("kind")
         self.instance: list[str | None] = self.table.column("instance")
         self.source: list[str | None] = self.table.column("source")
@@ -160,22 +161,29 @@ class _Index:
         hi = bisect.bisect_right(self.times, ns + _nanoseconds(after), *bounds)
         return range(lo, hi)
 
-    def own(
-        self, host: str, instance: str, ts: pd.Timestamp, seconds: float = WINDOW_S
-    ) -> list[int]:
-        """The window's lines about `instance` (or no instance) at or before `ts`.
+    def owns(
+        self, host: str, instance: str, ends: Sequence[int], reaches: Sequence[int]
+    ) -> list[list[int]]:
+        """Per window, its lines about `instance` (or no instance): the host's
+        lines from `reaches[k]` to `ends[k]` (int ns, both included).
 
-        `window(host, ts, seconds)` filtered: its end (`after=0`) is the last
-        line at or before `ts`, so only the instance is left to test.
+        Why: every boundary of a timeline needs its window, and one
+        searchsorted per timeline is cheaper than two bisects per boundary.
+        A window's end is searched from its start on, as a bisect with that
+        `lo` would: a reach past the end gives an empty window.
         """
         bounds = self.bounds.get(host)
         if bounds is None:
-            return []
-        times, ns = self.times, ts.value
-        lo = bisect.bisect_left(times, ns - _nanoseconds(seconds), *bounds)
-        hi = bisect.bisect_right(times, ns, lo, bounds[1])
+            return [[] for _ in ends]
+        start, stop = bounds
+        times = self.sorted_times[start:stop]
+        los = np.searchsorted(times, np.asarray(reaches, dtype=np.int64), side="left") + start
+        his = np.searchsorted(times, np.asarray(ends, dtype=np.int64), side="right") + start
         names = self.instance
-        return [i for i in range(lo, hi) if (names[i] is None or names[i] == instance)]
+        return [
+            [i for i in range(lo, hi) if (names[i] is None or names[i] == instance)]
+            for lo, hi in zip(los.tolist(), np.maximum(his, los).tolist(), strict=True)
+        ]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -203,6 +211,9 @@ def explain_transitions(
             other for other in by_name[item.cluster or item.instance] if other.host != item.host
         ]
         segments = item.segments
+        # (steps left, segment entered, into MASTER?) of every boundary, then
+        # their windows of own lines in one search
+        boundaries: list[tuple[Sequence[Segment], Segment, bool]] = []
         for position, (previous, segment) in enumerate(zip(segments, segments[1:], strict=False)):
             if previous.state == segment.state:
                 continue
@@ -215,9 +226,22 @@ def explain_transitions(
                     while first > 0 and segments[first].state == "GOTO_MASTER":
                         first -= 1
                     steps = segments[first : position + 1]
-                transitions.append(_to_master(item, steps, segment, peers, index, history))
+                boundaries.append((steps, segment, True))
             elif previous.state == "MASTER":
-                transitions.append(_from_master(item, previous, segment, index))
+                boundaries.append(([previous], segment, False))
+        if not boundaries:
+            continue
+        ends = [segment.start.value for _steps, segment, _into in boundaries]
+        reaches = [
+            end - _nanoseconds(_window_seconds(steps, segment) if into else WINDOW_S)
+            for end, (steps, segment, into) in zip(ends, boundaries, strict=True)
+        ]
+        owns = index.owns(item.host, item.instance, ends, reaches)
+        for (steps, segment, into), own in zip(boundaries, owns, strict=True):
+            if into:
+                transitions.append(_to_master(item, steps, segment, own, peers, index, history))
+            else:
+                transitions.append(_from_master(item, steps[0], segment, own, index))
     # (ts, ...) as int nanoseconds: the order of the Timestamps, cheaper to compare
     transitions.sort(key=lambda t: (t.ts.value, t.instance, t.host))
     return transitions
@@ -272,6 +296,10 @@ class _History:
                     masters,
                     {run: [s.start.value for s in items] for run, items in runs.items()},
                     runs,
+                    {  # per run, where its segments are MASTER, FAULT or STOPPED
+                        run: [at for at, s in enumerate(items) if s.state in _NOT_FRESH]
+                        for run, items in runs.items()
+                    },
                 )
         return self._cache[key]
 
@@ -376,25 +404,34 @@ def _maker(
     return make
 
 
+def _window_seconds(steps: Sequence[Segment], segment: Segment) -> float:
+    """How far back a change into MASTER looks: 1.x's change began at its first GOTO step."""
+    ts = segment.start
+    for step in steps:
+        if step.state == "GOTO_MASTER":
+            if type(ts) is pd.Timestamp and type(step.start) is pd.Timestamp:
+                # `(ts - step.start).total_seconds()` (not the correctly
+                # rounded ns / 1e9: the window must not move), without a
+                # Timedelta per change
+                return WINDOW_S + seconds_between(step.start.value, ts.value)
+            return WINDOW_S + (ts - step.start).total_seconds()
+    return WINDOW_S
+
+
 def _to_master(
     item: InstanceTimeline,
     steps: Sequence[Segment],
     segment: Segment,
+    own: list[int],
     peers: Sequence[InstanceTimeline],
     index: _Index,
     history: _History,
 ) -> Transition:
-    """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it)."""
+    """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it);
+    `own`: the host's lines about the instance in the window before `segment`
+    (`_Index.owns`, `_window_seconds` long)."""
     previous = steps[0]
     ts = segment.start
-    seconds = WINDOW_S
-    for step in steps:
-        if step.state == "GOTO_MASTER":
-            # Timestamp arithmetic on purpose: `total_seconds` is not the
-            # correctly rounded ns / 1e9, and the window must not move
-            seconds = WINDOW_S + (ts - step.start).total_seconds()
-            break
-    own = index.own(item.host, item.instance, ts, seconds)
     kind = index.kind
     opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
     previous_master = _master_before(peers, ts, history)
@@ -508,18 +545,39 @@ def _to_master(
 STARTUP_S = 15.0
 
 
+#: States after which a MASTER is no longer the start-up election.
+_NOT_FRESH = frozenset({"MASTER", "FAULT", "STOPPED"})
+
+
 def _just_started(item: InstanceTimeline, segment: Segment, history: _History) -> bool:
+    """The run's segments up to `segment` start with INIT, hold no MASTER, FAULT or
+    STOPPED but `segment` itself, and `segment` starts within `STARTUP_S` of the INIT.
+
+    For timelines in start order the run's earlier segments are a prefix
+    (bisected on int starts) and their MASTER/FAULT/STOPPED places are
+    known (`_History.of`), so no prefix is copied or scanned per change.
+    """
     known = history.of(item)
     if known is None:
         earlier = [s for s in item.segments if s.run == segment.run and s.start <= segment.start]
+        if not earlier or earlier[0].state != "INIT":
+            return False
+        if any(s.state in _NOT_FRESH for s in earlier if s is not segment):
+            return False
+        first = earlier[0]
     else:
         run_segments = known[4].get(segment.run, [])
-        earlier = run_segments[: bisect.bisect_right(known[3][segment.run], segment.start.value)]
-    if not earlier or earlier[0].state != "INIT":
-        return False
-    if any(s.state in {"MASTER", "FAULT", "STOPPED"} for s in earlier if s is not segment):
-        return False
-    return (segment.start - earlier[0].start).total_seconds() <= STARTUP_S
+        count = bisect.bisect_right(known[3].get(segment.run, []), segment.start.value)
+        if not count or run_segments[0].state != "INIT":
+            return False
+        bad = known[5].get(segment.run, [])
+        inside = bisect.bisect_left(bad, count)  # the MASTER/FAULT/STOPPED ones among them
+        if inside > 1 or (inside == 1 and run_segments[bad[0]] is not segment):
+            return False
+        first = run_segments[0]
+    if type(segment.start) is pd.Timestamp and type(first.start) is pd.Timestamp:
+        return seconds_between(first.start.value, segment.start.value) <= STARTUP_S
+    return (segment.start - first.start).total_seconds() <= STARTUP_S
 
 
 #: The kinds that can tell why an instance went to FAULT.
@@ -529,10 +587,9 @@ _FAULT_KINDS = frozenset(
 
 
 def _from_master(
-    item: InstanceTimeline, previous: Segment, segment: Segment, index: _Index
+    item: InstanceTimeline, previous: Segment, segment: Segment, own: list[int], index: _Index
 ) -> Transition:
-    ts = segment.start
-    own = index.own(item.host, item.instance, ts)
+    """`own`: the host's lines about the instance in the `WINDOW_S` before `segment`."""
     kind = index.kind
     opener = [(segment.source, segment.line)] if segment.source and segment.line else []
 
