@@ -283,7 +283,7 @@ def test_jsonl_lines_are_json_dumps_of_the_records() -> None:
     import json
     import warnings
 
-    from kalog.commands.events import iter_records, jsonl_lines
+    from kalog.commands.events import iter_records, jsonl_blocks
     from kalog.frame import read_events
 
     files = [
@@ -296,5 +296,58 @@ def test_jsonl_lines_are_json_dumps_of_the_records() -> None:
         frames = [read_events(files, year=2024), read_events(files, year=2024, tz="Europe/Paris")]
     for frame in frames:
         expected = [json.dumps(r, ensure_ascii=False) + "\n" for r in iter_records(frame)]
-        assert list(jsonl_lines(frame)) == expected
+        assert "".join(str(b, "utf-8") for b in jsonl_blocks(frame)) == "".join(expected)
         assert len(expected) > 1_500
+
+
+def _odd_frame() -> pd.DataFrame:
+    """Every kind of cell the JSON-lines writer handles on its own, and some it does not."""
+    ts = pd.to_datetime(
+        [
+            "2024-01-02 03:04:05",
+            None,
+            "2024-01-02 03:04:05",
+            "2024-01-02 03:04:04",
+            "2024-05-06 00:00:00",
+        ]
+    )
+    return pd.DataFrame(
+        {
+            "ts": ts,
+            "host": pd.array(["h\x01", 'q"uote', "back\\slash", "", None], dtype="string"),
+            "text": pd.array(["é ü \u2028 \x7f", "tab\there", None, "nl\n", "ok"], dtype="str"),
+            "pid": pd.array([1, None, -3, 2**62, 0], dtype="Int64"),
+            "init": pd.array([True, None, False, True, None], dtype="boolean"),
+            "flag": [True, False, True, True, False],
+            "kind": pd.Categorical(["a", "b", None, "a", 'c"']),
+            "score": [1.5, float("nan"), 1e-6, -0.0, 2.0],
+            "anything": [None, {"a": 1}, [1, 2], "x", 3],
+            "source": pd.array(["a.log", None, "b.log", "a.log", "c.log"], dtype="string"),
+            "line": pd.array([1, 2, None, 4, 5], dtype="Int64"),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda f: f,
+        lambda f: f.iloc[::-1].reset_index(drop=True),  # times out of order
+        lambda f: f.assign(ts=f["ts"] + pd.Timedelta("1ms")),  # sub-second
+        lambda f: f.assign(ts=f["ts"].dt.tz_localize("Europe/Paris")),
+        lambda f: f.assign(ts=pd.Series([pd.Timestamp("0999-12-31")] * 5, dtype="M8[s]")),
+        lambda f: f.assign(ts=pd.Series([None] * 5, dtype="M8[ns]")),
+        lambda f: f.astype(object),
+        lambda f: f.iloc[:0],
+        lambda f: f[["ts", "host"]],  # no source/line: rows may be empty
+    ],
+)
+def test_jsonl_blocks_odd_cells(change, monkeypatch) -> None:
+    """Escapes, missing values, ints, booleans, categories, odd times: as `json.dumps` has them."""
+    from kalog.commands import events as module
+
+    frame = change(_odd_frame())
+    expected = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in module.iter_records(frame))
+    for size in (2, 1000):  # several blocks, one block
+        monkeypatch.setattr(module, "_SLICE", size)
+        assert "".join(str(b, "utf-8") for b in module.jsonl_blocks(frame)) == expected

@@ -8,6 +8,7 @@ list to read when a log is not fully understood.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import sys
@@ -24,7 +25,7 @@ FORMATS = ("table", "jsonl", "csv", "parquet")
 #: listed as `name=value` in "fields".
 _TABLE_COLUMNS = ("ts", "host", "program", "kind", "instance")
 _NOT_FIELDS = {*_TABLE_COLUMNS, "pid", "body", "source", "line", "raw", "wording"}
-_SLICE = 20_000  # rows converted to Python values at once
+_SLICE = 16_384  # rows turned into Python values or JSON text at once (bounds memory)
 
 
 @click.command("events")
@@ -60,6 +61,9 @@ def events(inputs: LogInputs, fmt: str, output: str | None, unknown: bool) -> No
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
     if fmt == "parquet":
         _write_parquet(frame, str(output))
+    elif fmt == "jsonl" and output not in (None, "-"):
+        with open(output, "wb") as binary:  # the blocks are the UTF-8 text already
+            binary.writelines(jsonl_blocks(frame))
     elif output in (None, "-"):
         _write(frame, fmt, sys.stdout)
     else:
@@ -70,7 +74,8 @@ def events(inputs: LogInputs, fmt: str, output: str | None, unknown: bool) -> No
 
 def _write(frame: Any, fmt: str, out: IO[str]) -> None:
     if fmt == "jsonl":
-        out.writelines(jsonl_lines(frame))
+        for block in jsonl_blocks(frame):
+            out.write(str(block, "utf-8"))
     elif fmt == "csv":
         from pandas import NaT
 
@@ -95,37 +100,271 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
         yield from _records(columns, values)
 
 
-def jsonl_lines(frame: Any) -> Iterator[str]:
-    """`json.dumps(record, ensure_ascii=False) + "\\n"` for each of `iter_records(frame)`.
+def jsonl_blocks(frame: Any) -> Iterator[memoryview]:
+    """The UTF-8 JSON lines of `frame`, many lines per block.
 
-    Why not that: a million events are thirty million cells, each boxed to
-    a Python value and then encoded (20 s on the dense benchmark).  Here
-    each column's distinct values are encoded once into `"name": value`
-    fragments and each line joins its row's non-empty fragments - the same
-    text (tests/test_events_cli.py compares both on real logs).
+    Their text is `json.dumps(record, ensure_ascii=False) + "\\n"` for each
+    of `iter_records(frame)` (tests/test_events_cli.py compares both on real
+    logs).  Why not that: a million events are thirty million cells, each
+    boxed to a Python value and then encoded (20 s on the dense benchmark).
+
+    Here a slice of rows is written by one Arrow `take`: a pool of strings
+    holds each column's JSON values (`_Cells`) and the few glue pieces
+    (`"{"`, `, "name": "`, closing quotes and braces), and numpy works out,
+    per row, which pool entries follow each other.  The taken array's data
+    buffer is then the slice's text.
     """
+    import pyarrow as pa
+
     columns = list(frame.columns)
+    glue = _Glue(columns)
     for start in range(0, len(frame), _SLICE):
         part = frame.iloc[start : start + _SLICE]
-        fragments = [_fragments(name, part[name]) for name in columns]
-        for row in zip(*fragments, strict=True):
-            yield "{" + ", ".join(filter(None, row)) + "}\n"
+        cells = [_cells(name, part[name]) for name in columns]
+        pool = pa.concat_arrays([glue.pool, *(c.texts for c in cells)])
+        lines = pool.take(glue.order(cells, len(part)))
+        del part, cells, pool  # only one slice's arrays alive at a time: memory
+        yield _data(lines)
+        del lines
 
 
-def _fragments(name: str, column: Any) -> list[str | None]:
-    """`"name": <json>` per cell of `column`; None where `_records` omits the field.
+_CLOSES = 3
 
-    Each distinct value goes through `_records` itself, so both writers
-    apply the same rules (missing values, ISO times, numpy scalars).
+
+class _Glue:
+    """The glue pieces between a row's values, and the order of all pieces.
+
+    A field is two pieces: its prefix (what ends the previous field, the
+    separator or the opening brace, the key, an opening quote for a string)
+    and its value; a row ends with a closing piece.  The prefix depends on
+    the row's previous field, so every variant is in the pool:
+    `prefix[c][after][quoted]` with `after` 0 (first field), 1 (after an
+    unquoted value) or 2 (after a string, whose closing quote it writes).
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        import pyarrow as pa
+
+        leads = ("{", ", ", '", ')
+        texts = ["{}\n", "}\n", '"}\n']  # the row's end, by `after`: _CLOSES entries
+        for name in columns:
+            key = json.dumps(name) + ": "
+            texts += [lead + key + quote for lead in leads for quote in ("", '"')]
+        self.pool = pa.array(texts, pa.large_string())
+
+    def order(self, cells: list[_Cells], rows: int) -> Any:
+        """Pool positions of each row's pieces, row after row (`cells` as pool offsets)."""
+        import numpy as np
+
+        counts = np.ones(rows, dtype=np.int64)
+        for cell in cells:
+            counts += 2 * (cell.index >= 0)
+        position = np.zeros(rows, dtype=np.int64)  # of each row's next piece
+        np.cumsum(counts[:-1], out=position[1:])
+        order = np.empty(int(counts.sum()), dtype=np.int64)
+        after = np.zeros(rows, dtype=np.int64)
+        offset = len(self.pool)
+        for c, cell in enumerate(cells):
+            present = np.flatnonzero(cell.index >= 0)
+            where = position[present]
+            quoted = cell.quoted[present] if cell.quoted is not None else 0
+            order[where] = _CLOSES + 6 * c + 2 * after[present] + quoted
+            order[where + 1] = cell.index[present] + offset
+            position[present] += 2
+            after[present] = 1 + quoted
+            offset += len(cell.texts)
+        order[position] = after  # the row's end
+        return order
+
+
+@dataclasses.dataclass
+class _Cells:
+    """One column of a slice as pool entries."""
+
+    #: JSON texts of its values (Arrow large_string; strings without their quotes)
+    texts: Any
+    #: per row, its entry in `texts` (numpy int64); -1 where the record omits the field
+    index: Any
+    #: per row, whether its entry is written between quotes (numpy bool); None: never
+    quoted: Any = None
+
+
+def _cells(name: str, column: Any) -> _Cells:
+    """The JSON text of each cell of `column`, as `_records` + `_encode` write it.
+
+    Strings, ints and booleans are taken as Arrow holds them (`_encode`
+    writes the same digits and `true`/`false`; strings are quoted, and the
+    few that need escapes go through `encode_basestring`); naive
+    whole-second times are written once per distinct second by numpy;
+    anything else (categories, time zones, floats, objects...) once per
+    distinct value through `_records` itself, so both writers apply the
+    same rules.  `source` and `line` are never omitted: missing, they are
+    written `null`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = _arrow(column)
+    cells = None
+    if array is None:
+        pass
+    elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        cells = _strings(array.cast(pa.large_string()))
+    elif pa.types.is_integer(array.type) or pa.types.is_boolean(array.type):
+        cells = _Cells(pc.cast(array.drop_null(), pa.large_string()), _valid_index(array, True))
+    elif pa.types.is_timestamp(array.type) and array.type.tz is None:
+        cells = _iso_seconds(column)
+    if cells is None:
+        cells = _distinct(name, column)
+    if name in ("source", "line"):  # never omitted
+        _null_when_missing(cells)
+    return cells
+
+
+def _null_when_missing(cells: _Cells) -> None:
+    """Write missing cells as `null` (what `_records` keeps for `source` and `line`)."""
+    import pyarrow as pa
+
+    missing = cells.index < 0
+    if missing.any():
+        cells.index[missing] = len(cells.texts)
+        null = pa.array(["null"], pa.large_string())
+        cells.texts = pa.concat_arrays([cells.texts, null])
+
+
+def _data(strings: Any) -> memoryview:
+    """The UTF-8 text of all strings of a large_string array without nulls, concatenated."""
+    import numpy as np
+
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
+    first, last = int(offsets[strings.offset]), int(offsets[strings.offset + len(strings)])
+    data = strings.buffers()[2]
+    return memoryview(data)[first:last] if data is not None else memoryview(b"")
+
+
+def _arrow(column: Any) -> Any:
+    """The pandas column as one Arrow array (no copy for Arrow-backed ones), or None.
+
+    Only for the dtypes whose cells `_records` writes as Arrow holds them:
+    numpy ints and bools, pandas' nullable ints, booleans, strings and
+    naive datetimes.  Object columns (whose cells may be anything) are not taken.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = column.dtype
+    taken = (
+        isinstance(dtype, pd.StringDtype | pd.BooleanDtype | pd.core.arrays.integer.IntegerDtype)
+        or dtype.kind in "iub"
+        or (dtype.kind == "M" and not isinstance(dtype, pd.DatetimeTZDtype))
+    )
+    if not taken:
+        return None
+    array = pa.array(column)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _valid_index(array: Any, dropped: bool = False) -> Any:
+    """Each cell's position in `array` (in `array.drop_null()` if `dropped`); -1 at nulls."""
+    import numpy as np
+
+    if not array.null_count:
+        return np.arange(len(array), dtype=np.int64)
+    valid = array.is_valid().to_numpy(zero_copy_only=False)
+    if dropped:
+        index = np.full(len(array), -1, dtype=np.int64)
+        index[valid] = np.arange(np.count_nonzero(valid))
+    else:
+        index = np.arange(len(array), dtype=np.int64)
+        index[~valid] = -1
+    return index
+
+
+def _strings(array: Any) -> _Cells:
+    """A large_string array as quoted cells.
+
+    Most log text needs no escape at all: a string is written between
+    quotes as it is unless its bytes hold a control character, a quote or a
+    backslash; those few strings (found by numpy in the array's data buffer)
+    go through `encode_basestring` itself and are added to the entries.
     """
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
 
-    key = json.dumps(name) + ": "
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    cells = [*uniques.tolist(), None]  # the last one stands for code -1: a missing cell
-    encoded = [key + _encode(r[name]) if r else None for r in _records([name], [cells])]
-    return np.array(encoded, dtype=object)[codes].tolist()
+    rows = len(array)
+    index = _valid_index(array)
+    quoted = index >= 0
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[
+        array.offset : array.offset + rows + 1
+    ]
+    data = array.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return _Cells(array, index, quoted)
+    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    special = np.flatnonzero((raw < 0x20) | (raw == 0x22) | (raw == 0x5C))
+    if len(special):
+        odd = np.unique(np.searchsorted(offsets, special + offsets[0], side="right") - 1)
+        escaped = [encode_basestring(text)[1:-1] for text in array.take(odd).to_pylist()]
+        index[odd] = rows + np.arange(len(odd))
+        array = pa.concat_arrays([array, pa.array(escaped, pa.large_string())])
+    return _Cells(array, index, quoted)
+
+
+#: `pd.Timestamp.isoformat()` writes years outside these as 5+ or signed digits
+_YEARS = ("1000-01-01T00:00:00", "9999-12-31T23:59:59")
+
+
+def _iso_seconds(column: Any) -> _Cells | None:
+    """`Timestamp.isoformat()` of a naive datetime column; None unless all whole seconds.
+
+    numpy writes each distinct second once (the same text for whole seconds
+    of years 1000-9999); sub-second times add digits numpy would not write.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    stamps = column.to_numpy(dtype="datetime64[ns]")
+    seconds = stamps.astype("datetime64[s]")
+    missing = np.isnat(stamps)
+    present = seconds[~missing]
+    if (stamps[~missing] != present).any():
+        return None
+    low, high = (np.datetime64(year) for year in _YEARS)
+    if len(present) and (present.min() < low or present.max() > high):
+        return None
+    ticks = seconds.view(np.int64)
+    if (ticks[1:] >= ticks[:-1]).all():  # logs are in time order: no sort needed
+        change = np.empty(len(ticks), dtype=bool)
+        change[:1] = True
+        np.not_equal(ticks[1:], ticks[:-1], out=change[1:])
+        distinct = seconds[change]
+        index = np.cumsum(change) - 1
+    else:
+        distinct, where = np.unique(seconds, return_inverse=True)
+        index = where.reshape(-1).astype(np.int64)
+    index[missing] = -1
+    texts = pa.array(np.datetime_as_string(distinct, unit="s"), pa.large_string())
+    return _Cells(texts, index, index >= 0)
+
+
+def _distinct(name: str, column: Any) -> _Cells:
+    """Each distinct value encoded once through `_records` (texts with their quotes)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        cells = [*uniques.tolist(), None]  # the last one stands for code -1: a missing cell
+    except TypeError:  # unhashable values: each cell is its own
+        cells = [*column.astype(object).tolist(), None]
+        codes = np.arange(len(column))
+    texts = [_encode(r[name]) if r else None for r in _records([name], [cells])]
+    index = np.where(codes < 0, len(cells) - 1, codes).astype(np.int64)
+    omitted = [i for i, text in enumerate(texts) if text is None]
+    if omitted:
+        index[np.isin(index, omitted)] = -1
+    return _Cells(pa.array(texts, pa.large_string()), index)
 
 
 def _encode(value: Any) -> str:
