@@ -194,3 +194,34 @@ def test_iso_lines_with_and_without_offset_in_one_file(tmp_path: Path, engine: s
     assert list(frame["line"]) == [2, 1]
     assert list(frame["state"]) == ["BACKUP", "MASTER"]
     assert any("read as UTC" in w for w in frame.attrs["stats"]["warnings"])
+
+
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+def test_merged_inputs_sources_and_default_hosts(tmp_path: Path, engine: str) -> None:
+    """Rows of several inputs interleaved by time: each keeps its input's name,
+    and a host that is missing or RFC 5424's "-" becomes its input's default.
+
+    (`_assemble` builds `source` from one name per input and fills only the
+    missing hosts; this pins both through the reordering merge.)
+    """
+    a = tmp_path / "alpha.one.log"
+    tag = "Keepalived_vrrp 36 - - VRRP_Instance(VI_1) Entering"
+    a.write_text(
+        f"<30>1 2024-04-11T07:10:14Z - {tag} MASTER STATE\n"
+        f"<30>1 2024-04-11T07:10:10Z h1 {tag} BACKUP STATE\n",
+        encoding="utf-8",
+    )
+    b = tmp_path / "beta.log"
+    b.write_text(
+        "Apr 11 07:10:12 h2 Keepalived_vrrp[7]: VRRP_Instance(VI_1) Entering BACKUP STATE\n"
+        "Apr 11 07:10:16 - Keepalived_vrrp[7]: VRRP_Instance(VI_1) Entering FAULT STATE\n",
+        encoding="utf-8",
+    )
+    frame = read_events([a, b], year=2024, engine=engine)  # type: ignore[arg-type]
+    assert frame["source"].tolist() == [str(a), str(b), str(a), str(b)]
+    assert frame["line"].tolist() == [2, 1, 1, 2]
+    assert frame["host"].tolist() == ["h1", "h2", "alpha", "beta"]
+    assert frame.drop(columns="ts").dtypes.equals(events.empty_frame().drop(columns="ts").dtypes)
+    assert frame.attrs["stats"]["warnings"][-1].startswith(f"{b}: timestamps without UTC offset")
+    overridden = read_events([a, b], year=2024, host="x", engine=engine)  # type: ignore[arg-type]
+    assert overridden["host"].tolist() == ["h1", "h2", "x", "x"]
