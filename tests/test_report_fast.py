@@ -219,7 +219,7 @@ def test_iso_seconds_equals_isoformat() -> None:
         pd.Timestamp("2024-02-29 23:59:59"),
     ]
     expected = [None if v is None or v is pd.NaT else v.isoformat() for v in values]
-    assert iso_seconds(values) == expected
+    assert list(iso_seconds(values)) == expected
     assert iso_seconds([]) == []
 
 

@@ -24,7 +24,7 @@ import dataclasses
 import itertools
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from enum import Enum
 from operator import attrgetter
@@ -38,6 +38,7 @@ from kalog.model.timeline import Segment, Timeline
 from kalog.model.transitions import Transition
 
 __all__ = [
+    "Coded",
     "Table",
     "dumps_indented",
     "field_of",
@@ -229,12 +230,42 @@ def _types(values: Sequence[Any]) -> set[type]:
     return set(map(type, values))
 
 
-def iso_seconds(values: Sequence[Any]) -> list[str | None]:
+class Coded(Sequence[Any]):
+    """A column kept as its distinct values and, per row, which one: `values[codes[i]]`.
+
+    What `iso_seconds` returns: a day of segments has far fewer distinct
+    seconds than segments, and the JSON writer encodes each distinct value
+    once and lays the rows out from the codes, without a Python object per row.
+    """
+
+    def __init__(self, values: list[Any], codes: np.ndarray) -> None:
+        self.values = values
+        self.codes = codes
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self.tolist()[i]
+        return self.values[self.codes[i]]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.tolist())
+
+    def tolist(self) -> list[Any]:
+        table = np.empty(len(self.values), dtype=object)
+        table[:] = self.values
+        return table[self.codes].tolist()
+
+
+def iso_seconds(values: Sequence[Any]) -> Sequence[str | None]:
     """`pd.Timestamp(v).isoformat()` of each value (None for None/NaT), fast.
 
     Each distinct whole second of tz-naive timestamps is formatted once, by
-    numpy; anything else (sub-second, time zones, years outside 1000-9999)
-    goes through `isoformat` itself, so the text is the same either way.
+    numpy (the result is then `Coded`); anything else (sub-second, time
+    zones, years outside 1000-9999) goes through `isoformat` itself, so the
+    text is the same either way.
     """
     if not values:
         return []
@@ -247,12 +278,13 @@ def iso_seconds(values: Sequence[Any]) -> list[str | None]:
     stamps = index.values
     seconds = stamps.astype("datetime64[s]")
     distinct, where = np.unique(seconds, return_inverse=True)
-    text = np.array(np.datetime_as_string(distinct, unit="s").tolist(), dtype=object)
-    out: list[str | None] = text[where.reshape(-1)].tolist()
+    texts: list[str | None] = np.datetime_as_string(distinct, unit="s").tolist()
+    codes = where.reshape(-1).astype(np.int64)
     odd = np.isnat(stamps) | (stamps != seconds) | (seconds < _YEAR_1000) | (seconds > _YEAR_9999)
     for i in np.flatnonzero(odd).tolist():
-        out[i] = _iso_one(values[i])
-    return out
+        codes[i] = len(texts)
+        texts.append(_iso_one(values[i]))
+    return Coded(texts, codes)
 
 
 _YEAR_1000 = np.datetime64("1000-01-01T00:00:00", "s")
@@ -315,12 +347,14 @@ def timeline_table(timeline: Any) -> Table | None:
     for key in template.columns:
         if key in by_name:
             values = by_name[key]
-        elif key in _INSTANCE_COLUMNS:
-            per_item = map(_INSTANCE_COLUMNS[key], instances)
-            values = list(itertools.chain.from_iterable(map(itertools.repeat, per_item, counts)))
+        elif key in _INSTANCE_COLUMNS:  # each instance's value, once per segment
+            per_item = list(map(_INSTANCE_COLUMNS[key], instances))
+            values = Coded(per_item, np.repeat(np.arange(len(instances)), counts))
+            kind = frozenset(type(v) for v, n in zip(per_item, counts, strict=True) if n)
         else:
             return None
-        kind = frozenset(map(type, values))
+        if not isinstance(values, Coded):
+            kind = frozenset(map(type, values))
         column = _frame_column(values, kind, nullable_int=template[key].dtype == "Int64")
         if column is None:
             return None

@@ -31,9 +31,12 @@ from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
+
 from kalog.analysis import AnalysisResult
 from kalog.gc_pause import gc_paused
 from kalog.report._data import (
+    Coded,
     Table,
     record,
     timeline_records,
@@ -136,6 +139,10 @@ def _column(
         return _grouped(column, level)
     if not column:
         return []
+    if isinstance(column, Coded):  # plain scalars (str, int, bool, None): each written once
+        texts = np.empty(len(column.values), dtype=object)
+        texts[:] = [_scalar(value) for value in column.values]
+        return texts[column.codes].tolist()
     if kinds is None:
         kinds = frozenset(map(type, column))
     if kinds == {int}:
