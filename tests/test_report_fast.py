@@ -324,3 +324,16 @@ def test_dumps_indented_falls_back_where_orjson_differs() -> None:
                 dumps_indented(value)
             continue
         assert dumps_indented(value) == expected
+
+
+def test_timeline_document_is_written_as_json_dumps_would(dense: AnalysisResult) -> None:
+    """`kalog timeline --format json` streams `json.dumps(doc, indent=2)`'s exact text."""
+    import io
+
+    doc = dense.timeline.to_dict()
+    doc["transitions"] = [t.to_dict() for t in dense.transitions]
+    doc["odd"] = {'é \u2028 "q" \\': [[], {}, None, 1.5, True, "\x1b[31m"], "": {"x": []}}
+    out = io.StringIO()
+    json_report.write_indented(doc, out)
+    assert len(out.getvalue()) > 10 * json_report.CHUNK  # several batches
+    assert out.getvalue() == json.dumps(doc, indent=2, ensure_ascii=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -54,9 +53,13 @@ def timeline(
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":
+            from kalog.report.json import write_indented
+
             doc = result.to_dict()
             doc["transitions"] = [t.to_dict() for t in result.transitions]
-            click.echo(json.dumps(doc, indent=2, ensure_ascii=False), file=out)
+            stream = out if out is not None else click.get_text_stream("stdout")
+            write_indented(doc, stream)
+            stream.write("\n")
         else:
             from kalog.console import make_console
             from kalog.report.lanes import render_timeline
