@@ -11,7 +11,7 @@ import contextlib
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from kalog.findings import Evidence, NotEvaluable
 from kalog.model import rows as model_rows
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
 from kalog.model.rows import seconds_between as seconds_between  # rules import it from here
-from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline, clock
+from kalog.model.timeline import STATES, InstanceTimeline, RunInfo, Segment, Timeline, clock
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.analysis import AnalysisContext
@@ -209,6 +209,95 @@ def segment_evidence(ctx: AnalysisContext, segments: Iterable[Segment]) -> list[
     return evidence(ctx, ((s.source, s.line) for s in segments))
 
 
+@dataclass(frozen=True)
+class SegmentTable:
+    """One instance's segments as numpy columns, for rules that scan every segment.
+
+    Why: a dense day has ~170k segments and several rules (and the summary)
+    each walked all of them in Python, comparing Timestamps and state
+    strings, to keep a few.  The table is built once per analysis and lets
+    a rule find the few segments it needs with numpy, then read those
+    segments themselves.
+
+    `starts`/`ends` are the Timestamps' int64 nanoseconds (UTC; their order
+    is the Timestamps' order); `timed` is False when some start or end is
+    not a Timestamp (never so for the replay's segments: it only makes
+    segments of timed events), and the int columns must then not be used.
+    `states` holds one code per distinct state string of the timeline
+    (`state_code`), so equal codes mean equal strings.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    states: np.ndarray
+    timed: bool
+    codes: Mapping[str, int]
+
+    def state_code(self, state: str) -> int:
+        """The code of `state` (-1, matching no segment, for a state no segment has)."""
+        return self.codes.get(state, -1)
+
+
+def segment_table(ctx: AnalysisContext, item: InstanceTimeline) -> SegmentTable:
+    """`item`'s `SegmentTable`, the whole timeline's built once per context."""
+    tables = _cached(
+        ctx, "_kalog_segment_tables", lambda: _segment_tables(timeline_of(ctx).instances)
+    )
+    table = tables.get(id(item))
+    if table is None or table[0] is not item:  # not one of the timeline's instances
+        return _segment_tables([item])[id(item)][1]
+    return table[1]
+
+
+class _Codes(dict[str, int]):
+    """state -> code, a new code for each state not seen before."""
+
+    def __missing__(self, key: str) -> int:
+        code = self[key] = len(self)
+        return code
+
+
+def _segment_tables(
+    items: list[InstanceTimeline],
+) -> dict[int, tuple[InstanceTimeline, SegmentTable]]:
+    """id(item) -> (item, its table) for every instance, from one pass over all segments."""
+    everything = [segment for item in items for segment in item.segments]
+    count = len(everything)
+    try:  # Timestamps (and NaT, whose value is int64 min): the replay's segments
+        start_ns = np.fromiter([s.start.value for s in everything], np.int64, count)
+        end_ns = np.fromiter([s.end.value for s in everything], np.int64, count)
+        timed = (start_ns != _NAT) & (end_ns != _NAT)
+    except (AttributeError, TypeError, OverflowError):  # None, datetimes, ... by hand
+        timed = np.fromiter(
+            [type(s.start) is pd.Timestamp and type(s.end) is pd.Timestamp for s in everything],
+            bool,
+            count,
+        )
+        pairs = zip(everything, timed.tolist(), strict=True)
+        start_ns, end_ns = np.zeros(count, np.int64), np.zeros(count, np.int64)
+        for position, (segment, ok) in enumerate(pairs):
+            if ok:
+                start_ns[position], end_ns[position] = segment.start.value, segment.end.value
+    codes = _Codes({state: code for code, state in enumerate(STATES)})
+    states = np.fromiter(map(codes.__getitem__, [s.state for s in everything]), np.int64, count)
+    tables: dict[int, tuple[InstanceTimeline, SegmentTable]] = {}
+    offset = 0
+    for item in items:
+        stop = offset + len(item.segments)
+        tables[id(item)] = (
+            item,
+            SegmentTable(
+                start_ns[offset:stop],
+                end_ns[offset:stop],
+                states[offset:stop],
+                bool(timed[offset:stop].all()),
+                codes,
+            ),
+        )
+        offset = stop
+    return tables
+
+
 def run_of(timeline: Timeline, host: str, run: int) -> RunInfo | None:
     for info in timeline.runs:
         if info.host == host and info.run == run:
@@ -381,6 +470,18 @@ class HostRows:
         if end is not None:
             keep &= times <= end
         return positions[keep]
+
+    def windows(self, host: Any, starts: np.ndarray, ends: np.ndarray) -> list[np.ndarray]:
+        """`[self.between(host, start, end) for start, end in zip(starts, ends, strict=True)]`, with
+        one search per side for all windows when the host's rows are in time order."""
+        key = None if host is None else str(host)
+        times = self.times.get(key) if key is not None else None
+        if times is None or not self.ordered[key]:
+            return [self.between(host, start, end) for start, end in zip(starts, ends, strict=True)]
+        positions = self.positions[key]
+        lows = np.searchsorted(times, starts, side="left").tolist()
+        highs = np.searchsorted(times, ends, side="right").tolist()
+        return [positions[lo:hi] for lo, hi in zip(lows, highs, strict=True)]
 
     def column(self, name: str) -> dict[int, Any]:
         """frame position -> the `name` cell of each of these rows, None for missing."""

@@ -45,9 +45,8 @@ failed (exit 1)`.
 
 from __future__ import annotations
 
-import bisect
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,12 +56,14 @@ import pandas as pd
 from kalog.findings import Finding, Need, Severity
 from kalog.rulekit import (
     HostRows,
+    SegmentTable,
     cells,
     event_times,
     evidence_many,
     fmt_time,
     host_rows,
     seconds_between,
+    segment_table,
     timeline_of,
     ts_ns,
 )
@@ -99,9 +100,8 @@ class _Entry:
 
 
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
-    timeline = timeline_of(ctx)
     window = pd.Timedelta(seconds=float(options["window_seconds"]))
-    entries = list(_entries(timeline, host_rows(ctx, _CAUSE_KINDS), window))
+    entries = list(_entries(ctx, host_rows(ctx, _CAUSE_KINDS), window))
     # the cells of the rows looked at, fetched in one go for all entries
     looked_at = np.concatenate([e.candidates for e in entries]) if entries else np.zeros(0, int)
     causes = _Causes(ctx.events, looked_at.tolist(), event_times(ctx))
@@ -149,72 +149,85 @@ def _draft(entry: _Entry, last: Mapping[str, Any] | None) -> tuple[_Entry, str, 
     return entry, message, end, pairs
 
 
-def _entries(timeline: Any, causes: HostRows, window: pd.Timedelta) -> Iterator[_Entry]:
-    """Every entry into FAULT, in timeline order, with its end and its window's rows."""
-    for item in timeline.instances:
+def _entries(ctx: AnalysisContext, causes: HostRows, window: pd.Timedelta) -> Iterator[_Entry]:
+    """Every entry into FAULT, in timeline order, with its end and its window's rows.
+
+    The entries are found on the segment tables' state codes (one numpy
+    pass per instance instead of comparing every segment's state), and the
+    cause rows of all of an instance's windows with one search.
+    """
+    for item in timeline_of(ctx).instances:
         segments = item.segments
+        table = segment_table(ctx, item)
+        fault = table.states == table.state_code("FAULT")
         # a log that starts mid-run opens the instance with its first state
         # line: an `Entering FAULT STATE` there is an entry into FAULT too
-        entries = [
-            position
-            for position, segment in enumerate(segments)
-            if segment.state == "FAULT"
-            and (position == 0 or segments[position - 1].state != "FAULT")
-        ]
+        opening = fault.copy()
+        opening[1:] &= ~fault[:-1]
+        entries = np.flatnonzero(opening).tolist()
         if not entries:
             continue
-        ends = _fault_ends(segments)
-        for position in entries:
-            segment = segments[position]
-            # int ns: Timestamp arithmetic costs microseconds per operation
-            opened = ts_ns(segment.start)
-            since = opened - window.value if window is not pd.NaT else ts_ns(segment.start - window)
-            end_segment = ends(position)
-            candidates = causes.between(item.host, since, opened)
-            yield _Entry(item, segment, end_segment, opened, candidates)
+        ends = _fault_ends(segments, table, fault, entries)
+        if table.timed and window is not pd.NaT:  # int ns: Timestamp arithmetic costs microseconds
+            opened = table.starts[entries]
+            windows = causes.windows(item.host, opened - window.value, opened)
+            opened_ns = opened.tolist()
+        else:
+            opened_ns = [ts_ns(segments[position].start) for position in entries]
+            windows = [
+                causes.between(
+                    item.host,
+                    start - window.value
+                    if window is not pd.NaT
+                    else ts_ns(segments[position].start - window),
+                    start,
+                )
+                for position, start in zip(entries, opened_ns, strict=True)
+            ]
+        for position, end_segment, start, candidates in zip(
+            entries, ends, opened_ns, windows, strict=True
+        ):
+            yield _Entry(item, segments[position], end_segment, start, candidates)
 
 
-def _fault_ends(segments: list[Any]) -> Callable[[int], Any]:
-    """position -> the first later-starting segment that is not FAULT (None: none).
+def _fault_ends(
+    segments: list[Any], table: SegmentTable, fault: np.ndarray, entries: list[int]
+) -> list[Any]:
+    """For each position of `entries`: the first later-starting segment that is
+    not FAULT (None: none).
 
     That is the scan "the next segment, in list order, that starts after
     this one and is not FAULT"; for segments in start order (what the
     replay makes) it is answered without the scan, which cost a long walk
     per FAULT entry on a busy log: the later-starting segments are those
-    from `bisect_right` of the start on (int ns), and the first non-FAULT
-    one at or after any index is known from one backward pass.  Other
-    orders, or starts that are not Timestamps (NaT), keep the scan.
+    from the right-side search of the start on (int ns), and the first
+    non-FAULT one at or after any index is known from one backward
+    minimum.  Other orders, or segments without Timestamps, keep the scan.
     """
-    starts = [segment.start for segment in segments]
+    starts = table.starts
+    if table.timed and not np.any(starts[1:] < starts[:-1]):
+        count = len(segments)
+        # first non-FAULT index at or after each index (count: none)
+        own = np.where(fault, count, np.arange(count))
+        following = np.append(np.minimum.accumulate(own[::-1])[::-1], count)
+        found = following[np.searchsorted(starts, starts[entries], side="right")]
+        return [segments[index] if index < count else None for index in found.tolist()]
+    times = [segment.start for segment in segments]
+    ordered = all(map(operator.le, times, times[1:]))
 
     def scan(position: int) -> Any:
-        start = starts[position]
+        start = times[position]
         first = position + 1 if ordered else 0
         return next(
             (
                 segments[later]
                 for later in range(first, len(segments))
-                if starts[later] > start and segments[later].state != "FAULT"
+                if times[later] > start and segments[later].state != "FAULT"
             ),
             None,
         )
 
-    if not all(type(start) is pd.Timestamp for start in starts):
-        ordered = all(map(operator.le, starts, starts[1:]))
-        return scan
-    values = [start.value for start in starts]  # UTC ns: the Timestamps' order
-    ordered = all(map(operator.le, values, values[1:]))
-    if not ordered:
-        return scan
-    following = [len(segments)] * (len(segments) + 1)  # first non-FAULT index at or after i
-    for index in range(len(segments) - 1, -1, -1):
-        following[index] = index if segments[index].state != "FAULT" else following[index + 1]
-
-    def jump(position: int) -> Any:
-        found = following[bisect.bisect_right(values, values[position], position + 1)]
-        return segments[found] if found < len(segments) else None
-
-    return jump
+    return [scan(position) for position in entries]
 
 
 _REASON_FIELDS = ("kind", "script", "result", "exit_status", "interface", "action", "detail")

@@ -8,12 +8,15 @@ it stands for.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from kalog.analysis import AnalysisContext
 from kalog.events import COLUMNS, KINDS
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 from kalog.pipeline import host_versions
 from kalog.rulekit import (
     cells,
@@ -23,8 +26,12 @@ from kalog.rulekit import (
     host_rows,
     kind_mask,
     seconds_between,
+    segment_table,
     stamp_ns,
 )
+from rules import ka101_split_brain as ka101
+from rules import ka102_flapping as ka102
+from rules import ka110_fault as ka110
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
@@ -156,3 +163,79 @@ def test_host_versions_first_per_host_sorted() -> None:
         for host, group in started.groupby("host", sort=True, observed=True)
     }
     assert host_versions(frame) == expected == {"a": "2.0.10", "b": "2.2.8"}
+
+
+# -- segment tables and the rules' numpy prefilters ------------------------------------
+
+_STATES = ["INIT", "BACKUP", "MASTER", "FAULT", "GOTO_MASTER", "STOPPED", "ODD"]
+
+
+def _random_timeline(seed: int, hosts: int = 3, count: int = 60) -> Timeline:
+    """Instances `vi` on `hosts` hosts with random state runs at 1-second-ish times."""
+    rng = np.random.default_rng(seed)
+    base = pd.Timestamp("2024-01-01").value
+    items = []
+    for number in range(hosts):
+        steps = np.cumsum(rng.choice([0, 0, 5 * 10**8, 10**9, 7 * 10**9, 10**11], size=count))
+        states = rng.choice(_STATES, size=count, p=[0.1, 0.2, 0.3, 0.2, 0.1, 0.05, 0.05])
+        starts = [pd.Timestamp(base + int(step)) for step in steps]
+        ends = [*starts[1:], starts[-1] + pd.Timedelta(seconds=3)]
+        segments = [
+            Segment(start, end, str(state), 100, "logged", "x.log", line, 0, "state")
+            for line, (start, end, state) in enumerate(zip(starts, ends, states, strict=True))
+        ]
+        items.append(InstanceTimeline(f"h{number}", "vi", None, "2", segments, "vi"))
+    host_end = {item.host: item.segments[-1].end for item in items}
+    return Timeline(items, [], [], {}, None, None, [], host_end)
+
+
+def test_segment_table_equals_the_segments() -> None:
+    timeline = _random_timeline(1)
+    odd = timeline.instances[1].segments
+    odd[3] = Segment(pd.NaT, *list(dataclasses.astuple(odd[3]))[1:])
+    ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
+    for item in timeline.instances:
+        table = segment_table(ctx, item)
+        assert table.timed == (item is not timeline.instances[1])
+        names = [segment.state for segment in item.segments]
+        assert [table.state_code(name) for name in names] == table.states.tolist()
+        assert len(set(table.states.tolist())) == len(set(names))
+        if table.timed:
+            assert table.starts.tolist() == [segment.start.value for segment in item.segments]
+            assert table.ends.tolist() == [segment.end.value for segment in item.segments]
+    assert segment_table(ctx, timeline.instances[0]) is segment_table(ctx, timeline.instances[0])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_flapping_openings_skip_no_burst(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    starts = np.cumsum(rng.choice([0, 10**9, 3 * 10**9, 59 * 10**9, 61 * 10**9], size=80))
+    window, limit = float(rng.choice([0.5, 10.0, 60.0])), int(rng.integers(1, 6))
+    values = starts.tolist()
+    plain = list(ka102._bursts(values, window, limit))
+    openings = ka102._openings(starts, window, limit)
+    assert list(ka102._bursts(values, window, limit, openings)) == plain
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_fault_ends_equal_the_scan(seed: int) -> None:
+    timeline = _random_timeline(seed, hosts=1, count=200)
+    ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
+    (item,) = timeline.instances
+    table = segment_table(ctx, item)
+    fault = table.states == table.state_code("FAULT")
+    entries = np.flatnonzero(fault).tolist()
+    untimed = dataclasses.replace(table, timed=False)
+    fast = ka110._fault_ends(item.segments, table, fault, entries)
+    assert fast == ka110._fault_ends(item.segments, untimed, fault, entries)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_split_brain_prefilter_drops_no_window(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    timeline = _random_timeline(seed, hosts=2 + seed % 2, count=30)
+    options = {"min_seconds": 0.0}
+    ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
+    found = [f.to_dict() for f in ka101.check(ctx, options)]
+    monkeypatch.setattr(ka101, "_may_overlap", lambda *args: True)
+    ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
+    assert found == [f.to_dict() for f in ka101.check(ctx, options)]
