@@ -7,6 +7,7 @@ Each is checked against the plain code on every real log of the repository.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import numpy as np
@@ -179,7 +180,8 @@ def test_window_lines_found_at_once_equal_the_filter_over_each_window(
         times = index.times[start:stop]
         ends = [*times[::7], times[-1] + 1, times[0] - 1]
         reaches = [end - 5_000_000_000 for end in ends[:-1]] + [ends[-1] + 10]  # last: reach > end
-        for instance in {index.instance[i] for i in range(start, stop)} - {None}:
+        instances = {index.instance[i] for i in range(start, stop)} - {None}
+        for instance in [*instances, "no such instance"]:
             got = index.owns(host, instance, ends, reaches)
             expected = [
                 [
@@ -193,3 +195,58 @@ def test_window_lines_found_at_once_equal_the_filter_over_each_window(
             checked += sum(map(len, got))
     assert checked > 100
     assert index.owns("no such host", "x", [1, 2], [0, 0]) == [[], []]
+
+
+def test_masters_before_at_once_equal_the_bisect_per_change(frame: pd.DataFrame) -> None:
+    """`_masters_before`: per change, the first peer MASTER or GOTO_MASTER one
+    microsecond before it, as a bisect per change and peer finds it (also for
+    a peer whose segments are out of start order, and one without any)."""
+    import dataclasses
+
+    from kalog.model.replay import replay
+    from kalog.model.timeline import InstanceTimeline
+    from kalog.model.transitions import _History, _masters_before
+
+    def plain(peers: list[InstanceTimeline], ns: int) -> str | None:
+        for other in peers:
+            starts = [s.start.value for s in other.segments]
+            at = bisect.bisect_right(starts, ns - 1000)
+            if at and other.segments[at - 1].state in {"MASTER", "GOTO_MASTER"}:
+                return other.host
+        return None
+
+    items = replay(frame).instances
+    shuffled = [dataclasses.replace(item, segments=item.segments[::-1]) for item in items[:3]] + [
+        dataclasses.replace(items[0], segments=[])
+    ]
+    history = _History()
+    checked = 0
+    for item in items:
+        ends = [s.start.value + shift for s in item.segments for shift in (0, 1000, 1001)]
+        peers = [other for other in items if other.instance == item.instance and other is not item]
+        for group in (peers, [*shuffled, *peers]):
+            got = list(_masters_before(group, ends, history))
+            assert got == [plain(group, end) for end in ends]
+            checked += sum(found is not None for found in got)
+    assert checked > 50
+    assert list(_masters_before(items, [], history)) == []
+
+
+def test_transitions_ordered_at_once_equal_the_tuple_sort(frame: pd.DataFrame) -> None:
+    """`_in_order` (lexsort on int ns and a rank per (instance, host)) gives the
+    stable sort on (ts, instance, host), ties included."""
+    import dataclasses
+    import random
+
+    from kalog.model.replay import replay
+    from kalog.model.transitions import _in_order
+
+    timeline = replay(frame)
+    transitions = list(timeline.transitions)
+    assert len(transitions) > 50
+    # ties: the same (ts, instance, host) told apart only by list order
+    transitions += [dataclasses.replace(t, detail="copy") for t in transitions[::5]]
+    random.Random(3).shuffle(transitions)
+    expected = sorted(transitions, key=lambda t: (t.ts.value, t.instance, t.host))
+    got = _in_order(list(transitions), timeline.instances)
+    assert [id(t) for t in got] == [id(t) for t in expected]

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,7 +134,15 @@ class _Index:
         self.instance: list[str | None] = self.table.column("instance")
         self.source: list[str | None] = self.table.column("source")
         self.line: list[int | None] = self.table.column("line")
+        # instance as codes (-1: none) and code by name, for `_matching`
+        self.instance_codes = columns.codes("instance")[self.table.positions]
+        self.instance_code: dict[Any, int] = {
+            value: code for code, value in enumerate(columns.distinct("instance")[:-1].tolist())
+        }
         self.bounds: dict[str, tuple[int, int]] = {}
+        # one str object per distinct detail (`_transition`): a dense log
+        # repeats a few hundred details over ~90k transitions, never changed
+        self.details: dict[str, str] = {}
         codes, starts = np.unique(hosts, return_index=True)
         ends = [*starts[1:].tolist(), len(hosts)] if len(hosts) else []
         for code, start, end in zip(codes.tolist(), starts.tolist(), ends, strict=True):
@@ -143,11 +151,6 @@ class _Index:
     def get(self, name: str, index: int) -> Any:
         """The `name` value of the indexed line (None when missing)."""
         return self.table.lists[name][index]
-
-    def evidence(self, indices: Iterable[int]) -> list[tuple[str, int]]:
-        """(source, line) of the indexed lines."""
-        source, line = self.source, self.line
-        return [(str(source[i]), int(line[i] or 0)) for i in indices]
 
     def window(
         self, host: str, end: pd.Timestamp, seconds: float = WINDOW_S, *, after: float = 0.0
@@ -169,21 +172,35 @@ class _Index:
 
         Why: every boundary of a timeline needs its window, and one
         searchsorted per timeline is cheaper than two bisects per boundary.
-        A window's end is searched from its start on, as a bisect with that
-        `lo` would: a reach past the end gives an empty window.
+        The host's lines about `instance` (or none) are picked once per
+        timeline with numpy (`_matching`), so a window is a slice of them
+        instead of a filter over all the host's lines in it; in time order,
+        the same lines in the same order.  A reach past its end gives an
+        empty window, as a bisect for the end from the reach on would.
         """
+        matching = self._matching(host, instance)
+        if matching is None:
+            return [[] for _ in ends]
+        times = self.sorted_times[matching]
+        los = np.searchsorted(times, np.asarray(reaches, dtype=np.int64), side="left")
+        his = np.searchsorted(times, np.asarray(ends, dtype=np.int64), side="right")
+        lines: list[int] = matching.tolist()
+        return [
+            lines[lo:hi] for lo, hi in zip(los.tolist(), np.maximum(his, los).tolist(), strict=True)
+        ]
+
+    def _matching(self, host: str, instance: str) -> np.ndarray | None:
+        """The host's line indices (ascending) about `instance` or no instance; None: no lines."""
         bounds = self.bounds.get(host)
         if bounds is None:
-            return [[] for _ in ends]
+            return None
         start, stop = bounds
-        times = self.sorted_times[start:stop]
-        los = np.searchsorted(times, np.asarray(reaches, dtype=np.int64), side="left") + start
-        his = np.searchsorted(times, np.asarray(ends, dtype=np.int64), side="right") + start
-        names = self.instance
-        return [
-            [i for i in range(lo, hi) if (names[i] is None or names[i] == instance)]
-            for lo, hi in zip(los.tolist(), np.maximum(his, los).tolist(), strict=True)
-        ]
+        codes = self.instance_codes[start:stop]
+        wanted = codes < 0  # no instance
+        code = self.instance_code.get(instance)
+        if code is not None:
+            wanted |= codes == code
+        return np.flatnonzero(wanted) + start
 
 
 @functools.lru_cache(maxsize=1024)
@@ -211,12 +228,17 @@ def explain_transitions(
             other for other in by_name[item.cluster or item.instance] if other.host != item.host
         ]
         segments = item.segments
-        # (steps left, segment entered, into MASTER?) of every boundary, then
-        # their windows of own lines in one search
+        states = [segment.state for segment in segments]
+        # (steps left, segment entered, into MASTER?) of every boundary
+        # (where the state changes into or out of MASTER), then their windows
+        # of own lines in one search
         boundaries: list[tuple[Sequence[Segment], Segment, bool]] = []
-        for position, (previous, segment) in enumerate(zip(segments, segments[1:], strict=False)):
-            if previous.state == segment.state:
-                continue
+        for position in [
+            at
+            for at, (before, after) in enumerate(zip(states, states[1:], strict=False))
+            if before != after and (after == "MASTER" or before == "MASTER")
+        ]:
+            previous, segment = segments[position], segments[position + 1]
             if segment.state == "MASTER":
                 steps = [previous]
                 if previous.state == "GOTO_MASTER":
@@ -227,7 +249,7 @@ def explain_transitions(
                         first -= 1
                     steps = segments[first : position + 1]
                 boundaries.append((steps, segment, True))
-            elif previous.state == "MASTER":
+            else:
                 boundaries.append(([previous], segment, False))
         if not boundaries:
             continue
@@ -237,14 +259,42 @@ def explain_transitions(
             for end, (steps, segment, into) in zip(ends, boundaries, strict=True)
         ]
         owns = index.owns(item.host, item.instance, ends, reaches)
+        masters = _masters_before(
+            peers,
+            [end for end, (_s, _g, into) in zip(ends, boundaries, strict=True) if into],
+            history,
+        )
         for (steps, segment, into), own in zip(boundaries, owns, strict=True):
             if into:
-                transitions.append(_to_master(item, steps, segment, own, peers, index, history))
+                transitions.append(
+                    _to_master(item, steps, segment, own, peers, index, history, next(masters))
+                )
             else:
                 transitions.append(_from_master(item, steps[0], segment, own, index))
-    # (ts, ...) as int nanoseconds: the order of the Timestamps, cheaper to compare
-    transitions.sort(key=lambda t: (t.ts.value, t.instance, t.host))
-    return transitions
+    return _in_order(transitions, timeline.instances)
+
+
+def _in_order(transitions: list[Transition], items: Sequence[InstanceTimeline]) -> list[Transition]:
+    """`transitions` stably sorted by (ts, instance, host).
+
+    Why: a Python sort on a tuple key per transition was ~0.1 s on a dense
+    day.  Each (instance, host) is ranked once and numpy's stable lexsort
+    orders (ts as int ns, rank): the same order, ties kept in list order.
+    Names that are not all `str` (not what the replay makes) take the plain
+    sort, which is the definition.
+    """
+    names = {(item.instance, item.host) for item in items}
+    if not all(type(i) is str and type(h) is str for i, h in names) or not all(
+        type(t.ts) is pd.Timestamp for t in transitions
+    ):
+        transitions.sort(key=lambda t: (t.ts.value, t.instance, t.host))
+        return transitions
+    rank = {name: at for at, name in enumerate(sorted(names))}
+    times = np.fromiter((t.ts.value for t in transitions), dtype=np.int64, count=len(transitions))
+    ranks = np.fromiter(
+        (rank[t.instance, t.host] for t in transitions), dtype=np.int64, count=len(transitions)
+    )
+    return [transitions[at] for at in np.lexsort((ranks, times)).tolist()]
 
 
 class _History:
@@ -260,6 +310,7 @@ class _History:
     def __init__(self) -> None:
         self._cache: dict[int, tuple[Any, ...] | None] = {}
         self._starts: dict[int, list[int]] = {}
+        self._masterish: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
 
     def starts(self, item: InstanceTimeline) -> list[int]:
         key = id(item)
@@ -272,6 +323,19 @@ class _History:
         """`item.at(ts)` for `ts` given as int nanoseconds."""
         position = bisect.bisect_right(self.starts(item), ns)
         return item.segments[position - 1] if position else None
+
+    def masterish(self, item: InstanceTimeline) -> tuple[np.ndarray, np.ndarray] | None:
+        """(int64 starts, MASTER or GOTO_MASTER per segment) for timelines in
+        start order; None for others."""
+        key = id(item)
+        if key not in self._masterish:
+            starts = np.asarray(self.starts(item), dtype=np.int64)
+            if len(starts) > 1 and bool((starts[1:] < starts[:-1]).any()):
+                self._masterish[key] = None
+            else:
+                states = np.array([s.state in _MASTERISH for s in item.segments], dtype=bool)
+                self._masterish[key] = (starts, states)
+        return self._masterish[key]
 
     def of(self, item: InstanceTimeline) -> tuple[Any, ...] | None:
         key = id(item)
@@ -288,13 +352,15 @@ class _History:
                 ]
                 masters = [s.start.value for s in segments if s.state == "MASTER"]
                 runs: dict[int, list[Segment]] = {}
-                for segment in segments:
+                run_starts: dict[int, list[int]] = {}
+                for segment, start in zip(segments, starts, strict=True):
                     runs.setdefault(segment.run, []).append(segment)
+                    run_starts.setdefault(segment.run, []).append(start)
                 self._cache[key] = (
                     [e.start.value for e in exits],
                     exits,
                     masters,
-                    {run: [s.start.value for s in items] for run, items in runs.items()},
+                    run_starts,
                     runs,
                     {  # per run, where its segments are MASTER, FAULT or STOPPED
                         run: [at for at, s in enumerate(items) if s.state in _NOT_FRESH]
@@ -351,19 +417,54 @@ def _last_master_exit(
 _JUST_BEFORE_NS = 1000
 
 
-def _master_before(
-    peers: Sequence[InstanceTimeline], ts: pd.Timestamp, history: _History
-) -> str | None:
-    """The first peer that was MASTER (or GOTO_MASTER) one microsecond before `ts`."""
-    ns = ts.value - _JUST_BEFORE_NS
+#: The states a peer holds when it is the master a change into MASTER took over from.
+_MASTERISH = frozenset({"MASTER", "GOTO_MASTER"})
+
+
+def _masters_before(
+    peers: Sequence[InstanceTimeline], ends: Sequence[int], history: _History
+) -> Iterator[str | None]:
+    """Per change into MASTER at `ends` (int ns), in that order: the first
+    peer that was MASTER (or GOTO_MASTER) one microsecond before it.
+
+    Why: every change into MASTER asks it; per peer in start order, one
+    searchsorted over its int starts answers all of a timeline's changes
+    (`bisect_right`'s answer on a sorted list).  A peer whose segments are
+    out of start order is asked per change with the plain bisect
+    (`_History.at`).
+    """
+    if not ends:
+        return iter(())
+    found: list[str | None] = [None] * len(ends)
+    open_ = np.ones(len(ends), dtype=bool)  # no peer found yet
+    points = np.asarray(ends, dtype=np.int64) - _JUST_BEFORE_NS
     for other in peers:
-        segment = history.at(other, ns)
-        if segment is not None and segment.state in {"MASTER", "GOTO_MASTER"}:
-            return other.host
-    return None
+        masterish = history.masterish(other)
+        if not other.segments:
+            continue
+        if masterish is None:
+            holds = np.array(
+                [
+                    open_[k]
+                    and (seg := history.at(other, int(ns))) is not None
+                    and seg.state in _MASTERISH
+                    for k, ns in enumerate(points.tolist())
+                ],
+                dtype=bool,
+            )
+        else:
+            starts, states = masterish
+            at = np.searchsorted(starts, points, side="right")
+            holds = open_ & (at > 0) & states[np.maximum(at - 1, 0)]
+        for k in np.flatnonzero(holds).tolist():
+            found[k] = other.host
+        open_ &= ~holds
+        if not open_.any():
+            break
+    return iter(found)
 
 
-def _maker(
+def _transition(
     item: InstanceTimeline,
     previous: Segment,
     segment: Segment,
@@ -371,37 +472,37 @@ def _maker(
     opener: list[tuple[Any, Any]],
     previous_master: str | None,
     index: _Index,
-) -> Callable[..., Transition]:
-    """A builder of this boundary's Transition, given a cause and its evidence lines.
+    cause: str,
+    detail: str,
+    lines: Sequence[int],
+    missing: str = "",
+    *,
+    first: Sequence[tuple[str, int]] = (),
+) -> Transition:
+    """This boundary's Transition, given a cause and its evidence lines.
 
     `lines` are `_Index` indices; `first` is evidence that comes before them
-    (a segment's opening line), as (source, line).
+    (a segment's opening line), as (source, line), and `opener` after them;
+    repeats are dropped (first one kept).  `_to_master` and `_from_master`
+    bind the boundary's arguments once (`functools.partial`: no closure made
+    per change) and call it with the cause.
     """
-
-    def make(
-        cause: str,
-        detail: str,
-        lines: Sequence[int],
-        missing: str = "",
-        *,
-        first: Sequence[tuple[str, int]] = (),
-    ) -> Transition:
-        return Transition(  # positional: the fields in declaration order
-            item.instance,
-            item.vrid,
-            item.host,
-            segment.start,
-            direction,
-            previous.state,
-            segment.state,
-            cause,
-            detail,
-            tuple(dict.fromkeys([*first, *index.evidence(lines), *opener])),
-            previous_master,
-            missing,
-        )
-
-    return make
+    source, line = index.source, index.line
+    evidence = [*first, *[(str(source[i]), int(line[i] or 0)) for i in lines], *opener]
+    return Transition(  # positional: the fields in declaration order
+        item.instance,
+        item.vrid,
+        item.host,
+        segment.start,
+        direction,
+        previous.state,
+        segment.state,
+        cause,
+        index.details.setdefault(detail, detail),
+        tuple(dict.fromkeys(evidence)) if len(evidence) > 1 else tuple(evidence),
+        previous_master,
+        missing,
+    )
 
 
 def _window_seconds(steps: Sequence[Segment], segment: Segment) -> float:
@@ -426,17 +527,20 @@ def _to_master(
     peers: Sequence[InstanceTimeline],
     index: _Index,
     history: _History,
+    previous_master: str | None,
 ) -> Transition:
     """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it);
     `own`: the host's lines about the instance in the window before `segment`
-    (`_Index.owns`, `_window_seconds` long)."""
+    (`_Index.owns`, `_window_seconds` long); `previous_master`: its
+    peer that was MASTER just before (`_masters_before`)."""
     previous = steps[0]
     ts = segment.start
     kind = index.kind
     opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
-    previous_master = _master_before(peers, ts, history)
 
-    make = _maker(item, previous, segment, "to_master", opener, previous_master, index)
+    make = functools.partial(
+        _transition, item, previous, segment, "to_master", opener, previous_master, index
+    )
 
     if segment.priority == 255 and previous.state == "INIT":
         return make("address_owner", "priority 255 owner takes MASTER at start", [])
@@ -454,10 +558,15 @@ def _to_master(
     if prio0:
         return make("peer_priority_0", "the master stopped and sent priority 0", prio0[-1:])
     if preempt:
-        quoted = next((i for i in reversed(preempt) if index.get("prio_peer", i) is not None), None)
+        quoted = None  # the last preempting line that quotes the peer's priority
+        prio_peer = index.table.lists["prio_peer"]
+        for i in reversed(preempt):
+            if prio_peer[i] is not None:
+                quoted = i
+                break
         detail = "preempted a lower-priority master"
         if quoted is not None:
-            detail += f" advertising {index.get('prio_peer', quoted)}"
+            detail += f" advertising {prio_peer[quoted]}"
             if index.get("peer", quoted):
                 detail += f" from {index.get('peer', quoted)}"
         elif previous_master is not None:
@@ -593,7 +702,9 @@ def _from_master(
     kind = index.kind
     opener = [(segment.source, segment.line)] if segment.source and segment.line else []
 
-    make = _maker(item, previous, segment, "from_master", opener, None, index)
+    make = functools.partial(
+        _transition, item, previous, segment, "from_master", opener, None, index
+    )
 
     if segment.state == "STOPPED":
         return make("admin_stop", "keepalived was stopped", [])
