@@ -53,6 +53,8 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from kalog.findings import Finding, Need, Severity
 from kalog.rulekit import (
     advert_interval,
@@ -60,6 +62,8 @@ from kalog.rulekit import (
     fmt_time,
     instances_by_key,
     runs_by_key,
+    seconds_between,
+    segment_table,
     stamp_ns,
     timeline_of,
 )
@@ -74,19 +78,18 @@ NEEDS: frozenset[Need] = frozenset({Need.TIMELINE, Need.TWO_HOSTS})
 DEFAULTS: dict[str, Any] = {"tolerance_seconds": 1.0}
 
 
+_CAUSES = frozenset({"master_down_timeout", "peer_priority_0", "peer_fault"})
+
+
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     tolerance = float(options["tolerance_seconds"])
-    departures = _departures(timeline)
+    departures = _Departures(ctx, timeline)
     starts_of: dict[int, list[int]] = {}  # id(item) -> its segments' starts in ns
     runs = runs_by_key(timeline)
     items = instances_by_key(timeline)
     for transition in timeline.transitions:
-        if transition.direction != "to_master" or transition.cause not in {
-            "master_down_timeout",
-            "peer_priority_0",
-            "peer_fault",
-        }:
+        if transition.direction != "to_master" or transition.cause not in _CAUSES:
             continue
         item = items.get((transition.host, transition.instance))
         if item is None:
@@ -94,11 +97,11 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         # a missing time sorts after every time, as bisecting a NaT did
         when = stamp_ns(transition.ts)
         when = math.inf if when is None else when
-        left = _departure(departures, transition.host, when, item.cluster or item.instance)
+        left = departures.before(transition.host, when, item.cluster or item.instance)
         if left is None:
             continue
         old_host, departure = left
-        segment = _at(item, when, starts_of)
+        segment = _at(ctx, item, when, starts_of)
         priority = segment.priority if segment is not None and segment.priority else 100
         adv = advert_interval(ctx, transition.host, transition.instance)
         skew = (256 - priority) / 256 * adv
@@ -107,7 +110,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         expected = skew if transition.cause == "peer_priority_0" else 3 * adv + skew
         if two_step:
             expected += adv
-        delay = (transition.ts - departure.start).total_seconds()
+        if type(when) is int:  # int ns: a Timedelta per takeover cost more than the test
+            delay = seconds_between(departure.start.value, when)
+        else:
+            delay = (transition.ts - departure.start).total_seconds()
         if delay <= expected + tolerance:
             continue
         yield Finding(
@@ -127,69 +133,88 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         )
 
 
-def _departure(
-    departures: dict[str, tuple[list[int], list[tuple[str, Any]]]],
-    host: str,
-    when: float,
-    cluster: str,
-) -> tuple[str, Any] | None:
-    """The previous master's segment that ended its MASTER before the takeover.
+class _Departures:
+    """cluster -> the segments that followed a MASTER segment, by start (int ns).
 
-    Of the other hosts' departures up to the takeover (`when`, ns), the
-    latest; among equally late ones the first in timeline order.
+    Computed once per check: looking through every instance's segments
+    for every transition is quadratic on a long log.  The segments are
+    found on the segment tables' state codes; the sort is stable, so among
+    equal starts the timeline's order decides, as the loop it replaces did
+    (only a strictly later start replaces the best).  Starts are int ns:
+    bisecting Timestamps costs a rich comparison per step (the replay only
+    makes segments of timed events, so a start is never NaT).
     """
-    starts, items = departures.get(cluster, ([], []))
-    index = bisect.bisect_right(starts, when) - 1
-    while index >= 0 and items[index][0] == host:
-        index -= 1
-    if index < 0:
-        return None
-    latest = starts[index]
-    first = index
-    for earlier in range(index - 1, -1, -1):
-        if starts[earlier] != latest:
-            break
-        if items[earlier][0] != host:
-            first = earlier
-    return items[first]
+
+    def __init__(self, ctx: AnalysisContext, timeline: Any) -> None:
+        found: dict[str, tuple[list[int], list[str], list[Any]]] = {}
+        for other in timeline.instances:
+            table = segment_table(ctx, other)
+            master = table.states == table.state_code("MASTER")
+            positions = (1 + np.flatnonzero(master[:-1] & ~master[1:])).tolist()
+            if not positions:
+                continue
+            segments = other.segments
+            starts, hosts, followers = found.setdefault(
+                other.cluster or other.instance, ([], [], [])
+            )
+            starts.extend(
+                table.starts[positions].tolist()
+                if table.timed
+                else [segments[position].start.value for position in positions]
+            )
+            hosts.extend([other.host] * len(positions))
+            followers.extend([segments[position] for position in positions])
+        self.clusters: dict[str, tuple[np.ndarray, list[str], list[Any]]] = {}
+        for name, (starts, hosts, followers) in found.items():
+            order = np.argsort(np.array(starts, dtype=np.int64), kind="stable")
+            self.clusters[name] = (
+                np.array(starts, dtype=np.int64)[order],
+                [hosts[i] for i in order.tolist()],
+                [followers[i] for i in order.tolist()],
+            )
+        self._others: dict[tuple[str, str], tuple[list[int], list[tuple[str, Any]]]] = {}
+
+    def before(self, host: str, when: float, cluster: str) -> tuple[str, Any] | None:
+        """The previous master's segment that ended its MASTER before the takeover.
+
+        Of the other hosts' departures up to the takeover (`when`, ns), the
+        latest; among equally late ones the first in timeline order.  The
+        other hosts' departures are kept apart per (cluster, host) in the
+        same order, so that is one bisection and a step back to the first
+        equal start.
+        """
+        starts, items = self._of_others(cluster, host)
+        index = bisect.bisect_right(starts, when) - 1
+        if index < 0:
+            return None
+        return items[bisect.bisect_left(starts, starts[index], 0, index)]
+
+    def _of_others(self, cluster: str, host: str) -> tuple[list[int], list[tuple[str, Any]]]:
+        key = (cluster, host)
+        others = self._others.get(key)
+        if others is None:
+            starts, hosts, followers = self.clusters.get(cluster, (np.zeros(0, np.int64), [], []))
+            keep = [number for number, name in enumerate(hosts) if name != host]
+            others = self._others[key] = (
+                starts[keep].tolist(),
+                [(hosts[i], followers[i]) for i in keep],
+            )
+        return others
 
 
-def _at(item: Any, when: float, starts_of: dict[int, list[int]]) -> Any:
-    """`item.at(ts)` for a time in ns, on the item's segment starts listed once.
+def _at(ctx: AnalysisContext, item: Any, when: float, starts_of: dict[int, list[int]]) -> Any:
+    """`item.at(ts)` for a time in ns, on the item's segment starts listed once (int ns).
 
     `InstanceTimeline.at` bisects with a key over Timestamps each call;
     the same bisection over int starts gives the same segment.
     """
     starts = starts_of.get(id(item))
     if starts is None:
-        starts = starts_of[id(item)] = [segment.start.value for segment in item.segments]
+        table = segment_table(ctx, item)
+        starts = starts_of[id(item)] = (
+            table.starts.tolist()
+            if table.timed
+            else [segment.start.value for segment in item.segments]
+        )
     position = bisect.bisect_right(starts, when)
     return item.segments[position - 1] if position else None
-
-
-def _departures(timeline: Any) -> dict[str, tuple[list[int], list[tuple[str, Any]]]]:
-    """cluster -> (host, segment that followed a MASTER segment), by segment start.
-
-    Computed once per check: looking through every instance's segments
-    for every transition is quadratic on a long log.  The sort is stable, so
-    among equal starts the timeline's order decides, as the loop it replaces
-    did (only a strictly later start replaces the best).  Starts are int ns:
-    bisecting Timestamps costs a rich comparison per step (the replay only
-    makes segments of timed events, so a start is never NaT).
-    """
-    found: dict[str, list[tuple[str, Any]]] = {}
-    for other in timeline.instances:
-        segments = other.segments
-        states = [segment.state for segment in segments]
-        for position in range(1, len(segments)):
-            if states[position - 1] != "MASTER" or states[position] == "MASTER":
-                continue
-            found.setdefault(other.cluster or other.instance, []).append(
-                (other.host, segments[position])
-            )
-    result: dict[str, tuple[list[int], list[tuple[str, Any]]]] = {}
-    for name, items in found.items():
-        starts = [segment.start.value for _, segment in items]
-        order = sorted(range(len(items)), key=starts.__getitem__)
-        result[name] = ([starts[i] for i in order], [items[i] for i in order])
-    return result

@@ -9,6 +9,7 @@ it stands for.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import pytest
 from kalog.analysis import AnalysisContext
 from kalog.events import COLUMNS, KINDS
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
-from kalog.pipeline import host_versions
+from kalog.pipeline import host_versions, summarize
 from kalog.rulekit import (
     cells,
     column,
@@ -32,6 +33,7 @@ from kalog.rulekit import (
 from rules import ka101_split_brain as ka101
 from rules import ka102_flapping as ka102
 from rules import ka110_fault as ka110
+from rules import ka201_slow_takeover as ka201
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
@@ -239,3 +241,42 @@ def test_split_brain_prefilter_drops_no_window(seed: int, monkeypatch: pytest.Mo
     monkeypatch.setattr(ka101, "_may_overlap", lambda *args: True)
     ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
     assert found == [f.to_dict() for f in ka101.check(ctx, options)]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_master_time_equals_the_segment_loop(seed: int) -> None:
+    timeline = _random_timeline(seed, hosts=3, count=80)
+    timeline.instances.append(_random_timeline(seed + 100, hosts=1).instances[0])  # h0 again
+    expected: dict[str, float] = {}
+    for item in timeline.instances:
+        for segment in item.segments:
+            if segment.state == "MASTER":
+                seconds = max(0.0, (segment.end - segment.start).total_seconds())
+                expected[item.host] = expected.get(item.host, 0.0) + seconds
+    got = summarize(pd.DataFrame(), timeline)["master_time"]
+    assert got == {host: round(value, 3) for host, value in sorted(expected.items())}
+    assert list(got) == sorted(expected)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_slow_takeover_departure_is_the_latest_other_hosts(seed: int) -> None:
+    timeline = _random_timeline(seed, hosts=3, count=50)
+    ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
+    departures = ka201._Departures(ctx, timeline)
+    listed = [  # (start, timeline order, host, segment that followed a MASTER segment)
+        (b.start.value, number, item.host, b)
+        for item in timeline.instances
+        for number, (a, b) in enumerate(zip(item.segments, item.segments[1:], strict=False))
+        if a.state == "MASTER" and b.state != "MASTER"
+    ]
+    rng = np.random.default_rng(seed)
+    for when in rng.choice([start for start, *_ in listed], size=30).tolist() + [math.inf]:
+        for host in ("h0", "h1", "h2"):
+            others = [entry for entry in listed if entry[2] != host and entry[0] <= when]
+            got = departures.before(host, when, "vi")
+            if not others:
+                assert got is None
+                continue
+            latest = max(start for start, *_ in others)
+            first = next(entry for entry in others if entry[0] == latest)
+            assert got == (first[2], first[3])
