@@ -224,12 +224,15 @@ class SegmentTable:
     not a Timestamp (never so for the replay's segments: it only makes
     segments of timed events), and the int columns must then not be used.
     `states` holds one code per distinct state string of the timeline
-    (`state_code`), so equal codes mean equal strings.
+    (`state_code`), so equal codes mean equal strings; `runs` the segments'
+    run numbers (ints; values that are not numbers get codes, equal where
+    they are equal).
     """
 
     starts: np.ndarray
     ends: np.ndarray
     states: np.ndarray
+    runs: np.ndarray
     timed: bool
     codes: Mapping[str, int]
 
@@ -249,10 +252,10 @@ def segment_table(ctx: AnalysisContext, item: InstanceTimeline) -> SegmentTable:
     return table[1]
 
 
-class _Codes(dict[str, int]):
-    """state -> code, a new code for each state not seen before."""
+class _Codes(dict[Any, int]):
+    """value -> code, a new code for each value not seen before."""
 
-    def __missing__(self, key: str) -> int:
+    def __missing__(self, key: Any) -> int:
         code = self[key] = len(self)
         return code
 
@@ -280,6 +283,11 @@ def _segment_tables(
                 start_ns[position], end_ns[position] = segment.start.value, segment.end.value
     codes = _Codes({state: code for code, state in enumerate(STATES)})
     states = np.fromiter(map(codes.__getitem__, [s.state for s in everything]), np.int64, count)
+    run_numbers = [s.run for s in everything]
+    try:
+        runs = np.fromiter(run_numbers, np.int64, count)
+    except (TypeError, ValueError, OverflowError):  # not ints: codes, equal where they are
+        runs = np.fromiter(map(_Codes().__getitem__, run_numbers), np.int64, count)
     tables: dict[int, tuple[InstanceTimeline, SegmentTable]] = {}
     offset = 0
     for item in items:
@@ -290,6 +298,7 @@ def _segment_tables(
                 start_ns[offset:stop],
                 end_ns[offset:stop],
                 states[offset:stop],
+                runs[offset:stop],
                 bool(timed[offset:stop].all()),
                 codes,
             ),

@@ -26,10 +26,12 @@ from kalog.rulekit import (
     evidence_many,
     host_rows,
     kind_mask,
+    runs_of,
     seconds_between,
     segment_table,
     stamp_ns,
 )
+from rules import ka001_weight_before_state as ka001
 from rules import ka101_split_brain as ka101
 from rules import ka102_flapping as ka102
 from rules import ka110_fault as ka110
@@ -280,3 +282,24 @@ def test_slow_takeover_departure_is_the_latest_other_hosts(seed: int) -> None:
             latest = max(start for start, *_ in others)
             first = next(entry for entry in others if entry[0] == latest)
             assert got == (first[2], first[3])
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_weight_before_state_init_runs_are_the_run_groups(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    timeline = _random_timeline(seed, hosts=2, count=120)
+    for item in timeline.instances:
+        runs = np.cumsum(rng.random(len(item.segments)) < 0.15).tolist()
+        runs[5:8] = [0, 0, 0]  # a run number seen again later
+        item.segments = [
+            dataclasses.replace(segment, run=run)
+            for segment, run in zip(item.segments, runs, strict=True)
+        ]
+    ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
+    for item in timeline.instances:
+        expected = [
+            group
+            for group in runs_of(item)
+            if group[0].state == "INIT" and sum(s.state == "INIT" for s in group) >= 2
+        ]
+        assert list(ka001._init_runs(ctx, item)) == expected
