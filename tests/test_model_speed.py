@@ -250,3 +250,37 @@ def test_transitions_ordered_at_once_equal_the_tuple_sort(frame: pd.DataFrame) -
     expected = sorted(transitions, key=lambda t: (t.ts.value, t.instance, t.host))
     got = _in_order(list(transitions), timeline.instances)
     assert [id(t) for t in got] == [id(t) for t in expected]
+
+
+def test_history_facts_equal_the_plain_lists(frame: pd.DataFrame) -> None:
+    """`_History.of`: exits, MASTER starts and per-run lists (numpy on int
+    starts) equal the plain list comprehensions over the segments."""
+    from kalog.model.replay import replay
+    from kalog.model.transitions import _NOT_FRESH, _History
+
+    history = _History()
+    checked = 0
+    for item in replay(frame).instances:
+        segments = item.segments
+        exits = [
+            after
+            for before, after in zip(segments, segments[1:], strict=False)
+            if before.state == "MASTER" and after.state != "MASTER"
+        ]
+        runs: dict[int, list[Any]] = {}
+        for segment in segments:
+            runs.setdefault(segment.run, []).append(segment)
+        expected = (
+            [e.start.value for e in exits],
+            exits,
+            [s.start.value for s in segments if s.state == "MASTER"],
+            {run: [s.start.value for s in items] for run, items in runs.items()},
+            runs,
+            {
+                run: [at for at, s in enumerate(items) if s.state in _NOT_FRESH]
+                for run, items in runs.items()
+            },
+        )
+        assert history.of(item) == expected
+        checked += len(exits)
+    assert checked > 20

@@ -953,6 +953,12 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
         lists["instance"],
         lists["host"],
     )
+    peers = lists["peer"]
+    # (quoting host, instance, peer) -> (target host, its timeline, its int
+    # starts, in start order?) or None: the target depends on these three
+    # only, and a dense log repeats each triple thousands of times
+    targets: dict[tuple[Any, Any, Any], tuple[str, InstanceTimeline, list[int], bool] | None]
+    targets = {}
     for at in range(len(table)):
         if kinds[at] not in _QUOTE_KINDS:
             continue
@@ -961,18 +967,16 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
         if value is None or not name:
             continue
         host = hosts[at]
-        cluster = cluster_of.get((str(host), str(name)), str(name))
-        target_host = _quoted_host(timeline, lists["peer"][at], host, hosts_of.get(cluster, []))
-        if target_host is None:
+        key = (host, name, peers[at])
+        if key in targets:
+            found = targets[key]
+        else:
+            found = targets[key] = _quote_target(
+                timeline, key, items, hosts_of, cluster_of, starts_of
+            )
+        if found is None:
             continue
-        target = items.get((target_host, str(name)))
-        if target is None:
-            continue
-        known = starts_of.get(id(target))
-        if known is None:
-            starts = [s.start.value for s in target.segments]
-            known = starts_of[id(target)] = (starts, all(map(operator.le, starts, starts[1:])))
-        starts, in_order = known
+        target_host, target, starts, in_order = found
         ts = lists["ts"][at]
         position = bisect.bisect_right(starts, ts.value)  # target.at(ts)
         if not position:
@@ -997,6 +1001,31 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
                     note=f"quoted by {host}",
                 )
             )
+
+
+def _quote_target(
+    timeline: Timeline,
+    key: tuple[Any, Any, Any],
+    items: Mapping[tuple[str, str], InstanceTimeline],
+    hosts_of: Mapping[str, list[str]],
+    cluster_of: Mapping[tuple[str, str], str],
+    starts_of: dict[int, tuple[list[int], bool]],
+) -> tuple[str, InstanceTimeline, list[int], bool] | None:
+    """The timeline a (quoting host, instance, peer) quote lands on, with its
+    segment starts as int ns and whether they are in start order; None: none."""
+    host, name, peer = key
+    cluster = cluster_of.get((str(host), str(name)), str(name))
+    target_host = _quoted_host(timeline, peer, host, hosts_of.get(cluster, []))
+    if target_host is None:
+        return None
+    target = items.get((target_host, str(name)))
+    if target is None:
+        return None
+    known = starts_of.get(id(target))
+    if known is None:
+        starts = [s.start.value for s in target.segments]
+        known = starts_of[id(target)] = (starts, all(map(operator.le, starts, starts[1:])))
+    return (target_host, target, *known)
 
 
 def _index_of(segments: list[Segment], segment: Segment, starts: list[int], in_order: bool) -> int:

@@ -146,11 +146,13 @@ class EventColumns:
             return self._timestamps(positions)
         if name not in self._codes and (plain := self._plain_ints(name)) is not None:
             data, mask = plain
-            values = data[positions].tolist()
-            if mask is not None:
-                for index in np.flatnonzero(mask[positions]).tolist():
-                    values[index] = None
-            return values
+            if mask is None:
+                return data[positions].tolist()
+            # Python ints with None at the missing places, without a Python
+            # loop over them (most rows miss a priority or a pid)
+            boxed = data[positions].astype(object)
+            boxed[mask[positions]] = None
+            return boxed.tolist()
         return self.distinct(name)[self.codes(name)[positions]].tolist()
 
     def _timestamps(self, positions: np.ndarray) -> list[Any]:

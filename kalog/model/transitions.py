@@ -338,34 +338,46 @@ class _History:
         return self._masterish[key]
 
     def of(self, item: InstanceTimeline) -> tuple[Any, ...] | None:
+        """For a timeline in start order: (exit starts, exits, MASTER starts,
+        per run its starts, its segments, and where among them it is MASTER,
+        FAULT or STOPPED); None for other orders.
+
+        Exits (the segments right after a MASTER one that are not MASTER)
+        and MASTER starts are found with numpy on the int starts; the runs'
+        lists in one pass, in segment order.
+        """
         key = id(item)
         if key not in self._cache:
             segments = item.segments
-            starts = self.starts(item)
-            if any(a > b for a, b in zip(starts, starts[1:], strict=False)):
+            starts = np.asarray(self.starts(item), dtype=np.int64)
+            if len(starts) > 1 and bool((starts[1:] < starts[:-1]).any()):
                 self._cache[key] = None
             else:
-                exits = [
-                    after
-                    for before, after in zip(segments, segments[1:], strict=False)
-                    if before.state == "MASTER" and after.state != "MASTER"
-                ]
-                masters = [s.start.value for s in segments if s.state == "MASTER"]
+                count = len(segments)
+                states = [s.state for s in segments]
+                master = np.fromiter((st == "MASTER" for st in states), dtype=bool, count=count)
+                exit_at = np.flatnonzero(master[:-1] & ~master[1:]) + 1
                 runs: dict[int, list[Segment]] = {}
                 run_starts: dict[int, list[int]] = {}
-                for segment, start in zip(segments, starts, strict=True):
-                    runs.setdefault(segment.run, []).append(segment)
-                    run_starts.setdefault(segment.run, []).append(start)
+                not_fresh: dict[int, list[int]] = {}
+                for segment, start, state in zip(segments, starts.tolist(), states, strict=True):
+                    run = segment.run
+                    items = runs.get(run)
+                    if items is None:
+                        items = runs[run] = []
+                        run_starts[run] = []
+                        not_fresh[run] = []
+                    if state in _NOT_FRESH:
+                        not_fresh[run].append(len(items))
+                    items.append(segment)
+                    run_starts[run].append(start)
                 self._cache[key] = (
-                    [e.start.value for e in exits],
-                    exits,
-                    masters,
+                    starts[exit_at].tolist(),
+                    [segments[at] for at in exit_at.tolist()],
+                    starts[master].tolist(),
                     run_starts,
                     runs,
-                    {  # per run, where its segments are MASTER, FAULT or STOPPED
-                        run: [at for at, s in enumerate(items) if s.state in _NOT_FRESH]
-                        for run, items in runs.items()
-                    },
+                    not_fresh,
                 )
         return self._cache[key]
 
@@ -730,14 +742,15 @@ def _from_master(
         )
     higher = [i for i in own if kind[i] == "advert_higher"]
     if higher:
-        last = index.table.row(higher[-1])
+        last = higher[-1]
+        lists = index.table.lists
         detail = "a peer advertised a higher priority"
-        if last.get("prio_peer") is not None:
-            detail = f"advert with priority {last['prio_peer']}"
-            if last.get("peer"):
-                detail += f" from {last['peer']}"
-            if last.get("prio_ours") is not None:
-                detail += f" beat ours {last['prio_ours']}"
+        if (prio_peer := lists["prio_peer"][last]) is not None:
+            detail = f"advert with priority {prio_peer}"
+            if peer := lists["peer"][last]:
+                detail += f" from {peer}"
+            if (prio_ours := lists["prio_ours"][last]) is not None:
+                detail += f" beat ours {prio_ours}"
         return make("higher_priority_advert", detail, higher[-1:])
     reload_rows = [i for i in own if kind[i] in {"reloading", "reload_complete"}]
     if reload_rows:
