@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from kalog.analysis import AnalysisContext
@@ -20,6 +21,7 @@ from kalog.events import COLUMNS, KINDS
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 from kalog.pipeline import host_versions, summarize
 from kalog.rulekit import (
+    _source_codes,
     cells,
     column,
     evidence,
@@ -303,3 +305,20 @@ def test_weight_before_state_init_runs_are_the_run_groups(seed: int) -> None:
             if group[0].state == "INIT" and sum(s.state == "INIT" for s in group) >= 2
         ]
         assert list(ka001._init_runs(ctx, item)) == expected
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a.log"] * 4, ["a.log", "b.log", "a.log"], ["a.log", None], [None, None], ["é"], []],
+)
+def test_source_codes_equal_factorize(values: list[str | None]) -> None:
+    column = pd.Series(values, dtype="string")
+    codes, uniques = _source_codes(column)
+    expected_codes, expected_uniques = pd.factorize(column, use_na_sentinel=True)
+    assert codes.tolist() == expected_codes.tolist()
+    assert [str(u) for u in uniques] == [str(u) for u in expected_uniques]
+    two_chunks = pd.Series(
+        pd.arrays.ArrowStringArray(pa.chunked_array([values, values], pa.string()))
+    )
+    codes, uniques = _source_codes(two_chunks)
+    assert codes.tolist() == pd.factorize(two_chunks, use_na_sentinel=True)[0].tolist()
