@@ -40,3 +40,26 @@ def test_without_any_evidence_all_hosts_of_a_name_are_one_cluster() -> None:
     events = kalog.read_events(sorted(SEED.glob("ex1-*.log")), year=2014)
     events = events[events["kind"] != "garp"]  # drop the only linking lines
     assert set(_clusters(events).values()) == {"vi_1"}
+
+
+def test_distinct_triples_packed_equal_the_row_wise_unique() -> None:
+    """`_distinct` (triples packed into one int64) gives `np.unique(axis=0)`'s
+    rows, in that order, also with missing codes and codes too large to pack."""
+    import numpy as np
+
+    from kalog.model.clusters import _distinct
+
+    def plain(a, b, c, where):  # noqa: ANN001, ANN202
+        if not where.any():
+            return []
+        stacked = np.stack([a[where], b[where], c[where]], axis=1).astype(np.int64)
+        return [tuple(row) for row in np.unique(stacked, axis=0).tolist()]
+
+    rng = np.random.default_rng(7)
+    for size, high, dtype in ((5000, 40, np.int8), (5000, 3, np.int16), (3000, 2**30, np.int64)):
+        a, b, c = (rng.integers(-1, high, size).astype(dtype) for _ in range(3))
+        where = rng.random(size) < 0.5
+        got = _distinct(a, b, c, where)
+        assert got == plain(a, b, c, where)
+        assert all(type(v) is int for row in got for v in row)
+    assert _distinct(a, b, c, np.zeros(size, dtype=bool)) == []
