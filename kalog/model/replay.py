@@ -95,8 +95,11 @@ class _HostEvents:
         return len(self.positions)
 
 
-def _run_cut_candidates(columns: EventColumns, positions: np.ndarray) -> np.ndarray:
-    """The indices into one host's `positions` where `_split_runs` can act.
+def _run_cut_candidates(
+    columns: EventColumns, by_host: Mapping[str, _HostEvents]
+) -> list[np.ndarray]:
+    """Per host (in `by_host` order), the indices into its `positions` where
+    `_split_runs` can act.
 
     `_split_runs` reacts to lifecycle lines (`start`, `child_start`) and to
     a VRRP child's line whose pid differs from the run's VRRP pid.  Every
@@ -106,9 +109,19 @@ def _run_cut_candidates(columns: EventColumns, positions: np.ndarray) -> np.ndar
     included), finds the run's VRRP pid equal to its own (that previous line
     set it, or matched it).  So only the first row, the lifecycle rows and
     the VRRP-with-pid rows after a pid change or a lifecycle row are visited.
+
+    All hosts are searched at once, their rows one block after another: a
+    VRRP-with-pid row whose previous one is another host's is a host's first
+    and always visited, and lifecycle counts are compared within a block
+    only, so each block's answer is the one a search of that host alone
+    gives (numpy calls once, not once per host).
     """
-    if not len(positions):
-        return np.zeros(0, dtype=np.intp)
+    lengths = [len(rows) for rows in by_host.values()]
+    offsets = np.cumsum([0, *lengths])
+    if not offsets[-1]:
+        return [np.zeros(0, dtype=np.intp) for _ in lengths]
+    positions = np.concatenate([rows.positions for rows in by_host.values()])
+    block = np.repeat(np.arange(len(lengths)), lengths)
     lifecycle_codes = columns.codes_where("kind", {"start", "child_start"})
     lifecycle = np.isin(columns.codes("kind")[positions], lifecycle_codes)
     vrrp_codes = [
@@ -124,14 +137,25 @@ def _run_cut_candidates(columns: EventColumns, positions: np.ndarray) -> np.ndar
     before = seen - lifecycle  # ... strictly before it
     changed = np.ones(len(with_pid), dtype=bool)
     now, previous = with_pid[1:], with_pid[:-1]
-    changed[1:] = (pid_codes[now] != pid_codes[previous]) | (seen[now] - before[previous] > 0)
-    chosen = np.concatenate([[0], np.flatnonzero(lifecycle), with_pid[changed]])
-    return np.unique(chosen.astype(np.intp))
+    changed[1:] = (
+        (pid_codes[now] != pid_codes[previous])
+        | (seen[now] - before[previous] > 0)
+        | (block[now] != block[previous])
+    )
+    firsts = offsets[:-1][np.asarray(lengths) > 0]
+    chosen = np.unique(
+        np.concatenate([firsts, np.flatnonzero(lifecycle), with_pid[changed]]).astype(np.intp)
+    )
+    cuts = np.searchsorted(chosen, offsets[1:-1], side="left")
+    return [
+        (part - offset).astype(np.intp)
+        for part, offset in zip(np.split(chosen, cuts), offsets[:-1].tolist(), strict=True)
+    ]
 
 
 def _split_hosts(columns: EventColumns, by_host: dict[str, _HostEvents]) -> dict[str, list[_Run]]:
     """`_split_runs` of every host, with the rows it visits converted in one go."""
-    visited = {host: _run_cut_candidates(columns, rows.positions) for host, rows in by_host.items()}
+    visited = dict(zip(by_host, _run_cut_candidates(columns, by_host), strict=True))
     table = RowTable(
         columns,
         np.concatenate([rows.positions[visited[host]] for host, rows in by_host.items()])
