@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,9 @@ import pytest
 
 from kalog.analysis import AnalysisContext
 from kalog.events import COLUMNS, KINDS
+from kalog.frame import read_events
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
-from kalog.pipeline import host_versions, summarize
+from kalog.pipeline import analyze_events, host_versions, summarize
 from kalog.rulekit import (
     _source_codes,
     cells,
@@ -322,3 +324,18 @@ def test_source_codes_equal_factorize(values: list[str | None]) -> None:
     )
     codes, uniques = _source_codes(two_chunks)
     assert codes.tolist() == pd.factorize(two_chunks, use_na_sentinel=True)[0].tolist()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_analyze_events_leaves_the_collector_as_it_was(enabled: bool) -> None:
+    import gc
+
+    log = Path(__file__).parent / "rules" / "KA110" / "lab-interface-fault" / "node-a.log"
+    frame = read_events(log)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        analyze_events(frame)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
