@@ -8,7 +8,6 @@ belong to the command that reads.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ import pandas as pd
 
 from kalog.analysis import AnalysisContext, AnalysisResult, run_rules
 from kalog.findings import RuleSpec, load_rules
-from kalog.gc_pause import gc_paused
 from kalog.model import Timeline, replay
 from kalog.rulekit import seconds_between, segment_table
 from kalog.settings import Settings
@@ -132,23 +130,6 @@ def _seconds(start: Any, end: Any) -> float:
     return (end - start).total_seconds()
 
 
-def _promote_young_objects() -> None:
-    """Move every object the collector tracks to its oldest generation, unscanned.
-
-    Why: the replay runs with the collector paused (kalog.gc_pause) and
-    leaves a million or more young containers (segments, transitions,
-    lists) that all live to the end of the analysis.  The first allocation
-    once the collector is back on made it walk every one of them (~0.35 s
-    CPU on dense-1M) to find no garbage.  With the replay inside a pause of
-    our own, `gc.freeze()` then `gc.unfreeze()` puts them in the oldest
-    generation in O(1) before the collector is back: nothing is freed or
-    kept differently, and cycles among them are still found by a full
-    collection.
-    """
-    gc.freeze()
-    gc.unfreeze()
-
-
 def analyze_events(
     events: pd.DataFrame,
     *,
@@ -167,9 +148,7 @@ def analyze_events(
     if version:
         versions = {host: version for host in versions}
     parsed = load_configs(configs, versions)
-    with gc_paused():
-        timeline = replay(events, configs=parsed, version=version, peers=peers)
-        _promote_young_objects()
+    timeline = replay(events, configs=parsed, version=version, peers=peers)
     specs = list(rules) if rules is not None else load_rules()
     settings = (settings or Settings()).resolve(specs)
     ctx = AnalysisContext(
