@@ -333,7 +333,15 @@ def test_timeline_document_is_written_as_json_dumps_would(dense: AnalysisResult)
     doc = dense.timeline.to_dict()
     doc["transitions"] = [t.to_dict() for t in dense.transitions]
     doc["odd"] = {'é \u2028 "q" \\': [[], {}, None, 1.5, True, "\x1b[31m"], "": {"x": []}}
+    doc["nan"] = [{"a": float("nan"), "b": 1}, {"a": 1.5, "b": None}]  # json writes NaN
+    doc["irregular"] = [{"a": 1, "b": [{"c": True}]}, {"b": [], "a": 2}]
+    doc["nested"] = [{"a": 1, "b": [{"c": "x"}, {"c": None}]}, {"a": False, "b": []}]
+    doc["empty"] = []
     out = io.StringIO()
     json_report.write_indented(doc, out)
     assert len(out.getvalue()) > 10 * json_report.CHUNK  # several batches
     assert out.getvalue() == json.dumps(doc, indent=2, ensure_ascii=False)
+    for value in (doc["odd"], [], {}, {1: "x"}, "text", doc["nested"]):  # not a dict of sections
+        out = io.StringIO()
+        json_report.write_indented(value, out)
+        assert out.getvalue() == json.dumps(value, indent=2, ensure_ascii=False)
