@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -57,7 +58,7 @@ def timeline(
 
             doc = result.to_dict()
             doc["transitions"] = [t.to_dict() for t in result.transitions]
-            stream = out if out is not None else click.get_text_stream("stdout")
+            stream = out if out is not None else sys.stdout
             write_indented(doc, stream)
             stream.write("\n")
         else:
