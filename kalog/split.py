@@ -228,9 +228,10 @@ def start(source: Source) -> Pending | None:
         try:
             parts: list[tuple[Gathered, Source]] = []
             while (k := claims.from_end()) is not None:
-                parts.append(_read_segment(source, bounds, k, layout, primary, _adder(shared)))
+                part = _read_part(source, bounds[k], bounds[k + 1], layout, primary, _adder(shared))
+                parts.append(part)
             if not parts:  # this process took every segment: an empty part, typed as usual
-                parts.append(_read_segment(source, [bounds[-1]] * 2, 0, layout, primary, None))
+                parts.append(_read_part(source, bounds[-1], bounds[-1], layout, primary, None))
             whole = Source(name=source.name, index=source.index)
             _save(_join(whole, parts[::-1]), spool)
             result: Any = ("ok", whole)
@@ -249,16 +250,16 @@ def start(source: Source) -> Pending | None:
     return pending
 
 
-def _read_segment(
+def _read_part(
     source: Source,
-    bounds: list[int],
-    k: int,
+    start: int,
+    stop: int,
     layout: env.FileLayout,
     primary: env.Style,
     progress: Callable[[int], None] | None,
 ) -> tuple[Gathered, Source]:
-    """`gather` of segment `k` of `source`, and the segment's own counts and warnings."""
-    part = Source(name=source.name, index=source.index, start=bounds[k], stop=bounds[k + 1])
+    """`gather` of bytes [start, stop) of `source`, and that part's own counts and warnings."""
+    part = Source(name=source.name, index=source.index, start=start, stop=stop)
     part.progress = progress
     gathered = gather(part, layout, primary)
     part.progress = None  # a closure: not picklable
@@ -272,11 +273,10 @@ def finish(pending: Pending, source: Source) -> Gathered:
         progress = _with_child(progress, pending.shared)
     parts: list[tuple[Gathered, Source]] = []
     theirs: tuple[Gathered, Source] | None = None
+    bounds, layout, primary = pending.bounds, pending.layout, pending.primary
     try:
         while (k := pending.claims.from_start()) is not None:
-            parts.append(
-                _read_segment(source, pending.bounds, k, pending.layout, pending.primary, progress)
-            )
+            parts.append(_read_part(source, bounds[k], bounds[k + 1], layout, primary, progress))
         for gathered, _ in parts:
             _parse_bodies(gathered)
         try:
@@ -291,16 +291,8 @@ def finish(pending: Pending, source: Source) -> Gathered:
             progress(0)  # a last report, now that both parts are read
         pending.abandon()  # the spool files
     if theirs is None:  # the child failed: read its part here
-        meeting = pending.claims.meeting()
-        rest = Source(
-            name=source.name,
-            index=source.index,
-            start=pending.bounds[meeting],
-            stop=pending.bounds[-1],
-        )
-        rest.progress = progress
-        theirs = gather(rest, pending.layout, pending.primary), rest
-        rest.progress = None
+        start = bounds[pending.claims.meeting()]
+        theirs = _read_part(source, start, bounds[-1], layout, primary, progress)
     return _join(source, [*parts, theirs])
 
 
