@@ -310,41 +310,24 @@ def _strings(array: Any) -> _Cells:
     return _Cells(array, index, quoted)
 
 
-#: `pd.Timestamp.isoformat()` writes years outside these as 5+ or signed digits
-_YEARS = ("1000-01-01T00:00:00", "9999-12-31T23:59:59")
-
-
 def _iso_seconds(column: Any) -> _Cells | None:
     """`Timestamp.isoformat()` of a naive datetime column; None unless all whole seconds.
 
-    numpy writes each distinct second once (the same text for whole seconds
-    of years 1000-9999); sub-second times add digits numpy would not write.
+    Each distinct second is written once (`kalog.isotime`); sub-second
+    times and years outside 1000-9999 are left to `_distinct`.
     """
     import numpy as np
     import pyarrow as pa
 
+    from kalog.isotime import whole_seconds
+
     stamps = column.to_numpy(dtype="datetime64[ns]")
-    seconds = stamps.astype("datetime64[s]")
+    texts, index, odd = whole_seconds(stamps)
     missing = np.isnat(stamps)
-    present = seconds[~missing]
-    if (stamps[~missing] != present).any():
+    if (odd & ~missing).any():
         return None
-    low, high = (np.datetime64(year) for year in _YEARS)
-    if len(present) and (present.min() < low or present.max() > high):
-        return None
-    ticks = seconds.view(np.int64)
-    if (ticks[1:] >= ticks[:-1]).all():  # logs are in time order: no sort needed
-        change = np.empty(len(ticks), dtype=bool)
-        change[:1] = True
-        np.not_equal(ticks[1:], ticks[:-1], out=change[1:])
-        distinct = seconds[change]
-        index = np.cumsum(change) - 1
-    else:
-        distinct, where = np.unique(seconds, return_inverse=True)
-        index = where.reshape(-1).astype(np.int64)
     index[missing] = -1
-    texts = pa.array(np.datetime_as_string(distinct, unit="s"), pa.large_string())
-    return _Cells(texts, index, index >= 0)
+    return _Cells(pa.array(texts, pa.large_string()), index, index >= 0)
 
 
 def _distinct(name: str, column: Any) -> _Cells:

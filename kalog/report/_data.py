@@ -34,6 +34,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from kalog.isotime import whole_seconds
 from kalog.model.timeline import Segment, Timeline
 from kalog.model.transitions import Transition
 
@@ -262,8 +263,8 @@ class Coded(Sequence[Any]):
 def iso_seconds(values: Sequence[Any]) -> Sequence[str | None]:
     """`pd.Timestamp(v).isoformat()` of each value (None for None/NaT), fast.
 
-    Each distinct whole second of tz-naive timestamps is formatted once, by
-    numpy (the result is then `Coded`); anything else (sub-second, time
+    Each distinct whole second of tz-naive timestamps is formatted once
+    (`kalog.isotime`; the result is then `Coded`); anything else (sub-second, time
     zones, years outside 1000-9999) goes through `isoformat` itself, so the
     text is the same either way.
     """
@@ -275,20 +276,12 @@ def iso_seconds(values: Sequence[Any]) -> Sequence[str | None]:
         index = None
     if index is None or index.tz is not None:
         return [_iso_one(v) for v in values]
-    stamps = index.values
-    seconds = stamps.astype("datetime64[s]")
-    distinct, where = np.unique(seconds, return_inverse=True)
-    texts: list[str | None] = np.datetime_as_string(distinct, unit="s").tolist()
-    codes = where.reshape(-1).astype(np.int64)
-    odd = np.isnat(stamps) | (stamps != seconds) | (seconds < _YEAR_1000) | (seconds > _YEAR_9999)
+    texts_array, codes, odd = whole_seconds(index.values)
+    texts: list[str | None] = texts_array.tolist()
     for i in np.flatnonzero(odd).tolist():
         codes[i] = len(texts)
         texts.append(_iso_one(values[i]))
     return Coded(texts, codes)
-
-
-_YEAR_1000 = np.datetime64("1000-01-01T00:00:00", "s")
-_YEAR_9999 = np.datetime64("9999-12-31T23:59:59", "s")
 
 
 def _iso_one(value: Any) -> str | None:

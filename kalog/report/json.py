@@ -36,6 +36,7 @@ import numpy as np
 from kalog.analysis import AnalysisResult
 from kalog.gc_pause import gc_paused
 from kalog.report._data import (
+    PLAIN_SCALARS,
     Coded,
     Table,
     record,
@@ -126,7 +127,7 @@ def _plain(table: Table) -> bool:
     (Floats are left to the json module: `_list` refuses NaN, json.dumps writes it.)
     """
     return all(
-        _plain(column) if isinstance(column, Table) else set(map(type, column)) <= _SCALARS
+        _plain(column) if isinstance(column, Table) else set(map(type, column)) <= PLAIN_SCALARS
         for column in table.columns
     )
 
@@ -191,7 +192,7 @@ def _column(
         kinds = frozenset(map(type, column))
     if kinds == {int}:
         return list(map(int.__repr__, column))
-    if not kinds <= _SCALARS or {int, bool} <= kinds:  # (True == 1 as a dict key)
+    if not kinds <= PLAIN_SCALARS or {int, bool} <= kinds:  # (True == 1 as a dict key)
         return [_dumps(value, level) for value in column]
     # each distinct value encoded once; the column then shares those strings
     distinct = set(column)
@@ -200,9 +201,6 @@ def _column(
     else:
         text = {value: _scalar(value) for value in distinct}
     return [text[column[0]]] if len(column) == 1 else itemgetter(*column)(text)
-
-
-_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _scalar(value: str | int | bool | None) -> str:
