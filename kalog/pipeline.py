@@ -107,8 +107,7 @@ def _master_time(ctx: AnalysisContext, timeline: Timeline) -> dict[str, float]:
         if len(master) == 0:
             continue
         if table.timed:
-            delta = table.ends[master] - table.starts[master]
-            seconds = np.maximum(delta // 1_000_000_000 + (delta % 1_000_000_000) / 1e9, 0.0)
+            seconds = np.maximum(seconds_between(table.starts[master], table.ends[master]), 0.0)
         else:
             segments = [item.segments[position] for position in master.tolist()]
             seconds = np.array([max(0.0, _seconds(s.start, s.end)) for s in segments])

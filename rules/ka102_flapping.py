@@ -134,9 +134,7 @@ def _openings(starts: np.ndarray, window: float, limit: int) -> np.ndarray | Non
     """
     if limit < 1 or np.any(starts[1:] < starts[:-1]):
         return None
-    delta = starts[limit:] - starts[:-limit]
-    seconds = delta // 1_000_000_000 + (delta % 1_000_000_000) / 1e9
-    return np.flatnonzero(seconds <= window)
+    return np.flatnonzero(seconds_between(starts[:-limit], starts[limit:]) <= window)
 
 
 def _bursts(

@@ -53,6 +53,16 @@ def test_seconds_between_is_total_seconds(unit: str) -> None:
         assert seconds_between(a.value, b.value) == (b - a).total_seconds()
 
 
+def test_seconds_between_on_arrays_equals_each_pair() -> None:
+    rng = np.random.default_rng(6)
+    starts = rng.integers(0, 2 * 10**18, size=4000)
+    ends = starts + rng.integers(-(10**12), 10**12, size=4000)  # negative deltas too
+    on_arrays = seconds_between(starts, ends)
+    assert on_arrays.tolist() == [
+        seconds_between(a, b) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+
+
 def test_seconds_between_aware_times() -> None:
     a = pd.Timestamp("2020-01-01", tz="Europe/Paris")
     b = pd.Timestamp("2020-06-01 00:00:00.000000001", tz="Europe/Paris")

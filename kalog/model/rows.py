@@ -34,8 +34,9 @@ def times_ns(ts: pd.Series) -> np.ndarray:
     return np.asarray(ts.dt.as_unit("ns").array.asi8, dtype=np.int64)
 
 
-def seconds_between(start_ns: int, end_ns: int) -> float:
-    """`(end - start).total_seconds()` for two times in int nanoseconds.
+def seconds_between(start_ns: Any, end_ns: Any) -> Any:
+    """`(end - start).total_seconds()` for two times in int nanoseconds (or int64 arrays
+    of them: numpy's `//` and `%` floor as Python's do, so each element is the same float).
 
     Why: building a Timedelta per pair is what made loops over segments
     slow.  pandas computes a nanosecond Timedelta's total_seconds as the
