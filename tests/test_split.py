@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -219,3 +220,48 @@ def test_abandoned_children_leave_no_process_or_file(
     assert split._EARLY == {} and split._STARTED == []
     assert not pending.process.is_alive()
     assert not any(path.exists() for path in split._spool_files(pending.spool))
+
+
+def test_child_reads_without_importing_pandas(generated: Path, tmp_path: Path) -> None:
+    """The command line forks before pandas is imported: the child must not import it.
+
+    Run in a fresh interpreter (this one has pandas).  The child records
+    whether it had pandas when it saved its part; this process then loads
+    that part (the child answered) and the joined lines equal one reader's.
+    """
+    marker = tmp_path / "child-had-pandas"
+    script = f"""
+import subprocess
+import sys
+from pathlib import Path
+from kalog import split
+from kalog.read import Source
+from kalog.scan import gather
+
+split.SPLIT_MIN_BYTES = 0
+split.SPLIT_DENSE = True
+split.SEGMENT_BYTES = {generated.stat().st_size // 6}
+real_save, real_load, loaded = split._save, split._load, []
+
+def save(gathered, spool):
+    Path({str(marker)!r}).write_text(str("pandas" in sys.modules))
+    real_save(gathered, spool)
+
+def load(spool):
+    loaded.append(spool)
+    return real_load(spool)
+
+split._save, split._load = save, load
+source = Source(name={str(generated)!r})
+pending = split.start(source)
+had = "pandas" in sys.modules
+joined = split.finish(pending, source)
+one = gather(Source(name={str(generated)!r}))
+same = joined.numbers.tolist() == one.numbers.tolist() and joined.lines.equals(one.lines)
+print(had, len(loaded), same, source.lines_read)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["False", "1", "True", "20000"]
+    assert marker.read_text() == "False"
