@@ -15,6 +15,8 @@ import sys
 
 import click
 
+from kalog.allocator import reuse_big_buffers
+
 #: subcommand name -> (module, attribute, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "events": ("kalog.commands.events", "events", "Parse logs into typed events."),
@@ -73,8 +75,11 @@ def run() -> None:
     threshold (700) the collector walks them again and again - a quarter of
     the run time on a dense log, for cycles that do not exist.  Collections
     still happen, only less often.
+
+    malloc keeps reusing the reader's big buffers (`kalog.allocator`).
     """
     gc.set_threshold(200_000, 20, 100)
+    reuse_big_buffers()
     try:
         main()
         code: object = 0

@@ -1,0 +1,54 @@
+"""kalog.allocator: the reader's big buffers reuse pages instead of faulting in new ones."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+glibc = pytest.mark.skipif(
+    not hasattr(os, "confstr") or not os.confstr("CS_GNU_LIBC_VERSION"), reason="glibc only"
+)
+
+#: Allocates and frees, fifty times, a 4 MB block and a copy of it (as the
+#: reader does per block), counting the page faults that costs.
+_FAULTS = """
+import resource, sys
+from kalog.allocator import reuse_big_buffers
+if sys.argv[1] == "tuned":
+    assert reuse_big_buffers()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(50):
+    block = b"x" * (4 << 20)
+    lines = block[1:]
+    del block, lines
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def _faults(mode: str) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", _FAULTS, mode], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return int(done.stdout)
+
+
+@glibc
+def test_big_buffers_reuse_their_pages() -> None:
+    pages = (8 << 20) // os.sysconf("SC_PAGE_SIZE")  # one block and its copy
+    assert _faults("default") > 40 * pages  # new pages for nearly every block
+    assert _faults("tuned") < 2 * pages  # the first block's pages, then reused
+
+
+def test_the_command_line_tunes_the_allocator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kalog import cli
+
+    calls: list[str] = []
+    monkeypatch.setattr(cli, "reuse_big_buffers", lambda: calls.append("tuned"))
+    monkeypatch.setattr(cli, "main", lambda: calls.append("main"))
+    monkeypatch.setattr(cli.os, "_exit", lambda code: calls.append(f"exit {code}"))
+    cli.run()
+    assert calls == ["tuned", "main", "exit 0"]
