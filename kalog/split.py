@@ -301,8 +301,7 @@ def finish(pending: Pending, source: Source) -> Gathered:
     try:
         while (k := pending.claims.from_start()) is not None:
             parts.append(_read_part(source, bounds[k], bounds[k + 1], layout, primary, progress))
-        for gathered, _ in parts:
-            _parse_bodies(gathered)
+            _parse_bodies(parts[-1][0])
         try:
             reply = pending.receiver.recv()
             if reply[0] == "ok":
@@ -321,11 +320,13 @@ def finish(pending: Pending, source: Source) -> Gathered:
 
 
 def _parse_bodies(gathered: Gathered) -> None:
-    """Type these distinct message bodies now, while the child may still read.
+    """Type the distinct message bodies of a segment just read, while the child reads.
 
-    `parse_body` caches per body, so the frame later finds them done; the
-    first call also builds the body grammar (~0.2 s), which would otherwise
-    wait until both parts are joined.
+    `parse_body` caches per body, so the frame later finds them done.  The
+    first call also imports and builds the body grammar (~0.15-0.2 s).  Done
+    after each segment, not after the last: work this process does while
+    segments are left is shared with the child (it takes more of them),
+    work after the last is not.
     """
     from kalog.grammar.body import parse_body
 
