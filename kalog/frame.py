@@ -47,6 +47,7 @@ import pyarrow as pa
 from kalog import events, split
 from kalog.errors import InputError, InputWarning
 from kalog.grammar import envelope as env
+from kalog.grammar.body import parse_body
 from kalog.grammar.bulk import take_rows
 from kalog.read import Source, input_size, iter_line_blocks, iter_sources
 from kalog.scan import gather
@@ -63,12 +64,6 @@ _WEEKDAYS = {name: i for i, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri"
 #: A month drop of at least this many months between consecutive lines is a
 #: new year (Dec -> Jan), smaller drops are lines slightly out of order.
 ROLLOVER_DROP = 6
-
-
-def _parse_body(body: str) -> dict[str, Any]:
-    from kalog.grammar.body import parse_body
-
-    return parse_body(body)
 
 
 def read_events(
@@ -571,13 +566,13 @@ def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
     wanted = [c for c in events.COLUMNS if c not in ENVELOPE_COLUMNS]
     if engine == "fast":
         codes, uniques = pd.factorize(bodies, use_na_sentinel=False)
-        parsed = [_parse_body(b) for b in uniques]
+        parsed = [parse_body(b) for b in uniques]
         table = pd.DataFrame.from_records(parsed, columns=wanted)
         typed = {name: _cast(name, table[name], None) for name in wanted}
         # Arrays, not Series: a Series' `take` also builds a million-row index.
         spread = {name: typed[name].take(codes) for name in wanted}
         return pd.DataFrame(spread, index=bodies.index, copy=False)
-    table = pd.DataFrame.from_records([_parse_body(b) for b in bodies], columns=wanted)
+    table = pd.DataFrame.from_records([parse_body(b) for b in bodies], columns=wanted)
     table.index = bodies.index
     return table
 

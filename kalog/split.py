@@ -322,11 +322,11 @@ def finish(pending: Pending, source: Source) -> Gathered:
 def _parse_bodies(gathered: Gathered) -> None:
     """Type the distinct message bodies of a segment just read, while the child reads.
 
-    `parse_body` caches per body, so the frame later finds them done.  The
-    first call also imports and builds the body grammar (~0.15-0.2 s).  Done
+    `parse_body` caches per body, so the frame later finds them done.  Done
     after each segment, not after the last: work this process does while
     segments are left is shared with the child (it takes more of them),
-    work after the last is not.
+    work after the last is not.  (The body grammar itself is built when the
+    command line imports `kalog.frame`, also while the child reads.)
     """
     from kalog.grammar.body import parse_body
 

@@ -348,7 +348,7 @@ def _ts(frame: pd.DataFrame, line: int) -> pd.Timestamp:
 def test_dec_to_jan_rollover(tmp_path, monkeypatch) -> None:
     from kalog import frame as frame_mod
 
-    monkeypatch.setattr(frame_mod, "_parse_body", lambda body: {"kind": "unknown"})
+    monkeypatch.setattr(frame_mod, "parse_body", lambda body: {"kind": "unknown"})
     log = tmp_path / "r1.log"
     log.write_text(
         "Dec 31 23:59:59 r1 Keepalived_vrrp[1]: (VI_1) Entering MASTER STATE\n"
@@ -376,7 +376,7 @@ def test_dec_to_jan_rollover(tmp_path, monkeypatch) -> None:
 def test_host_from_file_name_and_host_option(tmp_path, monkeypatch) -> None:
     from kalog import frame as frame_mod
 
-    monkeypatch.setattr(frame_mod, "_parse_body", lambda body: {"kind": "unknown"})
+    monkeypatch.setattr(frame_mod, "parse_body", lambda body: {"kind": "unknown"})
     log = tmp_path / "h1.console.log"
     log.write_text("Thu Nov 26 05:35:08 2026: (VI_1) Entering MASTER STATE\n")
     syslog = tmp_path / "mixed.log"
@@ -396,7 +396,7 @@ def test_host_from_file_name_and_host_option(tmp_path, monkeypatch) -> None:
 def test_logfile_noday_days_from_weekdays(tmp_path, monkeypatch) -> None:
     from kalog import frame as frame_mod
 
-    monkeypatch.setattr(frame_mod, "_parse_body", lambda body: {"kind": "unknown"})
+    monkeypatch.setattr(frame_mod, "parse_body", lambda body: {"kind": "unknown"})
     log = tmp_path / "k.log"
     log.write_text(
         "Thu Nov 05:35:08.123456789 2026: (VI_1) Entering MASTER STATE\n"

@@ -265,3 +265,18 @@ print(had, len(loaded), same, source.lines_read)
     )
     assert done.stdout.split() == ["False", "1", "True", "20000"]
     assert marker.read_text() == "False"
+
+
+def test_the_reading_child_needs_neither_pandas_nor_pyparsing() -> None:
+    """What the command line imports before forking (`prestart`) stays small.
+
+    Every module imported before the fork delays the child's first segment.
+    """
+    script = (
+        "import sys, kalog.split;"
+        "print(sorted(m for m in ('pandas', 'pyparsing') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]"
