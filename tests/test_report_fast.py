@@ -345,3 +345,54 @@ def test_timeline_document_is_written_as_json_dumps_would(dense: AnalysisResult)
         out = io.StringIO()
         json_report.write_indented(value, out)
         assert out.getvalue() == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _timeline_reference(timeline: Timeline) -> str:
+    """`kalog timeline --format json` as it was written: json.dumps of the dicts."""
+    doc = timeline.to_dict()
+    doc["transitions"] = [t.to_dict() for t in timeline.transitions]
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _written(doc: dict[str, Any]) -> str:
+    import io
+
+    out = io.StringIO()
+    json_report.write_indented(doc, out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("paths", REAL, ids=["seed-ex1", "split-brain", "graceful-stop", "corpus"])
+def test_timeline_documents_from_tables_are_written_as_before(paths: list[Path]) -> None:
+    timeline = _analysed(paths).timeline
+    assert _written(json_report.timeline_document(timeline)) == _timeline_reference(timeline)
+
+
+def test_dense_timeline_document_uses_the_tables(dense: AnalysisResult) -> None:
+    from kalog.report._data import Table, instance_table
+
+    timeline = dense.timeline
+    doc = json_report.timeline_document(timeline)
+    assert isinstance(doc["instances"], Table) and isinstance(doc["transitions"], Table)
+    assert list(doc) == [*timeline.to_dict(), "transitions"]
+    table = instance_table(timeline)
+    assert table is not None and table.records() == timeline.to_dict()["instances"]
+    assert _written(doc) == _timeline_reference(timeline)
+
+
+@pytest.mark.parametrize("segments", ODD_SEGMENTS.values(), ids=list(ODD_SEGMENTS))
+def test_odd_timeline_documents_are_written_as_before(segments: list[Segment]) -> None:
+    for vrid in (51, None, np.int64(51)):
+        timeline = _timeline(*segments, vrid=vrid)
+        try:
+            expected = _timeline_reference(timeline)
+        except (TypeError, ValueError) as error:
+            with pytest.raises(type(error)):
+                _written(json_report.timeline_document(timeline))
+            continue
+        assert _written(json_report.timeline_document(timeline)) == expected
+
+
+def test_timeline_document_without_segments_is_written_as_before() -> None:
+    timeline = Timeline([InstanceTimeline("lb1", "VI_1", 51, "2.2", [])], [], [], {}, None, None)
+    assert _written(json_report.timeline_document(timeline)) == _timeline_reference(timeline)

@@ -54,12 +54,10 @@ def timeline(
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":
-            from kalog.report.json import write_indented
+            from kalog.report.json import timeline_document, write_indented
 
-            doc = result.to_dict()
-            doc["transitions"] = [t.to_dict() for t in result.transitions]
             stream = out if out is not None else sys.stdout
-            write_indented(doc, stream)
+            write_indented(timeline_document(result), stream)
             stream.write("\n")
         else:
             from kalog.console import make_console

@@ -24,6 +24,7 @@ the standard library's either way.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -39,6 +40,7 @@ from kalog.report._data import (
     PLAIN_SCALARS,
     Coded,
     Table,
+    instance_table,
     record,
     timeline_records,
     timeline_table,
@@ -97,19 +99,41 @@ def write_indented(value: Any, out: Any) -> None:
     benchmark file.  Here each entry of a dict is written in turn: a list of
     regular records of plain values (`Table.from_records`) by the column
     writer of the report, anything else by the json module's own encoder,
-    piece by piece.  The text is the same.
+    piece by piece.  The text is the same.  An entry may also be a `Table`
+    already: it is written as the records it stands for.
     """
     if not isinstance(value, dict) or not value or any(type(key) is not str for key in value):
         _write_encoded(value, out, 0)
         return
     for i, (key, item) in enumerate(value.items()):
         out.write(("{" if i == 0 else ",") + "\n" + INDENT + encode_basestring(key) + ": ")
-        table = Table.from_records(item) if isinstance(item, list) else None
-        if table is not None and _plain(table):
+        table = Table.from_records(item) if isinstance(item, list) else item
+        if isinstance(table, Table) and _plain(table):
             out.writelines(_list(table, 1))
         else:
-            _write_encoded(item, out, 1)
+            _write_encoded(table.records() if isinstance(table, Table) else item, out, 1)
     out.write("\n}")
+
+
+def timeline_document(timeline: Any) -> dict[str, Any]:
+    """`kalog timeline --format json`'s document for `write_indented`.
+
+    `timeline.to_dict()` plus "transitions" (each `Transition.to_dict()`),
+    with the two long lists as column tables read straight from the model's
+    objects (`instance_table`, `transition_table`) where they can be: the
+    same text, without a dict per segment and per change of master.
+    """
+    instances = instance_table(timeline)
+    if instances is None:
+        doc = timeline.to_dict()
+    else:
+        doc = dataclasses.replace(timeline, instances=[]).to_dict()
+        doc["instances"] = instances
+    transitions = transition_table(timeline.transitions)
+    doc["transitions"] = (
+        transitions if transitions is not None else [t.to_dict() for t in timeline.transitions]
+    )
+    return doc
 
 
 def _write_encoded(value: Any, out: Any, level: int) -> None:
