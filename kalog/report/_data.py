@@ -376,8 +376,12 @@ def instance_table(timeline: Any) -> Table | None:
     if not segments:
         return None
     keys = [*_INSTANCE_COLUMNS, "segments"]
-    sample = next(item for item in instances if item.segments)  # the keys to_dict() gives now
-    shown = dataclasses.replace(timeline, instances=[sample]).to_dict()["instances"][0]
+    # the keys to_dict() gives now, from one instance with one segment (not a
+    # dict per segment of that instance, nor the runs and observations)
+    first = next(item for item in instances if item.segments)
+    sample = dataclasses.replace(first, segments=first.segments[:1])
+    shown = dataclasses.replace(timeline, instances=[sample], runs=[], observations=[]).to_dict()
+    shown = shown["instances"][0]
     if list(shown) != keys or list(shown["segments"][0]) != _DICT_SEGMENT_FIELDS:
         return None
     values = _attribute_columns(segments, _DICT_SEGMENT_FIELDS)
