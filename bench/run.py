@@ -223,6 +223,12 @@ def machine_info() -> dict[str, str]:
             info[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             info[dist] = "not installed"
+    try:
+        version = subprocess.run(kalog_argv() + ["--version"], capture_output=True, text=True)
+        scanner = [ln for ln in version.stdout.splitlines() if ln.startswith("byte passes:")]
+        info["kalog byte passes"] = scanner[0].split(":", 1)[1].strip() if scanner else "?"
+    except OSError:
+        info["kalog byte passes"] = "?"
     for name, argv in (("grep", ["grep", "--version"]), ("lnav", ["lnav", "-V"])):
         try:
             first = subprocess.run(argv, capture_output=True, text=True).stdout.splitlines()

@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from kalog import compiled
 from kalog.allocator import reuse_big_buffers
 
 #: subcommand name -> (module, attribute, one-line help)
@@ -52,7 +53,10 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kalog")
+@click.version_option(
+    package_name="kalog",
+    message=f"%(prog)s, version %(version)s\nbyte passes: {compiled.describe()}",
+)
 def main() -> None:
     """kalog: keepalived log analyser and VRRP conformance checker.
 

@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kalog import compiled
 from kalog.errors import InputError
 
 #: Bytes read from the input per step (before decompression).
@@ -205,18 +206,16 @@ class LineBlock:
         but numbering them means counting every newline before them, and
         `bytes.count` walks a byte at a time; one vectorised comparison per
         block and `count_nonzero` between matches are several times faster
-        (`np.add.reduceat` with a wider accumulator was slower still).
+        (`np.add.reduceat` with a wider accumulator was slower still).  On
+        bytes, `kalog.compiled` finds and numbers them in one pass where it
+        is built (~4x faster).
         """
-        spans: list[tuple[int, int]] = []
-        pos = text.find(word)
-        while pos >= 0:
-            start = text.rfind(newline, 0, pos) + 1
-            end = text.find(newline, pos)
-            if end < 0:
-                end = len(text)
-            spans.append((start, end))
-            pos = text.find(word, end)
-        numbers, total = self._line_numbers(text, newline, [start for start, _ in spans])
+        if isinstance(text, bytes) and compiled.linescan is not None:
+            total, hits = compiled.linescan.find_lines(text, word)
+            numbers = [index for index, _, _ in hits]
+            spans = [(start, end) for _, start, end in hits]
+        else:
+            numbers, spans, total = self._find_python(text, word, newline)
         if self._count is None:
             self._count = total + 1
         limit = self.max_line // 4
@@ -227,6 +226,22 @@ class LineBlock:
                 line = decode(line, "ascii")
             found.append((index, self._cap(index, line) if len(line) > limit else line))
         return found
+
+    def _find_python(
+        self, text: Any, word: Any, newline: Any
+    ) -> tuple[list[int], list[tuple[int, int]], int]:
+        """(line indexes, (start, end) spans, newlines in all) of the lines holding `word`."""
+        spans: list[tuple[int, int]] = []
+        pos = text.find(word)
+        while pos >= 0:
+            start = text.rfind(newline, 0, pos) + 1
+            end = text.find(newline, pos)
+            if end < 0:
+                end = len(text)
+            spans.append((start, end))
+            pos = text.find(word, end)
+        numbers, total = self._line_numbers(text, newline, [start for start, _ in spans])
+        return numbers, spans, total
 
     @staticmethod
     def _line_numbers(text: Any, newline: Any, starts: list[int]) -> tuple[list[int], int]:

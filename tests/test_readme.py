@@ -15,13 +15,13 @@ def _commands() -> list[str]:
 def test_readme_opens_with_install_run_and_test_commands() -> None:
     run, test = _commands()
     assert run.startswith("pip install . && kalog ")
-    assert test == "pip install '.[test]' && python3 -m pytest -q -rs"
+    assert test == "pip install -e '.[test]' && python3 -m pytest -q -rs"
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
     _run, test = _commands()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "python3 -m pip install -q '.[test]' && python3 -m pytest -q -rs" in ci
+    assert "python3 -m pip install -q -e '.[test]' && python3 -m pytest -q -rs" in ci
     assert test.replace("pip install", "python3 -m pip install -q") in ci
 
 

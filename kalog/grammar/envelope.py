@@ -44,6 +44,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from kalog import compiled
+
 if TYPE_CHECKING:
     # Imported where used: the fast path and a reading child never need it,
     # and a child forked before importing it starts reading ~50 ms sooner.
@@ -397,8 +399,12 @@ def may_have_console_stamp(data: bytes) -> bool:
     rest of reading.  Every stamp ends in `[0-9] [0-9]{4}:` (the seconds,
     a space, the year, a colon); numpy finds the colons with a space five
     bytes before them in one pass, and only those few spots are checked for
-    digits.  A True answer is then settled by `has_console_stamp`.
+    digits.  A True answer is then settled by `has_console_stamp`.  The same
+    test is compiled in `kalog.compiled` (one pass, ~4x faster), used where
+    built.
     """
+    if compiled.linescan is not None and len(data) >= 7:
+        return compiled.linescan.may_have_console_stamp(data)
     if len(data) < 7:
         return len(data) > 0 and has_console_stamp(data.decode("ascii"))
     array = np.frombuffer(data, dtype=np.uint8)

@@ -1,0 +1,14 @@
+"""Build kalog's one compiled module; everything else is in pyproject.toml.
+
+`kalog._linescan` is optional: without a C compiler the build goes on
+without it, and kalog reads with its pure-Python passes (the same answers,
+several times slower on big files; `kalog --version` says which).
+"""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension("kalog._linescan", sources=["kalog/_linescan.c"], optional=True),
+    ]
+)
