@@ -323,7 +323,8 @@ def markdown(
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram']} RAM; "
         f"Python {machine['python']}, pandas {machine['pandas']}, pyarrow {machine['pyarrow']}, "
         f"pyparsing {machine['pyparsing']}; {machine['grep']}; {machine['lnav']}; "
-        f"kalog {machine['kalog']} @ {machine['kalog_commit']}."
+        f"kalog {machine['kalog']} @ {machine['kalog_commit']}, "
+        f"byte passes {machine.get('kalog byte passes', '?')}."
     )
     out += [
         "",

@@ -17,6 +17,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 #include <string.h>
 
 /* '\n' bytes in [p, p + n).  Counted in runs of 255 bytes into an unsigned
@@ -188,9 +189,71 @@ may_have_console_stamp(PyObject *module, PyObject *args)
     return PyBool_FromLong(found);
 }
 
+PyDoc_STRVAR(seek_doc,
+"seek(data, at, ends, byte, equal, out)\n\n"
+"For each i: the first position p in [at[i], ends[i]) where (data[p] == byte)\n"
+"is `equal`, else ends[i]; written to out[i].  `at`, `ends` and `out` are\n"
+"int64 buffers of one length (numpy arrays), `data` any byte buffer (an\n"
+"arrow string array's data).  Raises ValueError for a range outside data.");
+
+static PyObject *
+seek(PyObject *module, PyObject *args)
+{
+    Py_buffer data, at, ends, out;
+    int byte, equal;
+    if (!PyArg_ParseTuple(args, "y*y*y*ipw*:seek", &data, &at, &ends, &byte, &equal, &out)) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    const Py_ssize_t n = at.len / (Py_ssize_t)sizeof(int64_t);
+    if (at.len % (Py_ssize_t)sizeof(int64_t) != 0 || ends.len != at.len || out.len != at.len) {
+        PyErr_SetString(PyExc_ValueError, "seek: at, ends and out must be int64 of one length");
+        goto done;
+    }
+    if (byte < 0 || byte > 255) {
+        PyErr_SetString(PyExc_ValueError, "seek: byte out of range");
+        goto done;
+    }
+    const unsigned char *p = data.buf;
+    const int64_t *from = at.buf, *to = ends.buf;
+    int64_t *into = out.buf;
+    const unsigned char wanted = (unsigned char)byte;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t lo = from[i], hi = to[i];
+        if (lo < 0 || hi < 0 || hi > (int64_t)data.len) {
+            PyErr_Format(PyExc_ValueError, "seek: range %zd [%lld, %lld) outside %zd bytes",
+                         i, (long long)lo, (long long)hi, data.len);
+            goto done;
+        }
+        int64_t q = lo;
+        if (equal) {
+            const unsigned char *hit =
+                lo < hi ? memchr(p + lo, wanted, (size_t)(hi - lo)) : NULL;
+            q = hit == NULL ? hi : hit - p;
+        }
+        else {
+            while (q < hi && p[q] == wanted) {
+                q++;
+            }
+            if (q > hi) {
+                q = hi;
+            }
+        }
+        into[i] = q < hi ? q : hi;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&at);
+    PyBuffer_Release(&ends);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"find_lines", find_lines, METH_VARARGS, find_lines_doc},
     {"may_have_console_stamp", may_have_console_stamp, METH_VARARGS, may_have_console_stamp_doc},
+    {"seek", seek, METH_VARARGS, seek_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -190,10 +190,14 @@ def test_reader_gives_the_same_frame_with_and_without_the_compiled_passes(
             calls["may_have_console_stamp"] += 1
             return linescan.may_have_console_stamp(data)
 
+        def seek(self, *args: object) -> None:
+            calls["seek"] += 1
+            return linescan.seek(*args)
+
     files = [*REAL_FILES, generated]
     monkeypatch.setattr(compiled, "linescan", Counting())
     fast = read_events(files, year=2024)
-    assert calls["may_have_console_stamp"] > 0, calls
+    assert calls["may_have_console_stamp"] > 0 and calls["seek"] > 0, calls
     assert (calls["find_lines"] > 100) == (chunk == 1 << 14), calls
     monkeypatch.setattr(compiled, "linescan", None)
     python = read_events(files, year=2024)
@@ -210,3 +214,49 @@ def test_version_says_which_passes_read_bytes() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert f"byte passes: {compiled.describe()}" in result.output
+
+
+def _cutters(texts: list[str]) -> tuple:
+    import pyarrow as pa
+
+    from kalog.grammar.bulk import _Cutter
+
+    return _Cutter(pa.array(texts, type=pa.large_string())), _Cutter(
+        pa.array(texts, type=pa.large_string())
+    )
+
+
+def test_seek_equals_the_numpy_search(linescan, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_Cutter.next` / `skip`: compiled = numpy, from every position of every string
+    (past its end too), on strings where runs of the byte cross string boundaries."""
+    import numpy as np
+
+    rng = random.Random(2)
+    texts = ["", " ", "  a", "a  ", "Nov  5 10:00:00 h p[1]: x", "::[ ]", "x" * 70]
+    texts += ["".join(rng.choice(" :[ab") for _ in range(rng.randrange(0, 12))) for _ in range(300)]
+    compiled_cut, numpy_cut = _cutters(texts)
+    width = max(map(len, texts)) + 2
+    for shift in range(width):
+        at = np.minimum(compiled_cut.starts + shift, compiled_cut.ends + 1)
+        for byte in " :[z":
+            fast_next, fast_skip = compiled_cut.next(byte, at), compiled_cut.skip(byte, at)
+            with monkeypatch.context() as patch:
+                patch.setattr(compiled, "linescan", None)
+                slow_next, slow_skip = numpy_cut.next(byte, at), numpy_cut.skip(byte, at)
+            assert fast_next.tolist() == slow_next.tolist(), (byte, shift)
+            assert fast_skip.tolist() == slow_skip.tolist(), (byte, shift)
+    assert compiled_cut.next(" ", compiled_cut.starts)[4] == compiled_cut.starts[4] + 3
+    assert compiled_cut.skip(" ", compiled_cut.starts + 3)[4] == compiled_cut.starts[4] + 5
+
+
+def test_seek_refuses_ranges_outside_the_data(linescan) -> None:
+    import numpy as np
+
+    out = np.empty(1, dtype=np.int64)
+    for at, end in ((0, 4), (-1, 2)):
+        with pytest.raises(ValueError, match="outside"):
+            linescan.seek(b"abc", np.array([at]), np.array([end]), 32, True, out)
+    with pytest.raises(ValueError, match="one length"):
+        linescan.seek(b"abc", np.array([0, 1]), np.array([3]), 32, True, out)
+    linescan.seek(b"a b", np.array([0]), np.array([3]), 32, True, out)
+    assert out.tolist() == [1]

@@ -159,7 +159,19 @@ def _sniffed(path: Path) -> tuple[list[str], env.FileLayout, env.Style]:
     return lines, layout, primary
 
 
-def test_bulk_envelopes_equal_the_per_line_reader(generated: Path) -> None:
+@pytest.fixture(params=["compiled", "python"])
+def byte_passes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both implementations of the byte passes (kalog.compiled): the compiled one where built."""
+    from kalog import compiled
+
+    if request.param == "python":
+        monkeypatch.setattr(compiled, "linescan", None)
+    elif compiled.linescan is None:
+        pytest.skip("kalog._linescan not built (tests/test_linescan.py says why)")
+    return request.param
+
+
+def test_bulk_envelopes_equal_the_per_line_reader(generated: Path, byte_passes: str) -> None:
     """`bulk.read_envelopes` (RE2 over an array) = `read_envelope_row` line by line."""
     import pyarrow as pa
 
@@ -207,7 +219,7 @@ def test_bulk_envelopes_need_no_per_line_reading_on_plain_syslog(
     assert seen == [] and len(found.rows) == len(candidates) > 5_000
 
 
-def test_bulk_envelopes_on_lines_that_differ_between_engines() -> None:
+def test_bulk_envelopes_on_lines_that_differ_between_engines(byte_passes: str) -> None:
     """Lines where RE2 and Python's re could part ways are read exactly as per line."""
     import pyarrow as pa
 

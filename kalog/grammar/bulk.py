@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kalog import compiled
 from kalog.grammar import envelope as env
 
 #: The arrow type of every text column here (64-bit offsets: no 2 GB limit).
@@ -184,11 +185,13 @@ def take_rows(column: pa.Array, positions: np.ndarray) -> pa.Array:
 # place only: the pid may not contain ":" (so the first ":" after the program
 # ends the tag).  Lines outside it are read per line.
 #
-# How, for a million lines at once: numpy finds every space, colon and "["
-# in the lines' byte buffer, `searchsorted` picks the ones each line needs,
-# and each field becomes an arrow string array over the same buffer (offsets
-# field start, field end, next field start, ... - the gaps are dropped by one
-# `take`).  No per-line Python, no intermediate strings.
+# How, for a million lines at once: `_Cutter.next` finds, for every line,
+# the next separator after a position (compiled: a memchr per line; else
+# numpy finds every space, colon and "[" of the lines' byte buffer and
+# `searchsorted` picks the ones each line needs), and each field becomes an
+# arrow string array over the same buffer (offsets field start, field end,
+# next field start, ... - the gaps are dropped by one `take`).  No per-line
+# Python, no intermediate strings.
 
 _TAG_STRICT = r"[^\s\[\]:]+(?:\[[^\]:]*\])?:(?: |$).*"
 
@@ -217,11 +220,53 @@ class _Cutter:
             np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
         )
         self.low, self.high = (int(bounds[0]), int(bounds[-1])) if len(bounds) else (0, 0)
+        self._found: dict[str, np.ndarray] = {}
 
     def find(self, byte: str) -> np.ndarray:
-        """Positions of `byte` in the strings' bytes, ascending."""
-        found = np.flatnonzero(self.data[self.low : self.high] == ord(byte))
-        return found + self.low
+        """Positions of `byte` in the strings' bytes, ascending (kept: asked for again)."""
+        found = self._found.get(byte)
+        if found is None:
+            found = np.flatnonzero(self.data[self.low : self.high] == ord(byte)) + self.low
+            self._found[byte] = found
+        return found
+
+    def next(self, byte: str, at: np.ndarray) -> np.ndarray:
+        """For each string, the first `byte` at or after its `at` (its end if none).
+
+        Compiled where built (`kalog.compiled`): a `memchr` per string from
+        `at`, instead of finding every such byte of the buffer and a binary
+        search per string (~5x faster on a million lines).
+        """
+        if compiled.linescan is not None:
+            return self._seek(byte, at, equal=True)
+        positions = np.append(self.find(byte), np.iinfo(np.int64).max)
+        found = positions[np.searchsorted(positions, at, side="left")]
+        return np.minimum(found, self.ends)
+
+    def skip(self, byte: str, at: np.ndarray) -> np.ndarray:
+        """For each string, the first byte not `byte` at or after its `at` (its end if none)."""
+        if compiled.linescan is not None:
+            return self._seek(byte, at, equal=False)
+        positions = self.find(byte)
+        if not len(positions):
+            return np.minimum(at, self.ends)
+        # the end of each run of consecutive positions, for every position in it
+        last_of_run = np.append(np.flatnonzero(np.diff(positions) != 1), len(positions) - 1)
+        run_of = np.searchsorted(last_of_run, np.arange(len(positions)))
+        run_end = positions[last_of_run[run_of]] + 1
+        index = np.minimum(np.searchsorted(positions, at, side="left"), len(positions) - 1)
+        on_run = positions[index] == at
+        skipped = np.where(on_run, run_end[index], at)
+        return np.minimum(skipped, self.ends)
+
+    def _seek(self, byte: str, at: np.ndarray, *, equal: bool) -> np.ndarray:
+        at = np.ascontiguousarray(at, dtype=np.int64)
+        ends = np.ascontiguousarray(self.ends, dtype=np.int64)
+        out = np.empty(len(at), dtype=np.int64)
+        buffer = self.buffer if self.buffer is not None else b""
+        assert compiled.linescan is not None
+        compiled.linescan.seek(buffer, at, ends, ord(byte), equal, out)
+        return out
 
     def strings(self, begin: np.ndarray, end: np.ndarray) -> pa.Array:
         """The byte ranges [begin, end) (ascending, disjoint) as a string array."""
@@ -236,17 +281,10 @@ class _Cutter:
         return spans.take(pa.array(np.arange(0, 2 * count, 2), type=pa.int64()))
 
 
-def _next(positions: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Index in `positions` of the first position >= each of `at`."""
-    return np.searchsorted(positions, at, side="left")
-
-
 def _cut_tag(cut: _Cutter, tag_start: np.ndarray, into: dict[str, pa.Array]) -> None:
     """`program[pid]: body` / `program: body` from `tag_start` to the line's end."""
-    colons = cut.find(":")
-    colon = colons[_next(colons, tag_start)]  # the program and (strict) pid hold none
-    brackets = np.append(cut.find("["), np.iinfo(np.int64).max)
-    bracket = brackets[_next(brackets, tag_start)]
+    colon = cut.next(":", tag_start)  # the program and (strict) pid hold none
+    bracket = cut.next("[", tag_start)  # the line's end when it has none
     has_pid = bracket < colon
     program_end = np.where(has_pid, bracket, colon)
     into["program"] = cut.strings(tag_start, program_end)
@@ -262,19 +300,16 @@ def _cut_tag(cut: _Cutter, tag_start: np.ndarray, into: dict[str, pa.Array]) -> 
 def _cut_rfc3164(lines: pa.Array) -> dict[str, pa.Array]:
     """`MONTH +DAY TIME HOST TAG`."""
     cut = _Cutter(lines)
-    spaces = cut.find(" ")
-    first = _next(spaces, cut.starts)  # ends the month
-    columns = {"month": cut.strings(cut.starts, spaces[first])}
-    last = first.copy()  # the last space of the run after the month
-    while True:
-        longer = spaces[np.minimum(last + 1, len(spaces) - 1)] == spaces[last] + 1
-        if not longer.any():
-            break
-        last += longer
-    columns["day"] = cut.strings(spaces[last] + 1, spaces[last + 1])
-    columns["time"] = cut.strings(spaces[last + 1] + 1, spaces[last + 2])
-    columns["host"] = cut.strings(spaces[last + 2] + 1, spaces[last + 3])
-    _cut_tag(cut, spaces[last + 3] + 1, columns)
+    month_end = cut.next(" ", cut.starts)
+    columns = {"month": cut.strings(cut.starts, month_end)}
+    day = cut.skip(" ", month_end)  # after the run of spaces
+    day_end = cut.next(" ", day)
+    columns["day"] = cut.strings(day, day_end)
+    time_end = cut.next(" ", day_end + 1)
+    columns["time"] = cut.strings(day_end + 1, time_end)
+    host_end = cut.next(" ", time_end + 1)
+    columns["host"] = cut.strings(time_end + 1, host_end)
+    _cut_tag(cut, host_end + 1, columns)
     return columns
 
 
@@ -283,8 +318,7 @@ def _cut_iso8601(lines: pa.Array) -> dict[str, pa.Array]:
     cut = _Cutter(lines)
     starts = cut.starts
     columns = {"date": cut.strings(starts, starts + 10)}
-    spaces = cut.find(" ")
-    stamp_end = spaces[_next(spaces, starts + 11)]  # the space after time and offset
+    stamp_end = cut.next(" ", starts + 11)  # the space after time and offset
     time_end = starts + 19  # HH:MM:SS
     fraction = np.isin(cut.data[np.minimum(time_end, len(cut.data) - 1)], (ord("."), ord(",")))
     fraction &= time_end < stamp_end
@@ -299,7 +333,7 @@ def _cut_iso8601(lines: pa.Array) -> dict[str, pa.Array]:
     columns["time"] = cut.strings(starts + 11, time_end)
     offset = cut.strings(time_end, stamp_end)
     columns["offset"] = pc.if_else(pa.array(time_end < stamp_end), offset, pa.scalar(None, _TEXT))
-    host_end = spaces[_next(spaces, stamp_end) + 1]
+    host_end = cut.next(" ", stamp_end + 1)
     columns["host"] = cut.strings(stamp_end + 1, host_end)
     _cut_tag(cut, host_end + 1, columns)
     return columns
