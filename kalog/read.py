@@ -26,14 +26,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kalog import compiled
 from kalog.errors import InputError
-
-if TYPE_CHECKING:  # imported where used: `kalog.split` forks before loading them
-    import numpy as np
-    import pyarrow as pa
 
 #: Bytes read from the input per step (before decompression).
 CHUNK_SIZE = 1 << 22
@@ -132,8 +132,6 @@ class LineBlock:
             if self._text is not None:
                 self._count = self._text.count("\n") + 1
             else:
-                import numpy as np
-
                 assert self._data is not None
                 self._count = int(np.count_nonzero(np.frombuffer(self._data, np.uint8) == 10)) + 1
         return self._count
@@ -182,10 +180,6 @@ class LineBlock:
         None when the block holds a line over the length cap: `find_lines`
         truncates it (with its warning) one line at a time.
         """
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         data = self._data if self._text is None else self.text.encode("utf-8")
         assert data is not None
         whole = pa.LargeStringArray.from_buffers(
@@ -253,8 +247,6 @@ class LineBlock:
     def _line_numbers(text: Any, newline: Any, starts: list[int]) -> tuple[list[int], int]:
         """(0-based line index of each of the ascending line `starts`, newlines in all)."""
         if isinstance(text, bytes):
-            import numpy as np
-
             is_newline = np.frombuffer(text, dtype=np.uint8) == ord(newline)
 
             def count(begin: int, end: int | None) -> int:

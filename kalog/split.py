@@ -39,10 +39,15 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kalog.errors import InputError
 from kalog.grammar import envelope as env
+from kalog.grammar.bulk import Envelopes
 from kalog.read import (
     _MAGIC,
     CHUNK_SIZE,
@@ -51,16 +56,7 @@ from kalog.read import (
     iter_line_blocks,
     mostly_matching,
 )
-
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-    from kalog.scan import Gathered
-
-# numpy, pyarrow and the scanner (kalog.scan, kalog.grammar.bulk) are
-# imported where used, after the fork: the child and this process load them
-# at the same time instead of one after the other (~0.25 s before the fork
-# on the 10M-line benchmark file, a tenth of its run); see `start`.
+from kalog.scan import Gathered, gather
 
 #: Files below this size are read by one process (forking costs ~10 ms, and
 #: small files are read in a fraction of a second anyway).
@@ -176,6 +172,8 @@ class Pending:
     """A file whose segments a child is reading from the end."""
 
     name: str
+    layout: env.FileLayout
+    primary: env.Style
     bounds: list[int]
     claims: _Claims
     process: Any
@@ -205,18 +203,19 @@ def start(source: Source) -> Pending | None:
     small next to the frame this process must build from every line, and
     handing a million lines over cost more than it saved (dense 1M-line
     file: 3.3-4.5 s split, 3.2 s not; measured again with segments and a
-    pandas-free child: `kalog events` no faster, +160 MB).  Raises OSError
-    on a file that cannot be opened.
-
-    Only numpy-free work happens before the fork (the density windows, the
-    segment bounds): the child then imports numpy, pyarrow and the scanner
-    while this process does, and both sniff the file's layout (`_sniff`);
-    forking after those imports left the second core idle for their ~0.25 s.
+    pandas-free child: `kalog events` no faster, +160 MB).  Raises what a
+    single reader would on an unreadable input (the first block is read
+    here, to sniff the layout every segment uses).
     """
     size = input_size(source.name)
     assert size is not None
     if not SPLIT_DENSE and _dense(source.name, size):
         return None
+    probe = Source(name=source.name, index=source.index, stop=min(size, CHUNK_SIZE))
+    first_block = next(iter_line_blocks(probe), None)
+    if first_block is None:
+        return None
+    layout, primary = env.sniff(first_block.head(env.SNIFF_LINES * 4), env.match_fast)
     bounds = _bounds(source.name, size)
     if len(bounds) < 3:
         return None
@@ -233,7 +232,6 @@ def start(source: Source) -> Pending | None:
         if blocks_pandas:
             sys.meta_path.insert(0, _NoPandas())
         try:
-            layout, primary = _sniff(source)
             parts: list[tuple[Gathered, Source]] = []
             while (k := claims.from_end()) is not None:
                 part = _read_part(source, bounds[k], bounds[k + 1], layout, primary, _adder(shared))
@@ -251,7 +249,9 @@ def start(source: Source) -> Pending | None:
     process = context.Process(target=child, daemon=True)
     process.start()
     sender.close()
-    pending = Pending(source.name, bounds, claims, process, receiver, shared, spool)
+    pending = Pending(
+        source.name, layout, primary, bounds, claims, process, receiver, shared, spool
+    )
     _STARTED.append(pending)
     return pending
 
@@ -275,18 +275,6 @@ class _NoPandas:
         return None
 
 
-def _sniff(source: Source) -> tuple[env.FileLayout, env.Style]:
-    """The layout and primary style of the file's first block, which every
-    segment uses (as a single reader would).  Each process sniffs for itself:
-    the same bytes give the same answer.  Raises what a single reader would
-    on an unreadable input."""
-    size = input_size(source.name)
-    probe = Source(name=source.name, index=source.index, stop=min(size or 0, CHUNK_SIZE))
-    first_block = next(iter_line_blocks(probe), None)
-    head = first_block.head(env.SNIFF_LINES * 4) if first_block is not None else []
-    return env.sniff(head, env.match_fast)
-
-
 def _read_part(
     source: Source,
     start: int,
@@ -296,8 +284,6 @@ def _read_part(
     progress: Callable[[int], None] | None,
 ) -> tuple[Gathered, Source]:
     """`gather` of bytes [start, stop) of `source`, and that part's own counts and warnings."""
-    from kalog.scan import gather
-
     part = Source(name=source.name, index=source.index, start=start, stop=stop)
     part.progress = progress
     gathered = gather(part, layout, primary)
@@ -307,16 +293,13 @@ def _read_part(
 
 def finish(pending: Pending, source: Source) -> Gathered:
     """Read segments of `source` here until the child's are reached, then join both parts."""
-    import pyarrow as pa
-
     progress = source.progress
     if progress is not None:
         progress = _with_child(progress, pending.shared)
     parts: list[tuple[Gathered, Source]] = []
     theirs: tuple[Gathered, Source] | None = None
-    bounds = pending.bounds
+    bounds, layout, primary = pending.bounds, pending.layout, pending.primary
     try:
-        layout, primary = _sniff(source)
         while (k := pending.claims.from_start()) is not None:
             parts.append(_read_part(source, bounds[k], bounds[k + 1], layout, primary, progress))
             _parse_bodies(parts[-1][0])
@@ -326,9 +309,6 @@ def finish(pending: Pending, source: Source) -> Gathered:
                 theirs = _load(pending.spool), reply[1]
         except (EOFError, OSError, pa.ArrowException):
             theirs = None
-    except BaseException:
-        pending.abandon()  # not waiting for a part that will not be used
-        raise
     finally:
         pending.process.join()
         if progress is not None:
@@ -349,8 +329,6 @@ def _parse_bodies(gathered: Gathered) -> None:
     work after the last is not.  (The body grammar itself is built when the
     command line imports `kalog.frame`, also while the child reads.)
     """
-    import pyarrow.compute as pc
-
     from kalog.grammar.body import parse_body
 
     for body in pc.unique(gathered.found.fields["body"]).to_pylist():
@@ -359,8 +337,6 @@ def _parse_bodies(gathered: Gathered) -> None:
 
 def gather_in_parts(source: Source) -> Gathered:
     """`gather(source)`, a later part of the file read by a forked child."""
-    from kalog.scan import gather
-
     pending = take_early(source.name) or start(source)
     if pending is None:
         return gather(source)
@@ -425,8 +401,6 @@ def _spool_files(spool: Path) -> list[Path]:
 
 
 def _save(gathered: Gathered, spool: Path) -> None:
-    import pyarrow as pa
-
     lines_path, found_path = _spool_files(spool)
     lines = pa.table({"numbers": gathered.numbers, "lines": gathered.lines})
     found = pa.table(
@@ -442,11 +416,6 @@ def _save(gathered: Gathered, spool: Path) -> None:
 
 
 def _load(spool: Path) -> Gathered:
-    import pyarrow as pa
-
-    from kalog.grammar.bulk import Envelopes
-    from kalog.scan import Gathered
-
     lines_path, found_path = _spool_files(spool)
     lines, found = (
         pa.ipc.open_file(pa.memory_map(str(path))).read_all().combine_chunks()
@@ -464,8 +433,6 @@ def _load(spool: Path) -> Gathered:
 
 
 def _array(column: pa.ChunkedArray) -> pa.Array:
-    import pyarrow as pa
-
     return column.chunk(0) if column.num_chunks else pa.array([], column.type)
 
 
@@ -496,12 +463,6 @@ def _join(source: Source, parts: list[tuple[Gathered, Source]]) -> Gathered:
 
     Their counts and warnings go to `source`.
     """
-    import numpy as np
-    import pyarrow as pa
-
-    from kalog.grammar.bulk import Envelopes
-    from kalog.scan import Gathered
-
     kept: list[Gathered] = []
     for gathered, part in parts:
         offset = source.lines_read

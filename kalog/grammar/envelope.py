@@ -40,7 +40,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
 
 from kalog import compiled
 
@@ -386,7 +388,7 @@ def has_console_stamp(text: str) -> bool:
 
 
 _COLON, _SPACE, _ZERO = ord(":"), ord(" "), ord("0")
-_SCRATCH: list[Any] = []  # two bool arrays, grown to the largest block seen
+_SCRATCH: list[np.ndarray] = [np.empty(0, dtype=bool), np.empty(0, dtype=bool)]
 
 
 def may_have_console_stamp(data: bytes) -> bool:
@@ -405,11 +407,9 @@ def may_have_console_stamp(data: bytes) -> bool:
         return compiled.linescan.may_have_console_stamp(data)
     if len(data) < 7:
         return len(data) > 0 and has_console_stamp(data.decode("ascii"))
-    import numpy as np  # here: the reading child is forked before numpy is imported
-
     array = np.frombuffer(data, dtype=np.uint8)
     size = len(array) - 6
-    if not _SCRATCH or len(_SCRATCH[0]) < size:  # reused: fresh 4 MB arrays cost page faults
+    if len(_SCRATCH[0]) < size:  # reused: a fresh 4 MB array per block costs page faults
         _SCRATCH[:] = [np.empty(size, dtype=bool), np.empty(size, dtype=bool)]
     spots = np.equal(array[6:], _COLON, out=_SCRATCH[0][:size])
     spaces = np.equal(array[1:-5], _SPACE, out=_SCRATCH[1][:size])
