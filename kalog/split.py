@@ -309,6 +309,9 @@ def finish(pending: Pending, source: Source) -> Gathered:
                 theirs = _load(pending.spool), reply[1]
         except (EOFError, OSError, pa.ArrowException):
             theirs = None
+    except BaseException:
+        pending.abandon()  # this read failed: not waiting for a part that will not be used
+        raise
     finally:
         pending.process.join()
         if progress is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -197,6 +199,35 @@ def test_failed_child_part_is_read_here(generated: Path, monkeypatch: pytest.Mon
     assert parted.attrs["stats"] == single.attrs["stats"]
 
 
+def test_a_failed_read_here_stops_the_child_at_once(
+    generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process fails reading its segment: the error comes out without waiting for
+    the child (which would take 30 s per segment here), and nothing is left behind."""
+    _segments(generated, monkeypatch, 5)
+    monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(split, "SPLIT_DENSE", True)
+    parent = os.getpid()
+    real = split._read_part
+
+    def slow_child_failing_parent(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.getpid() == parent:
+            raise OSError("read error")
+        time.sleep(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(split, "_read_part", slow_child_failing_parent)
+    source = split.Source(name=str(generated))
+    pending = split.start(source)
+    assert pending is not None
+    began = time.monotonic()
+    with pytest.raises(OSError, match="read error"):
+        split.finish(pending, source)
+    assert time.monotonic() - began < 10
+    assert not pending.process.is_alive()
+    assert not any(path.exists() for path in split._spool_files(pending.spool))
+
+
 def test_child_left_without_segments_hands_over_an_empty_part(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -231,8 +262,10 @@ def test_child_reads_without_importing_pandas(generated: Path, tmp_path: Path) -
     """
     marker = tmp_path / "child-had-pandas"
     script = f"""
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from kalog import split
 from kalog.read import Source
