@@ -134,3 +134,39 @@ def test_default_host_is_file_name_up_to_first_dot() -> None:
     assert read.Source("/var/log/h1.console.log").default_host == "h1"
     assert read.Source("samples/seed/ex1-A-backup-99.log").default_host == "ex1-A-backup-99"
     assert read.Source("-").default_host == "stdin"
+
+
+def _bench_lines(tmp_path: Path) -> tuple[list[bytes], list[bytes]]:
+    """(keepalived lines, other daemons' lines) of a generated benchmark syslog."""
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import main
+
+    path = tmp_path / "syslog.log"
+    argv = ["--lines", "20000", "--keepalived-share", "0.05", "--seed", "4", "-o", str(path)]
+    assert main(argv) == 0
+    lines = path.read_bytes().splitlines()
+    return [t for t in lines if b"eepalived" in t], [t for t in lines if b"eepalived" not in t]
+
+
+def test_a_block_is_dense_when_most_of_it_is_not_only_its_head(tmp_path: Path) -> None:
+    """`LineBlock.dense` picks the bulk search for blocks mostly of keepalived lines:
+    judged on windows across the block, so a burst at its head (a restart) in an
+    otherwise sparse block keeps the per-match search (the same lines either way)."""
+    ours, theirs = _bench_lines(tmp_path)
+    burst = b"\n".join(ours[:900] + theirs[:19000])  # ~2 MB, the first ~100 KB keepalived
+    assert read.mostly_matching(burst[: 1 << 16], "eepalived")  # what the head alone said
+    block = read.LineBlock(1, None, data=burst)
+    assert not block.dense("eepalived")
+    found = [t for _, t in read.LineBlock(1, None, data=burst).find_lines("eepalived")]
+    bulk = read.LineBlock(1, None, data=burst).find_lines_bulk("eepalived")
+    assert bulk is not None and found == bulk[1].to_pylist() and len(found) == 900
+    dense = b"\n".join((ours * 40)[:20000])
+    assert read.LineBlock(1, None, data=dense).dense("eepalived")
+    spread = b"\n".join(t for pair in zip(ours[:900], theirs[:900], strict=True) for t in pair)
+    assert read.LineBlock(1, None, data=spread * 20).dense("eepalived")  # half of the lines
+    assert read.LineBlock(1, None, data=b"\n".join(ours[:3])).dense("eepalived")  # small
+    assert not read.LineBlock(1, None, data=b"\n".join(theirs[:3])).dense("eepalived")
