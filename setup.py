@@ -1,8 +1,9 @@
 """Build kalog's one compiled module; everything else is in pyproject.toml.
 
 `kalog._linescan` is optional: without a C compiler the build goes on
-without it, and kalog reads with its pure-Python passes (the same answers,
-several times slower on big files; `kalog --version` says which).
+without it, and kalog reads with its pure-Python passes (the same answers;
+~1.4x the time of `kalog analyze` on the 10M-line benchmark file, the
+passes themselves ~4x slower; `kalog --version` says which).
 """
 
 from setuptools import Extension, setup

@@ -1,13 +1,14 @@
 """The reader's compiled byte passes, when this install has them.
 
 `kalog._linescan` (kalog/_linescan.c, built by setup.py where a C compiler
-exists) finds and numbers the lines holding a word, and rules out console
-stamps, in one pass each at memchr speed: on the 10M-line benchmark file
-those passes were ~80% of the reading processes' time in Python.  Where it
-was not built, `linescan` is None and kalog.read and kalog.grammar.envelope
-run their Python passes, which give the same answers (tests/test_linescan.py
-compares both on real lines and on edge cases).  Read at call time, so tests
-can set it to None to drive the Python passes.
+exists) finds and numbers the lines holding a word, rules out console
+stamps, and finds each line's next separator for the bulk envelope cutter,
+in one pass each at memchr speed: on the 10M-line benchmark file the first
+two were ~80% of the reading processes' time in Python.  Where it was not
+built, `linescan` is None and kalog.read, kalog.grammar.envelope and
+kalog.grammar.bulk run their Python passes, which give the same answers
+(tests/test_linescan.py compares both on real lines and on edge cases).
+Read at call time, so tests can set it to None to drive the Python passes.
 """
 
 from __future__ import annotations
