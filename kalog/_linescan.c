@@ -265,11 +265,8 @@ seek(PyObject *module, PyObject *args)
             while (q < hi && p[q] == wanted) {
                 q++;
             }
-            if (q > hi) {
-                q = hi;
-            }
         }
-        into[i] = q < hi ? q : hi;
+        into[i] = q < hi ? q : hi;  /* hi also when lo > hi */
     }
     result = Py_NewRef(Py_None);
 done:

@@ -219,15 +219,13 @@ class LineBlock:
         """
         if isinstance(text, bytes) and compiled.linescan is not None:
             total, hits = compiled.linescan.find_lines(text, word)
-            numbers = [index for index, _, _ in hits]
-            spans = [(start, end) for _, start, end in hits]
         else:
-            numbers, spans, total = self._find_python(text, word, newline)
+            total, hits = self._find_python(text, word, newline)
         if self._count is None:
             self._count = total + 1
         limit = self.max_line // 4
         found = []
-        for index, (start, end) in zip(numbers, spans, strict=True):
+        for index, start, end in hits:
             line = text[start:end]
             if decode is not None:
                 line = decode(line, "ascii")
@@ -236,8 +234,9 @@ class LineBlock:
 
     def _find_python(
         self, text: Any, word: Any, newline: Any
-    ) -> tuple[list[int], list[tuple[int, int]], int]:
-        """(line indexes, (start, end) spans, newlines in all) of the lines holding `word`."""
+    ) -> tuple[int, list[tuple[int, int, int]]]:
+        """(newlines in all, (line index, start, end) of each line holding `word`): what
+        `kalog._linescan.find_lines` returns."""
         spans: list[tuple[int, int]] = []
         pos = text.find(word)
         while pos >= 0:
@@ -248,7 +247,7 @@ class LineBlock:
             spans.append((start, end))
             pos = text.find(word, end)
         numbers, total = self._line_numbers(text, newline, [start for start, _ in spans])
-        return numbers, spans, total
+        return total, [(n, start, end) for n, (start, end) in zip(numbers, spans, strict=True)]
 
     @staticmethod
     def _line_numbers(text: Any, newline: Any, starts: list[int]) -> tuple[list[int], int]:

@@ -403,10 +403,10 @@ def may_have_console_stamp(data: bytes) -> bool:
     test is compiled in `kalog.compiled` (one pass, ~4x faster), used where
     built.
     """
-    if compiled.linescan is not None and len(data) >= 7:
-        return compiled.linescan.may_have_console_stamp(data)
     if len(data) < 7:
         return len(data) > 0 and has_console_stamp(data.decode("ascii"))
+    if compiled.linescan is not None:
+        return compiled.linescan.may_have_console_stamp(data)
     array = np.frombuffer(data, dtype=np.uint8)
     size = len(array) - 6
     if len(_SCRATCH[0]) < size:  # reused: a fresh 4 MB array per block costs page faults
