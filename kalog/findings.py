@@ -134,6 +134,21 @@ class Evidence:
         return {"source": self.source, "line": self.line}
 
 
+def _distinct(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """`evidence` without repeats of a (source, line), in first-seen order."""
+    kept = tuple(evidence)
+    if len(kept) < 2:
+        return kept
+    seen: set[tuple[str, int]] = set()
+    distinct = []
+    for item in kept:
+        key = (item.source, item.line)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(item)
+    return tuple(distinct)
+
+
 def iso_time(value: Any) -> str | None:
     """ISO 8601 text for a timestamp, None for a missing one (None/NaT)."""
     import pandas as pd  # here, not at the top: `kalog rules` and option parsing need no pandas
@@ -154,7 +169,9 @@ class Finding:
 
     `start`/`end` bound the time the finding covers (equal for a single line,
     None when unknown).  `evidence` lists the log lines, first the one a report
-    should point at.
+    should point at; a line listed twice (one rule step naming the line that
+    opened a segment, another the same line as logged) is kept once, where
+    it first appears.
     """
 
     rule: str
@@ -172,7 +189,7 @@ class Finding:
         import pandas as pd  # loaded by then (findings come from an analysis)
 
         object.__setattr__(self, "severity", Severity(self.severity))
-        object.__setattr__(self, "evidence", tuple(self.evidence))
+        object.__setattr__(self, "evidence", _distinct(self.evidence))
         for attr in ("start", "end"):
             value = getattr(self, attr)
             # a Timestamp (never NaT, which is not one) is already canonical

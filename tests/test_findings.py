@@ -81,6 +81,15 @@ def test_finding_to_dict_shape() -> None:
     }
 
 
+def test_evidence_line_listed_once() -> None:
+    """A line two rule steps both name is shown once, where it first came; the
+    same line number in another file is another line."""
+    a3, a5, b3 = Evidence("a.log", 3, "x"), Evidence("a.log", 5), Evidence("b.log", 3)
+    finding = Finding("KA001", "x", "warning", "m", evidence=[a3, a5, Evidence("a.log", 3), b3, a5])
+    assert finding.evidence == (a3, a5, b3)
+    assert Finding("KA001", "x", "warning", "m", evidence=[a5]).evidence == (a5,)
+
+
 @pytest.mark.parametrize(
     ("fail_on", "severities", "code"),
     [
