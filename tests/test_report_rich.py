@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from rich.text import Text
 
@@ -152,3 +153,41 @@ def test_default_format_follows_github_actions() -> None:
     assert default_format({"GITHUB_ACTIONS": "true"}) is OutputFormat.GITHUB
     assert default_format({}) is OutputFormat.RICH
     assert [f.value for f in OutputFormat] == ["rich", "json", "sarif", "junit", "github"]
+
+
+def test_many_findings_of_a_rule_show_the_first_and_last_half() -> None:
+    """Over MAX_FINDINGS_PER_RULE findings of one rule: its first and last 25
+    are drawn, the middle counted with its span; other rules are untouched and
+    the order stays the report's."""
+    from kalog.report.rich import MAX_FINDINGS_PER_RULE
+
+    base = sample_result()
+    error = next(f for f in base.findings if f.severity is Severity.ERROR)
+    start = pd.Timestamp("2024-07-10 09:00:00")
+    many = [
+        replace(error, start=start + pd.Timedelta(seconds=i), end=None, message=f"m{i}")
+        for i in range(MAX_FINDINGS_PER_RULE + 3)
+    ]
+    other = replace(error, rule="KA101", name="split-brain", start=start, end=None, message="o")
+    findings = [many[0], other, *many[1:]]
+    text = rendered(replace(base, findings=findings))
+    messages = [
+        line.strip() for line in text.splitlines() if line.startswith("    m") or line == "    o"
+    ]
+    kept = [*range(25), *range(28, 53)]
+    assert messages == ["m0", "o", *[f"m{i}" for i in kept[1:]]]
+    assert "ERROR (54)\n" in text
+    assert text.endswith(
+        "KA301 config-mismatch  node  2024-07-10 09:00:52\n"
+        "    m52\n"
+        "    node.log:2\n"
+        "      Jul 10 09:27:24 node Keepalived_vrrp[3352]: bogus VRRP packet received on ens3 !!!\n"
+        "    node.log:5\n"
+        "      Jul 10 09:27:25 node Keepalived_vrrp[3352]: bogus VRRP packet received on ens3 !!!\n"
+        "... KA301: 3 more, 2024-07-10 09:00:25 -> 2024-07-10 09:00:27\n"
+        "... not shown here: --format json lists every finding\n"
+        "\n"
+        "Rules: 2 evaluated, 0 not evaluated\n"
+    )
+    few = rendered(replace(base, findings=many[:MAX_FINDINGS_PER_RULE]))
+    assert "more," not in few and "not shown here" not in few
