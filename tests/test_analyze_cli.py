@@ -130,6 +130,24 @@ def test_rich_snapshot_of_the_seed_at_80_columns() -> None:
     assert "\n".join(line.rstrip() for line in out.splitlines()) + "\n" == SNAPSHOT
 
 
+def test_rich_summary_merges_a_hosts_runs_that_say_the_same() -> None:
+    """graceful-stop: node-a's keepalived 2.2.7 ran twice (stopped, started
+    again); JSON keeps one entry per run, the rich summary one per group."""
+    code, out, _err = run(*lab("graceful-stop"), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"]["versions"] == {
+        "node-a#0": "2.2.7 (profile 2, logged)",
+        "node-a#1": "2.2.7 (profile 2, logged)",
+        "node-b#0": "2.2.7 (profile 2, logged)",
+    }
+    code, out, _err = run(*lab("graceful-stop"), "--width", "120")
+    assert code == 0
+    assert (
+        "versions           node-a#0-1 2.2.7 (profile 2, logged), node-b#0 2.2.7 (profile 2, "
+        "logged)\n" in "\n".join(line.rstrip() for line in out.splitlines())
+    )
+
+
 def test_exit_codes_follow_fail_on() -> None:
     assert run(*SEED_EX1, "--format", "json")[0] == 1
     assert run(*SEED_EX1, "--format", "json", "--fail-on", "error")[0] == 0

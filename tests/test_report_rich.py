@@ -191,3 +191,23 @@ def test_many_findings_of_a_rule_show_the_first_and_last_half() -> None:
     )
     few = rendered(replace(base, findings=many[:MAX_FINDINGS_PER_RULE]))
     assert "more," not in few and "not shown here" not in few
+
+
+def test_runs_of_a_host_are_merged_only_when_consecutive_and_alike() -> None:
+    from kalog.report.rich import _runs_grouped
+
+    versions = {
+        "a#0": "1.3.5 (profile 1.3, logged)",
+        "a#1": "1.3.5 (profile 1.3, logged)",
+        "a#2": "2.2.7 (profile 2, logged)",
+        "b#0": "1.3.5 (profile 1.3, logged)",
+        "b#2": "1.3.5 (profile 1.3, logged)",
+        "swarm": "2.2.8",
+    }
+    assert _runs_grouped(versions) == {
+        "a#0-1": "1.3.5 (profile 1.3, logged)",
+        "a#2": "2.2.7 (profile 2, logged)",
+        "b#0": "1.3.5 (profile 1.3, logged)",
+        "b#2": "1.3.5 (profile 1.3, logged)",
+        "swarm": "2.2.8",
+    }
