@@ -21,10 +21,6 @@ import click
 from kalog.commands.common import LogInputs, handle_errors, log_input_options
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
-#: Columns the table shows as their own columns; other filled fields are
-#: listed as `name=value` in "fields".
-_TABLE_COLUMNS = ("ts", "host", "program", "kind", "instance")
-_NOT_FIELDS = {*_TABLE_COLUMNS, "pid", "body", "source", "line", "raw", "wording"}
 _SLICE = 16_384  # rows turned into Python values or JSON text at once (bounds memory)
 
 
@@ -387,37 +383,14 @@ def _write_parquet(frame: Any, path: str) -> None:
     frame.to_parquet(path, index=False)
 
 
-def _fields_text(row: dict[str, Any]) -> str:
-    parts = []
-    for name, value in row.items():
-        if name in _NOT_FIELDS or value is None:
-            continue
-        parts.append(f"{name}={value}")
-    return " ".join(parts)
-
-
 def _write_table(frame: Any, out: IO[str]) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """The readable table (kalog.report.events_table), as wide as the terminal,
+    200 columns in a pipe or a file."""
+    import shutil
 
-    from kalog.console import make_console, visible
+    from kalog.report.events_table import table_lines
 
-    width = None if getattr(out, "isatty", lambda: False)() else 200
-    console = make_console(file=out, width=width)
-    table = Table(box=None, pad_edge=False, show_edge=False, header_style=None)
-    for title in ("where", "ts", "host", "program", "kind", "instance", "fields", "body"):
-        table.add_column(title, overflow="fold")
-    for record in iter_records(frame):
-        where = f"{record['source'].rsplit('/', 1)[-1]}:{record['line']}"
-        cells = [
-            where,
-            record.get("ts", ""),
-            record.get("host", ""),
-            record.get("program", ""),
-            record.get("kind", ""),
-            record.get("instance", ""),
-            _fields_text(record),
-            record.get("body", ""),
-        ]
-        table.add_row(*(Text(visible(c)) for c in cells))
-    console.print(table)
+    on_terminal = getattr(out, "isatty", lambda: False)()
+    width = shutil.get_terminal_size().columns if on_terminal else 200
+    for line in table_lines(frame, width):
+        out.write(line + "\n")
