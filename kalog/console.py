@@ -62,6 +62,41 @@ def wants_color(file: IO[str] | None = None, color: bool | None = None) -> bool:
     return bool(isatty and isatty())
 
 
+_PADDED = re.compile(" +\n")
+
+
+class _NoTrailingSpaces:
+    """A text file that writes lines without their trailing spaces.
+
+    Why: rich pads every line of a padded or tabled renderable to the full
+    width, so plain text in a pipe or a file ended in up to 80 spaces a
+    line (diffs, `grep ' $'`, editors show them).  Only for plain output:
+    with colour the padding carries the background and is left alone.
+    A log line's own trailing spaces go too; they were invisible anyway.
+    """
+
+    def __init__(self, file: IO[str]) -> None:
+        self._file = file
+        self._tail = ""  # the last line written, until its newline arrives
+
+    def write(self, text: str) -> int:
+        pending = self._tail + text
+        cut = pending.rfind("\n") + 1
+        if cut:
+            self._file.write(_PADDED.sub("\n", pending[:cut]))
+        self._tail = pending[cut:]
+        return len(text)
+
+    def flush(self) -> None:
+        if self._tail:
+            self._file.write(self._tail)
+            self._tail = ""
+        self._file.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._file, name)
+
+
 def make_console(
     *,
     file: IO[str] | None = None,
@@ -79,6 +114,8 @@ def make_console(
     """
     target = file if file is not None else (sys.stderr if stderr else sys.stdout)
     use_color = wants_color(target, color)
+    if not use_color and not stderr:
+        file = _NoTrailingSpaces(target)
     return Console(
         file=file,
         stderr=stderr and file is None,

@@ -211,3 +211,22 @@ def test_runs_of_a_host_are_merged_only_when_consecutive_and_alike() -> None:
         "b#2": "1.3.5 (profile 1.3, logged)",
         "swarm": "2.2.8",
     }
+
+
+def test_plain_output_has_no_trailing_spaces() -> None:
+    """rich pads lines to the width; in plain text (a pipe, a file) the padding
+    is dropped, whatever pieces rich writes the text in."""
+    out = io.StringIO()
+    render(sample_result(), "rich", out, width=100)
+    text = out.getvalue()
+    assert text == "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    assert text.startswith("Summary\nhosts      node, swarm\n")
+    console = make_console(file=(target := io.StringIO()), width=40)
+    for piece in ("ab  ", "  \ncd ", "\n", "  ef"):
+        console.file.write(piece)
+    assert target.getvalue() == "ab\ncd\n"
+    console.file.flush()
+    assert target.getvalue() == "ab\ncd\n  ef"
+    coloured = io.StringIO()
+    render(sample_result(), "rich", coloured, width=100, color=True)
+    assert " \n" in coloured.getvalue()  # with colour the padding stays
