@@ -87,3 +87,32 @@ def test_lane_cells_and_marks_by_bisection_equal_the_scans(tmp_path) -> None:  #
                 assert _priority_marks(item, columns) == _marks_by_scanning(item, columns)
                 checked += len(columns)
     assert checked > 1000
+
+
+def test_busy_lanes_span_the_whole_log(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """More moments of change than columns: the columns take moments evenly
+    spaced, first and last included (they once took the first 60-odd: the
+    lanes of a day ended in its first minutes)."""
+    from kalog.report.lanes import render_instance
+
+    timeline = _dense_timeline(tmp_path)
+    by_instance: dict[str, list] = {}
+    for item in timeline.instances:
+        by_instance.setdefault(item.instance, []).append(item)
+    instances = max(by_instance.values(), key=lambda i: sum(len(x.segments) for x in i))
+    points = sorted({s.start for i in instances for s in i.segments})
+    assert len(points) > 100
+    columns = _axis(points, 40)
+    assert len(columns) == 40 and columns == sorted(columns)
+    assert columns[0] == points[0] and columns[-1] == points[-1]
+    assert set(columns) <= set(points)
+    assert _axis(points, len(points)) == points  # every moment its own column, as before
+    lines = [line.plain for line in render_instance(instances, 80, with_date=False)]
+    label_width = min(18, max(len(i.host) for i in instances) + 1)
+    lane_width = 80 - label_width - 1
+    assert lines[-1] == (
+        f"  {len(points)} moments of change, {lane_width} columns: "
+        "each shows the state its stretch ends in"
+    )
+    end = max(s.end for i in instances for s in i.segments)
+    assert lines[-2].split()[-1] == end.strftime("%H:%M:%S")

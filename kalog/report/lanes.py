@@ -5,7 +5,10 @@ squeeze every interesting moment into one column.  The axis is therefore
 *ordinal with proportional slack*: every moment at which some lane changes
 gets its own column, and the remaining width is shared among the gaps in
 proportion to the square root of their length.  Labels under the lanes give
-the real times.
+the real times.  A busy day has more such moments than columns: the
+columns then take moments evenly spaced among them, so the lanes still
+span the whole log, and a note says a column shows the state its stretch
+ends in (the change list and the JSON have every change).
 
 Each cell is a letter, so the view reads the same without colour (pipes,
 NO_COLOR, CI logs): M MASTER, B BACKUP, F FAULT, i INIT, g GOTO_MASTER
@@ -56,9 +59,17 @@ def _axis(points: Sequence[pd.Timestamp], width: int) -> list[pd.Timestamp]:
     """The time at the left edge of each of `width` columns."""
     if not points:
         return []
-    if len(points) == 1 or width <= len(points):
-        cols = list(points[:width])
-        return cols + [points[-1]] * (width - len(cols))
+    if len(points) == 1 or width < 2:
+        return [points[0]] * width
+    if width <= len(points):
+        # More moments of change than columns (a busy day): every column
+        # cannot have its own, so the columns take moments evenly spaced
+        # in the list, first and last included, and the lanes still span
+        # the whole log.  (They once took the first `width` moments: the
+        # lanes of the dense benchmark file covered its first 6 minutes of
+        # 33 hours.)  A column then shows the state its stretch ended in.
+        last = len(points) - 1
+        return [points[k * last // (width - 1)] for k in range(width)]
     gaps = [(b - a).total_seconds() for a, b in zip(points, points[1:], strict=False)]
     weights = [math.sqrt(max(g, 0.0)) for g in gaps]
     spare = width - len(points)
@@ -164,6 +175,9 @@ def render_instance(
         last = _fmt_ts(columns[-1], with_date)
         pad = max(1, len(columns) - len(first) - len(last))
         lines.append(Text(" " * label_width + first + " " * pad + last, style="dim"))
+    if len(points) > lane_width:
+        note = f"  {len(points)} moments of change, {lane_width} columns: each shows the state"
+        lines.append(Text(note + " its stretch ends in", style="dim"))
     return lines
 
 
