@@ -87,6 +87,21 @@ def test_csv_and_output_file(tmp_path) -> None:
     assert rows[22]["pid"] == "10663" and rows[22]["group"] == ""
 
 
+def test_csv_written_in_slices_is_one_table(tmp_path, monkeypatch) -> None:
+    """The header once, every row once and in order, whatever the slice size."""
+    from kalog.commands import events as command
+
+    logs = [str(p) for p in sorted(CORPUS.glob("*.log"))]
+    whole = tmp_path / "whole.csv"
+    assert run("--format", "csv", "-o", str(whole), *logs)[0] == 0
+    monkeypatch.setattr(command, "_SLICE", 5)
+    sliced = tmp_path / "sliced.csv"
+    assert run("--format", "csv", "-o", str(sliced), *logs)[0] == 0
+    assert sliced.read_bytes() == whole.read_bytes()
+    rows = list(csv.DictReader(io.StringIO(whole.read_text(encoding="utf-8"))))
+    assert len(rows) > 5 and rows[0]["ts"][:2] in ("19", "20")
+
+
 def test_parquet_needs_output_and_round_trips(tmp_path) -> None:
     code, out, err = run("--format", "parquet", str(EX2_B))
     assert code == 2 and "give -o FILE" in err
