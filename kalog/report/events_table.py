@@ -9,10 +9,10 @@ and a second pass writes the rows a slice at a time: the memory of one
 slice, ~20 microseconds per row (the 10M-line benchmark file's 100k events
 in ~3 s, the dense file's million in ~23 s after reading).
 
-The layout is the one rich drew: the header row, then one row per event,
-columns two spaces apart, cells folded at word boundaries (inside a word
-when it is longer than the column) when the table is wider than the
-output.  The free-text columns give way first: `body`, then `fields`,
+The layout follows the rich table it replaces: the header row, then one
+row per event, columns two spaces apart, cells folded at word boundaries
+(inside a word when it is longer than the column) when the table is
+wider than the output.  The free-text columns give way first: `body`, then `fields`,
 the wider of the two narrowed first, down to `MIN_WIDTH`.  Lines carry
 no trailing spaces.  Cell text goes through `kalog.console.visible_all`,
 so terminal escapes in a log line are shown as text, never sent.
