@@ -69,3 +69,62 @@ def test_quiet_drops_the_summary_not_the_warnings(tmp_path) -> None:
     assert loud.stdout == quiet.stdout
     # piped (CliRunner's stderr is not a terminal): never a progress bar
     assert "reading" not in loud.stderr
+
+
+def test_spinner_after_reading_only_when_reading_was_slow() -> None:
+    """`working` shows a transient spinner on a terminal when the bar was shown
+    (a big input), and nothing otherwise."""
+    from kalog.commands.common import LogInputs
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=100, markup=False, highlight=False)
+    inputs = LogInputs(paths=("x.log",))
+    with inputs.working("analysing 1,000 events", console=console):
+        pass
+    assert out.getvalue() == ""
+    inputs.slow = True
+    with inputs.working("analysing 1,000 events", console=console):
+        pass
+    assert "analysing 1,000 events" in out.getvalue()
+
+
+def test_slow_is_set_by_the_shown_bar(monkeypatch) -> None:
+    """`read` records whether its bar was shown; piped (not a terminal) never."""
+    from kalog.commands import common
+
+    class Shown(ProgressBar):
+        @property
+        def shown(self) -> bool:
+            return True
+
+    inputs = common.LogInputs(paths=tuple(str(p) for p in SEED_FILES), year=2014)
+    inputs.read(summary=False)
+    assert inputs.slow is False
+    monkeypatch.setattr(common, "_is_terminal", lambda stream: True)
+    monkeypatch.setattr(common, "ProgressBar", Shown)
+    inputs.read(summary=False)
+    assert inputs.slow is True
+
+
+def test_slow_is_set_by_a_long_read_without_the_bar(monkeypatch) -> None:
+    """A dense file's bytes are all read before the bar's delay, its parsing
+    takes seconds more: over a second in all counts as slow too."""
+    import types
+
+    from kalog.commands import common
+
+    class Hidden(ProgressBar):
+        @property
+        def shown(self) -> bool:
+            return False
+
+    ticks = iter([0.0, 0.4])
+    monkeypatch.setattr(common, "time", types.SimpleNamespace(monotonic=lambda: next(ticks)))
+    monkeypatch.setattr(common, "_is_terminal", lambda stream: True)
+    monkeypatch.setattr(common, "ProgressBar", lambda: Hidden(clock=lambda: 0.0))
+    inputs = common.LogInputs(paths=tuple(str(p) for p in SEED_FILES), year=2014)
+    inputs.read(summary=False)
+    assert inputs.slow is False
+    ticks = iter([0.0, common.PROGRESS_DELAY + 0.1])
+    inputs.read(summary=False)
+    assert inputs.slow is True

@@ -73,16 +73,17 @@ def analyze(
             raise click.BadParameter(str(exc), param_hint="--expect") from None
     specs, settings = prepare_rules(rule_dirs, settings_file, select, ignore, severity, fail_on)
     events = inputs.read()
-    result = analyze_events(
-        events,
-        configs=configs,
-        version=version,
-        expect=expect,
-        peers=peers,
-        settings=settings,
-        rules=specs,
-        fail_on=settings.fail_on,
-    )
+    with inputs.working(f"analysing {len(events):,} events"):
+        result = analyze_events(
+            events,
+            configs=configs,
+            version=version,
+            expect=expect,
+            peers=peers,
+            settings=settings,
+            rules=specs,
+            fail_on=settings.fail_on,
+        )
     chosen = fmt or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:

@@ -23,10 +23,12 @@ Usage:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -73,6 +75,8 @@ class LogInputs:
     quiet: bool = False
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
+    #: on a terminal, reading took over a second (see `working`)
+    slow: bool = False
 
     def prestart(self) -> None:
         """Start reading big files in child processes now, before pandas is imported.
@@ -96,6 +100,7 @@ class LogInputs:
         from kalog.frame import read_events
 
         reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
+        started = time.monotonic()
         try:
             frame = read_events(
                 list(self.paths),
@@ -107,6 +112,9 @@ class LogInputs:
             )
         finally:
             if reporter is not None:
+                # not `reporter.shown`: a dense file's bytes are all read
+                # within the bar's delay, its parsing takes seconds more
+                self.slow = reporter.shown or time.monotonic() - started > PROGRESS_DELAY
                 reporter.close()
             from kalog import split
 
@@ -124,6 +132,26 @@ class LogInputs:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
         return frame
 
+    @contextlib.contextmanager
+    def working(self, message: str, *, console: Any = None) -> Iterator[None]:
+        """A spinner with `message` on stderr while a step after reading runs.
+
+        Why: on a log that took over a second to read, the replay and the
+        rules take seconds more (~6 s on the dense benchmark file), and a
+        terminal that goes silent after reading looks hung.  Only then, and
+        only on a terminal without --quiet (the progress bar's conditions);
+        transient, and the caller ends it before writing the report (stdout
+        may be the same terminal).
+        """
+        if not self.slow:
+            yield
+            return
+        from kalog.console import make_console
+
+        target = console if console is not None else make_console(stderr=True)
+        with target.status(message, spinner="line"):
+            yield
+
     def exit(self) -> None:
         """Exit 2 if an input could not be read; return otherwise."""
         if self.failed:
@@ -133,6 +161,11 @@ class LogInputs:
 def _is_terminal(stream: Any) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+#: Seconds of reading before the progress bar shows (and after which the
+#: steps that follow get a spinner, `LogInputs.working`).
+PROGRESS_DELAY = 1.0
 
 
 class ProgressBar:
@@ -146,12 +179,10 @@ class ProgressBar:
     def __init__(
         self,
         *,
-        delay: float = 1.0,
+        delay: float = PROGRESS_DELAY,
         console: Any = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        import time
-
         self._clock = clock or time.monotonic
         self._start = self._clock()
         self._delay = delay

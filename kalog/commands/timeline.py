@@ -50,7 +50,8 @@ def timeline(
     if version:
         versions = {host: version for host in {*versions, *configs}}
     parsed = load_configs(configs, versions)
-    result = replay(events, configs=parsed, version=version, peers=peers)
+    with inputs.working(f"replaying {len(events):,} events"):
+        result = replay(events, configs=parsed, version=version, peers=peers)
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":
