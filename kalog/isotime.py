@@ -10,6 +10,8 @@ write itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 _YEAR_1000 = np.datetime64("1000-01-01T00:00:00", "s")
@@ -36,3 +38,15 @@ def whole_seconds(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
         codes = where.reshape(-1)
     odd = np.isnat(stamps) | (stamps != seconds) | (seconds < _YEAR_1000) | (seconds > _YEAR_9999)
     return np.datetime_as_string(distinct, unit="s"), codes.astype(np.int64), odd
+
+
+def iso_texts(times: Any, missing: str | None) -> list[str | None]:
+    """`Timestamp.isoformat()` of each of `times` (a pandas datetime column,
+    naive or tz-aware, any fraction), `missing` for NaT; each distinct time
+    formatted once.  The general case of `whole_seconds`, for writers that
+    take a slice of rows at a time (the events table, CSV)."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(times)
+    texts = [t.isoformat() for t in distinct] + [missing]  # code -1 (NaT): the last
+    return [texts[c] for c in codes.tolist()]

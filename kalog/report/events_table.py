@@ -27,6 +27,7 @@ import numpy as np
 from rich.cells import cell_len, chop_cells
 
 from kalog.console import visible_all
+from kalog.isotime import iso_texts
 
 HEADERS = ("where", "ts", "host", "program", "kind", "instance", "fields", "body")
 GAP = 2
@@ -202,16 +203,12 @@ def _texts(part: Any, name: str, rows: int) -> list[str]:
     return ["" if v is None else str(v) for v in _values(part, name, rows)]
 
 
-def _times(part: Any, rows: int) -> list[str]:
+def _times(part: Any, rows: int) -> list[str | None]:
     """ISO 8601 times, as `kalog events --format jsonl` writes them; each
     distinct time formatted once (a log has many lines per second)."""
-    import pandas as pd
-
     if "ts" not in part:
         return [""] * rows
-    codes, distinct = pd.factorize(part["ts"])
-    texts = [t.isoformat() for t in distinct] + [""]  # code -1 (NaT): the last
-    return [texts[c] for c in codes.tolist()]
+    return iso_texts(part["ts"], "")
 
 
 def _fields(part: Any, names: list[str], rows: int) -> list[str]:
