@@ -50,11 +50,13 @@ def table_lines(frame: Any, width: int) -> Iterator[str]:
                 sizes[i] = max(sizes[i], _widest(column))
     widths = _fit(sizes, width)
     yield _line(HEADERS, widths)
+    gap = " " * GAP
     for cells in _slices(frame):
-        if all(all(map(str.isascii, column)) for column in cells):
-            yield from _ascii_lines(cells, widths)
-        else:
-            for row in zip(*cells, strict=True):
+        ascii_ = all(all(map(str.isascii, column)) for column in cells)
+        for row in zip(*cells, strict=True):
+            if ascii_ and all(len(c) <= w for c, w in zip(row, widths, strict=True)):
+                yield gap.join(map(str.ljust, row, widths)).rstrip()  # the usual row
+            else:
                 yield from _row_lines(row, widths)
 
 
@@ -83,31 +85,17 @@ def _fit(sizes: list[int], width: int) -> list[int]:
     return widths
 
 
-def _ascii_lines(cells: list[list[str]], widths: list[int]) -> Iterator[str]:
-    """The lines of a slice whose cells are all ASCII: `len` is their width."""
-    gap = " " * GAP
-    fits = [max(map(len, column)) <= w for column, w in zip(cells, widths, strict=True)]
-    if all(fits):
-        for row in zip(*cells, strict=True):
-            yield gap.join(map(str.ljust, row, widths)).rstrip()
-        return
-    for row in zip(*cells, strict=True):
-        if all(len(c) <= w for c, w in zip(row, widths, strict=True)):
-            yield gap.join(map(str.ljust, row, widths)).rstrip()
-            continue
-        pieces = [_fold(c, w) if len(c) > w else [c] for c, w in zip(row, widths, strict=True)]
-        for k in range(max(map(len, pieces))):
-            parts = [p[k] if k < len(p) else "" for p in pieces]
-            yield gap.join(map(str.ljust, parts, widths)).rstrip()
-
-
 def _line(cells: tuple[str, ...] | list[str], widths: list[int]) -> str:
     """One physical line: every cell padded to its column, trailing spaces cut."""
-    padded = [cell + " " * (w - cell_len(cell)) for cell, w in zip(cells, widths, strict=True)]
+    padded = [
+        cell.ljust(w) if cell.isascii() else cell + " " * (w - cell_len(cell))
+        for cell, w in zip(cells, widths, strict=True)
+    ]
     return (" " * GAP).join(padded).rstrip()
 
 
 def _row_lines(row: tuple[str, ...], widths: list[int]) -> list[str]:
+    """A row's physical lines: each cell folded to its column, side by side."""
     pieces = [_fold(c, w) for c, w in zip(row, widths, strict=True)]
     height = max(map(len, pieces))
     return [_line([p[k] if k < len(p) else "" for p in pieces], widths) for k in range(height)]
@@ -118,6 +106,8 @@ def _fold(cell: str, width: int) -> list[str]:
     when the word is longer than a line."""
     if not cell.isascii():
         return _fold_cells(cell, width)
+    if len(cell) <= width:
+        return [cell]
     lines = []
     start, size = 0, len(cell)  # positions, not slices of the rest: a line may be 64 KB
     while size - start > width:
