@@ -74,6 +74,7 @@ def test_wide_characters_are_measured_in_cells() -> None:
     lines = _fold_cells("(VI_1) 状态 变为 MASTER 状态状态状态", 8)
     assert lines == ["(VI_1)", "状态", "变为", "MASTER", "状态状态", "状态"]
     assert all(cell_len(line) <= 8 for line in lines)
+    assert _fold("(VI_1) 状态  变为", 17) == ["(VI_1) 状态  变为"]  # fits (17 cells): as is
 
 
 def test_times_are_the_jsonl_ones() -> None:

@@ -105,7 +105,7 @@ def _fold(cell: str, width: int) -> list[str]:
     """`cell` in lines of at most `width` cells: at spaces, inside a word only
     when the word is longer than a line."""
     if not cell.isascii():
-        return _fold_cells(cell, width)
+        return [cell] if cell_len(cell) <= width else _fold_cells(cell, width)
     if len(cell) <= width:
         return [cell]
     lines = []
