@@ -136,17 +136,10 @@ class Evidence:
 
 def _distinct(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
     """`evidence` without repeats of a (source, line), in first-seen order."""
-    kept = tuple(evidence)
-    if len(kept) < 2:
-        return kept
-    seen: set[tuple[str, int]] = set()
-    distinct = []
-    for item in kept:
-        key = (item.source, item.line)
-        if key not in seen:
-            seen.add(key)
-            distinct.append(item)
-    return tuple(distinct)
+    first: dict[tuple[str, int], Evidence] = {}
+    for item in evidence:
+        first.setdefault((item.source, item.line), item)
+    return tuple(first.values())
 
 
 def iso_time(value: Any) -> str | None:
