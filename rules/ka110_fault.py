@@ -164,7 +164,13 @@ def _entries(ctx: AnalysisContext, causes: HostRows, window: pd.Timedelta) -> It
         # line: an `Entering FAULT STATE` there is an entry into FAULT too
         opening = fault.copy()
         opening[1:] &= ~fault[:-1]
-        entries = np.flatnonzero(opening).tolist()
+        # an excerpt's FAULT that no line shows being entered (implied by
+        # the next state line, or seen in a FAULT-only line) is not an entry
+        entries = [
+            position
+            for position in np.flatnonzero(opening).tolist()
+            if segments[position].state_basis == "logged"
+        ]
         if not entries:
             continue
         ends = _fault_ends(segments, table, fault, entries)

@@ -24,7 +24,9 @@ SEED_EX1 = [
 ]
 
 # Reviewed against the seed logs: two changes of master (A at start-up, B by
-# preemption after its 1.2 poll), one finding: KA002 on router B.
+# preemption after its 1.2 poll), one finding: KA002 on router B.  A's log
+# ends at 15:21:40 (MASTER): its lane and its time as MASTER end there, and
+# B's preemption names A as the master last seen.
 SNAPSHOT = """\
 Summary
 hosts              192_168_173_203, 192_168_173_204
@@ -39,14 +41,14 @@ Into and out of MASTER (2)
     startup: no master heard after start
 2014-08-25 15:26:31  vi_1  192_168_173_204  BACKUP->MASTER
     preemption: preempted a lower-priority master (192_168_173_203 at 102,
-    inferred) (ours 103)
+    inferred; MASTER when its log ended at 2014-08-25 15:21:40) (ours 103)
 
 Time as MASTER
-192_168_173_203  4m 51s
+192_168_173_203  0s
 192_168_173_204  0s
 
 Instance vi_1  VRID 51  profile 192_168_173_203: 1.2, 192_168_173_204: 1.2
-192_168_173_203 BBBBBBBBgggMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM
+192_168_173_203 BBBBBBBBgggM
                    ^
 192_168_173_204                                                    iiiBBBBBgggM
                                                                       ^
@@ -64,6 +66,7 @@ Instance vi_1  VRID 51  profile 192_168_173_203: 1.2, 192_168_173_204: 1.2
   15:26:31 192_168_173_204 MASTER      103 inferred   ex1-B-master-100.log:29
 
 M MASTER B BACKUP g GOTO_MASTER F FAULT i INIT . STOPPED ^ priority change
+? UNKNOWN (the excerpt does not say yet)  blank: before or after the host's log
 
 Findings: 1 warning
 

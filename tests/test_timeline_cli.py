@@ -27,7 +27,7 @@ EX1 = [
 # 103 at its poll, forces the election and is MASTER at 15:26:31.
 SNAPSHOT = """\
 Instance vi_1  VRID 51  profile 192_168_173_203: 1.2, 192_168_173_204: 1.2
-192_168_173_203 BBBBBBBBgggMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM
+192_168_173_203 BBBBBBBBgggM
                    ^
 192_168_173_204                                                    iiiBBBBBgggM
                                                                       ^
@@ -45,6 +45,7 @@ Instance vi_1  VRID 51  profile 192_168_173_203: 1.2, 192_168_173_204: 1.2
   15:26:31 192_168_173_204 MASTER      103 inferred   ex1-B-master-100.log:29
 
 M MASTER B BACKUP g GOTO_MASTER F FAULT i INIT . STOPPED ^ priority change
+? UNKNOWN (the excerpt does not say yet)  blank: before or after the host's log
 """
 
 

@@ -44,6 +44,7 @@ from kalog.model.profiles import (
 )
 from kalog.model.rows import EventColumns, Row, RowTable
 from kalog.model.timeline import (
+    UNTIMED_BASE,
     InstanceTimeline,
     Observation,
     RunInfo,
@@ -277,6 +278,7 @@ class _Draft:
     source: str | None
     line: int | None
     cause: str
+    state_basis: str = "logged"
 
 
 @dataclass
@@ -311,8 +313,13 @@ class _Instance:
         basis: str | None = None,
         row: Mapping[str, Any] | Row | None,
         cause: str,
+        state_basis: str = "logged",
     ) -> None:
-        """Start a new segment if state or priority changes at `ts`."""
+        """Start a new segment if state or priority changes at `ts`.
+
+        `state_basis` says how a given `state` is known (`STATE_BASES`); a
+        segment that only changes the priority keeps the state's basis.
+        """
         new_state = state if state is not None else self.state
         new_priority = priority if priority is not None else self.priority
         new_basis = basis if basis is not None else self.basis
@@ -333,6 +340,8 @@ class _Instance:
                 last.basis = new_basis
                 self.basis = new_basis
             return
+        if state is None or (new_state == self.state and segments):
+            state_basis = segments[-1].state_basis if segments else "unknown"
         self.state, self.priority, self.basis = new_state, new_priority, new_basis
         segments.append(
             _Draft(
@@ -343,8 +352,35 @@ class _Instance:
                 None if row is None else row.get("source"),
                 None if row is None else _int_or_none(row.get("line")),
                 cause,
+                state_basis,
             )
         )
+
+    def may_imply(self, state: str) -> bool:
+        """Whether the excerpt's opening can be `state`: nothing but lines
+        proving that same state (`evidence`) came after the UNKNOWN head."""
+        return all(
+            draft.state == "UNKNOWN" or (draft.state == state and draft.state_basis == "evidence")
+            for draft in self.segments
+        )
+
+    def imply(self, state: str) -> None:
+        """The excerpt's first state line says which state the instance left:
+        it held that state since the host's first line of the run (a log is
+        contiguous, and every earlier change would have been logged), so the
+        UNKNOWN stretch before it becomes that state (`implied`)."""
+        for at, draft in enumerate(self.segments):
+            if draft.state != "UNKNOWN":
+                break
+            draft.state, draft.state_basis = state, "implied"
+            if at == 0:
+                draft.cause, draft.source, draft.line = "implied", None, None
+        self.state = self.segments[-1].state if self.segments else state
+
+
+def row_ts(row: Mapping[str, Any] | Row) -> pd.Timestamp:
+    """The row's time (every row the replay feeds has one)."""
+    return row.get("ts")
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -413,6 +449,9 @@ class _RunReplay:
         self.observations: list[Observation] = []
         self.pending: list[tuple[_Instance, Observation]] = []
         self.stepped_down: set[str] = set()
+        #: the last "Syncing instances to BACKUP" after a member left MASTER:
+        #: (time, the member that left); the others leave MASTER with it
+        self.synced_down: tuple[pd.Timestamp, str] | None = None
         self.stopped = False
         if config is not None:
             for name in getattr(config, "instances", {}) or {}:
@@ -453,19 +492,17 @@ class _RunReplay:
         )
         inst.set_inferred(ts if ts is not None else self.run.start, self._infer(inst, initial=True))
         self.instances[name] = inst
-        if self.run.started:
-            start = self.run.start
-            inst.open(
-                start,
-                state="INIT",
-                priority=inst.inferred,
-                basis="inferred" if inst.inferred is not None else "unknown",
-                row={"source": self.run.source, "line": self.run.line},
-                cause="start",
-            )
-        else:
-            inst.priority = inst.inferred
-            inst.basis = "inferred" if inst.inferred is not None else "unknown"
+        # keepalived's logged start: INIT; else the excerpt began after it
+        # did, and nothing is known of the state until a line proves one
+        inst.open(
+            self.run.start,
+            state="INIT" if self.run.started else "UNKNOWN",
+            priority=inst.inferred,
+            basis="inferred" if inst.inferred is not None else "unknown",
+            row={"source": self.run.source, "line": self.run.line},
+            cause="start" if self.run.started else "excerpt",
+            state_basis="start" if self.run.started else "unknown",
+        )
         return inst
 
     def _infer(self, inst: _Instance, *, initial: bool = False) -> int | None:
@@ -539,12 +576,13 @@ class _RunReplay:
         if not name:
             return
         inst = self._instance(str(name), ts, row)
-        if not inst.segments and not self.run.started:
+        if inst.segments[0].state == "UNKNOWN":
             implied = self._implied_previous(inst, row, state)
-            if implied is not None and self.run.start < ts:
+            if implied is not None and inst.may_imply(implied):
                 # an excerpt that starts mid-run: the first state line still
                 # tells where the instance came from, so the change is kept
-                inst.open(self.run.start, state=implied, row=None, cause="implied")
+                # (a zero-length segment when it is the excerpt's first line)
+                inst.imply(implied)
         inst.open(ts, state=state, row=row, cause=str(row["kind"]))
 
     def _implied_previous(self, inst: _Instance, row: Mapping[str, Any], state: str) -> str | None:
@@ -556,9 +594,26 @@ class _RunReplay:
         (a BACKUP logs just "Now in FAULT state").
         """
         kind = row["kind"]
+        if kind in {"enter_state", "transition_master"} and row.get("wording") == "1.2.22-1.4.5":
+            # 1.x vrrp_leave_fault / vrrp_fault: "VRRP_Instance(x): Entering
+            # BACKUP STATE" and ": Transition to MASTER STATE" (with a colon)
+            # are only printed when leaving FAULT
+            return "FAULT"
         if state in {"MASTER", "GOTO_MASTER"} and kind in {"enter_state", "transition_master"}:
             return "BACKUP"
+        if state == "BACKUP" and kind == "enter_state" and row.get("init") is True:
+            return "INIT"  # 2.x "(init)": the first state after keepalived's start
         if state == "BACKUP" and inst.name in self.stepped_down:
+            return "MASTER"
+        if (
+            state == "BACKUP"
+            and kind == "enter_state"
+            and self.synced_down is not None
+            and inst.name != self.synced_down[1]
+            and row_ts(row).value - self.synced_down[0].value <= _CONFIRM_NS
+        ):
+            # vrrp_sync_backup moves the members that are not BACKUP with the
+            # one that left MASTER: the group, so they too, were MASTER
             return "MASTER"
         if state == "FAULT" and kind == "enter_state" and self.profile.goto_master_start:
             return "MASTER"
@@ -584,6 +639,17 @@ class _RunReplay:
         self._state(row, ts, name, "FAULT")
 
     def _on_sync_group(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        if str(row.get("state") or "").upper() == "BACKUP":
+            left = [
+                inst.name
+                for inst in self.instances.values()
+                if len(inst.segments) >= 2
+                and inst.segments[-1].state == "BACKUP"
+                and inst.segments[-2].state in {"MASTER", "GOTO_MASTER"}
+                and ts.value - inst.segments[-1].start.value <= _CONFIRM_NS
+            ]
+            if left:
+                self.synced_down = (ts, left[-1])
         # FAULT sync: members that were BACKUP go to FAULT silently
         if str(row.get("state") or "").upper() != "FAULT" or self.config is None:
             return
@@ -598,8 +664,7 @@ class _RunReplay:
             return
         self.stopped = True
         for inst in self.instances.values():
-            if inst.state is not None:
-                inst.open(ts, state="STOPPED", row=row, cause=str(row["kind"]))
+            inst.open(ts, state="STOPPED", row=row, cause=str(row["kind"]))
 
     def _on_stopping(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         self._stop(row, ts)
@@ -649,11 +714,14 @@ class _RunReplay:
         inst = self._instance(str(name), ts, row)
         value = int(value)
         if old is not None and old is not pd.NA and inst.priority is None:
-            # the line tells what the priority was before: fill the gap
+            # the line tells what the priority was before: fill the gap back
+            # to the last known value (every change since would have been
+            # logged; a reload's is handled by `_on_reloading`)
             inst.priority, inst.basis = int(old), "logged"
-            if inst.segments and inst.segments[-1].priority is None:
-                last = inst.segments[-1]
-                last.priority, last.basis = int(old), "logged"
+            for draft in reversed(inst.segments):
+                if draft.priority is not None:
+                    break
+                draft.priority, draft.basis = int(old), "logged"
         # what the host's own earlier line implies now: the value before a
         # change ("from A"), or the current value for a quote ("ours Q")
         expected_now = int(old) if old is not None and old is not pd.NA else value
@@ -692,10 +760,102 @@ class _RunReplay:
     def _on_advert_higher(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if name:
             self.stepped_down.add(str(name))  # only a MASTER logs this line
+            inst = self._instance(str(name), ts, row)
+            if inst.state == "UNKNOWN":
+                # a MASTER about to step down (vrrp_state_master_rx): MASTER
+                # held up to here, since the excerpt's start
+                inst.imply("MASTER")
         self._logged_priority(row, ts, name, row.get("prio_ours"))
 
     def _on_advert_lower(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "MASTER")
         self._logged_priority(row, ts, name, row.get("prio_ours"))
+
+    # -- lines printed in one state only ---------------------------------------
+    def _evidence(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any, state: str) -> None:
+        """A line keepalived prints only in `state` (docs/model.md, "Lines
+        that prove a state"): while the excerpt has not shown the instance's
+        state yet, it opens a segment of that state at the line (`evidence`).
+        A known state is left alone: the state lines are the better witness."""
+        if not name:
+            return
+        inst = self._instance(str(name), ts, row)
+        if inst.state == "UNKNOWN":
+            inst.open(ts, state=state, row=row, cause=str(row["kind"]), state_basis="evidence")
+
+    def _on_advert_lower_discard(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "BACKUP")  # 2.x vrrp_state_backup
+
+    def _on_advert_timeout(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "BACKUP")  # only under `state == VRRP_STATE_BACK`
+
+    def _on_force_election(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "BACKUP")  # 1.x: only wantstate changes
+
+    def _on_preempt_delay(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "BACKUP")
+
+    def _on_master_changed(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "BACKUP")  # 2.3.3+ vrrp_state_backup
+
+    def _on_prio0_received(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        state = str(row.get("state") or "").upper()
+        if state in {"MASTER", "BACKUP"}:
+            self._evidence(row, ts, name, state)
+
+    def _on_equal_prio_own_ip(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "MASTER")  # vrrp_state_master_rx
+
+    def _on_owner_conflict(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "MASTER")  # vrrp_state_master_rx
+
+    def _on_prio_higher_than_advert(
+        self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any
+    ) -> None:
+        self._evidence(row, ts, name, "FAULT")  # 1.x vrrp_leave_fault
+
+    def _on_ah_sync(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        self._evidence(row, ts, name, "FAULT")  # 1.x "in FAULT state jump to AH sync"
+
+    def _on_garp(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        # only a burst names its instance and needs the VIPs set (MASTER);
+        # `refresh` is a unicast instance coming up, not a master
+        if str(row.get("action") or "") == "burst":
+            self._evidence(row, ts, name, "MASTER")
+
+    def _on_vips(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        # "setting (protocol) VIPs." comes with becoming MASTER (or a master's
+        # reload); "removing VIPs." proves nothing (it is also a fresh start's
+        # clean-up)
+        if str(row.get("action") or "") == "set" and str(row.get("detail") or "") in {
+            "vips",
+            "evips",
+        }:
+            self._evidence(row, ts, name, "MASTER")
+
+    def _on_packet_error(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        if str(row.get("detail") or "") == "ignored":
+            self._evidence(row, ts, name, "BACKUP")  # 1.x "ignoring received advertisment"
+
+    def _on_prio0_sent(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+        """ "sent 0 priority": the instance was MASTER up to this line and
+        leaves it (keepalived stopping, or an instance a reload deleted; in
+        2.x also right after the line that took it to FAULT or BACKUP)."""
+        if not name:
+            return
+        inst = self._instance(str(name), ts, row)
+        drafts = inst.segments
+        if inst.state == "UNKNOWN":
+            inst.imply("MASTER")
+            inst.open(ts, state="STOPPED", row=row, cause="prio0_sent")
+        elif (
+            len(drafts) >= 2
+            and drafts[-2].state == "UNKNOWN"
+            and drafts[-1].state in {"FAULT", "BACKUP", "STOPPED"}
+            and drafts[-1].state_basis == "logged"
+            and ts.value - drafts[-1].start.value <= _CONFIRM_NS
+        ):
+            inst.imply("MASTER")  # the state line just before left MASTER
 
     # -- trackers --------------------------------------------------------------
     def _tracker_result(
@@ -814,6 +974,7 @@ def _replay(
     peers: Mapping[str, str] | None,
 ) -> Timeline:
     """`replay`, with the collector paused."""
+    events = _timed(events)
     columns = EventColumns(events)
     by_host = {
         host: _HostEvents(columns, positions)
@@ -857,11 +1018,18 @@ def _replay(
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
     cursors: dict[str, int] = {}
+    host_end = _host_ends(columns, by_host)
     offset = 0
     for host, host_runs in runs_by_host.items():
         fed = fed_of[host]
         for position, run in enumerate(host_runs):
-            run_end = host_runs[position + 1].start if position + 1 < len(host_runs) else log_end
+            # a host's last run ends at its last line, not at the input's
+            # end: past it the log says nothing about the host
+            run_end = (
+                host_runs[position + 1].start
+                if position + 1 < len(host_runs)
+                else host_end.get(host, log_end)
+            )
             replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
             first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
             feed = replayer.feed
@@ -894,6 +1062,7 @@ def _replay(
                 timeline.segments.extend(_close(inst.segments, run_end, run.index))
         offset += len(fed)
     del table, lists, times_, kinds_, names_
+    _add_unplaced(columns, by_host, runs_by_host, host_end, instances)
 
     peer_map = map_peers(
         events,
@@ -909,7 +1078,7 @@ def _replay(
         peers=peer_map,
         start=log_start,
         end=log_end,
-        host_end=_host_ends(columns, by_host),
+        host_end=host_end,
     )
     first_configs = {host: items[0] for host, items in loaded.items() if items}
     clusters = cluster_hosts(
@@ -933,6 +1102,87 @@ def _replay(
     return timeline
 
 
+def _add_unplaced(
+    columns: EventColumns,
+    by_host: Mapping[str, _HostEvents],
+    runs_by_host: Mapping[str, list[_Run]],
+    host_end: Mapping[str, Any],
+    instances: dict[tuple[str, str], InstanceTimeline],
+) -> None:
+    """An instance a line names, but no line of which says anything of its
+    state or priority (e.g. only "(VI_1) removing VIPs."), still exists:
+    it gets one UNKNOWN segment from the first line that names it to the
+    end of the host's log, so every report lists what the log saw."""
+    named = columns.codes("instance")
+    for host, rows in by_host.items():
+        codes = named[rows.positions]
+        present = codes >= 0
+        if not present.any():
+            continue
+        distinct, first = np.unique(codes[present], return_index=True)
+        where = rows.positions[np.flatnonzero(present)[first]]
+        for code, position in zip(distinct.tolist(), where.tolist(), strict=True):
+            name = str(columns.value_of("instance", code))
+            if (host, name) in instances:
+                continue
+            start = columns.ts_at(position)
+            runs = runs_by_host.get(host) or []
+            run = next((r for r in reversed(runs) if r.start <= start), runs[0] if runs else None)
+            source, line = (
+                columns.values("source", [position])[0],
+                columns.values("line", [position])[0],
+            )
+            end = host_end.get(host, start)
+            instances[(host, name)] = InstanceTimeline(
+                host=host,
+                instance=name,
+                vrid=None,
+                profile=run.profile.name if run is not None else "",
+                segments=[
+                    Segment(
+                        start,
+                        end if end is not None and end >= start else start,
+                        "UNKNOWN",
+                        None,
+                        "unknown",
+                        None if source is None else str(source),
+                        _int_or_none(line),
+                        run.index if run is not None else 0,
+                        "excerpt",
+                        "unknown",
+                    )
+                ],
+            )
+
+
+def _timed(events: pd.DataFrame) -> pd.DataFrame:
+    """`events` with a time on every row the replay reads.
+
+    Why: a pasted excerpt loses timestamps (a truncated first line, bare
+    messages copied from a console), yet its lines are still in order.  A
+    line without a time in an input that has times gets its neighbour's
+    (the one before it, else the one after: the state it proves held at
+    or about then); an input without any time gets stand-in times in line
+    order (`UNTIMED_BASE`, shown as "line N" everywhere).  A frame whose
+    rows all have times is returned as it is.
+    """
+    if "ts" not in events.columns or not len(events) or not events["ts"].isna().any():
+        return events
+    ts = events["ts"]
+    sources = events["source"].astype(object).where(events["source"].notna(), "")
+    filled = ts.groupby(sources, sort=False).transform(lambda part: part.ffill().bfill())
+    untimed = filled.isna()
+    if untimed.any():
+        base = UNTIMED_BASE
+        if getattr(ts.dt, "tz", None) is not None:
+            base = base.tz_localize(ts.dt.tz)
+        lines = pd.to_numeric(events["line"], errors="coerce").fillna(0).astype("int64")
+        filled = filled.where(~untimed, base + pd.to_timedelta(lines, unit="ms"))
+    frame = events.copy(deep=False)
+    frame["ts"] = filled.astype(ts.dtype)
+    return frame
+
+
 def _host_ends(columns: EventColumns, by_host: Mapping[str, _HostEvents]) -> dict[str, Any]:
     """host -> the time of its latest row: every host's boxed in one go (not one call each)."""
     times = columns.times
@@ -944,11 +1194,33 @@ def _close(drafts: list[_Draft], end: pd.Timestamp | None, run: int) -> list[Seg
     """The run's segments: each ends where the next starts, the last at the run's end."""
     if not drafts:
         return []
+    # an UNKNOWN opening that its own line already resolves says nothing:
+    # drop it (the zero-length segment of a proven state stays)
+    drafts = [
+        d
+        for d, after in zip(drafts, [*drafts[1:], None], strict=True)
+        if not (
+            d.state == "UNKNOWN"
+            and after is not None
+            and (after.start, after.source, after.line) == (d.start, d.source, d.line)
+        )
+    ]
     last = drafts[-1].start
     stops = [draft.start for draft in drafts[1:]]
     stops.append(end if end is not None and end >= last else last)
     return [
-        Segment(d.start, stop, d.state, d.priority, d.basis, d.source, d.line, run, d.cause)
+        Segment(
+            d.start,
+            stop,
+            d.state,
+            d.priority,
+            d.basis,
+            d.source,
+            d.line,
+            run,
+            d.cause,
+            d.state_basis,
+        )
         for d, stop in zip(drafts, stops, strict=True)
     ]
 

@@ -20,8 +20,17 @@ import pandas as pd
 
 #: States a segment can be in.  INIT: from keepalived's start until the first
 #: state is entered (including 2.x's silent hold); GOTO_MASTER: 1.x's step
-#: between "Transition to MASTER STATE" and "Entering MASTER STATE".
-STATES = ("INIT", "BACKUP", "GOTO_MASTER", "MASTER", "FAULT", "STOPPED")
+#: between "Transition to MASTER STATE" and "Entering MASTER STATE"; UNKNOWN:
+#: an excerpt that starts after keepalived did, until a line proves a state
+#: (the log does not say, and the model does not guess).
+STATES = ("INIT", "BACKUP", "GOTO_MASTER", "MASTER", "FAULT", "STOPPED", "UNKNOWN")
+
+#: How a segment's *state* is known (its priority has `basis`):
+#: `logged` a state line (or a stop line), `start` keepalived's logged start,
+#: `implied` the next state line can only be reached from it (an excerpt's
+#: first state line), `evidence` a line keepalived prints only in that state
+#: (e.g. "sent 0 priority" by a MASTER), `unknown` nothing tells (UNKNOWN).
+STATE_BASES = ("logged", "start", "implied", "evidence", "unknown")
 
 #: Where a segment's priority comes from.
 BASES = ("logged", "inferred", "advertised", "unknown")
@@ -47,6 +56,7 @@ class Segment:
     line: int | None  # its 1-based line (None for a synthetic event, e.g. a 1.x poll)
     run: int  # index of the keepalived run (restart = new run) on this host
     cause: str = ""  # what opened it: the event kind, or "poll", "stop", ...
+    state_basis: str = "logged"  # how the state is known (STATE_BASES)
 
     @property
     def duration(self) -> pd.Timedelta:
@@ -231,8 +241,27 @@ class Timeline:
         }
 
 
+#: Lines without any timestamp (bare pasted messages) still have an order:
+#: the replay gives the line numbered N of such an input the time
+#: `UNTIMED_BASE + N milliseconds` (a paste's lines are close together: the
+#: model's "within a second" windows still pair a line with its neighbours), a
+#: date no log can carry (pandas' nanosecond range starts in 1677), and every
+#: output shows it as "line N", never as a time.
+UNTIMED_BASE = pd.Timestamp("1678-01-01")
+
+
+def untimed_line(ts: Any) -> int | None:
+    """The line number an untimed stand-in time stands for; None for a real time."""
+    if not isinstance(ts, pd.Timestamp) or pd.isna(ts) or ts.year != UNTIMED_BASE.year:
+        return None
+    naive = ts.tz_convert(None) if ts.tzinfo is not None else ts
+    return int((naive - UNTIMED_BASE) // pd.Timedelta(milliseconds=1))
+
+
 def clock(ts: pd.Timestamp, *, with_date: bool = True) -> str:
     """A timestamp for people: seconds, plus milliseconds when the log has them."""
+    if (line := untimed_line(ts)) is not None:
+        return f"line {line} (no time)"
     text = ts.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
     if ts.microsecond:
         text += f".{ts.microsecond // 1000:03d}"
@@ -240,6 +269,6 @@ def clock(ts: pd.Timestamp, *, with_date: bool = True) -> str:
 
 
 def _iso(ts: pd.Timestamp | None) -> str | None:
-    if ts is None or pd.isna(ts):
+    if ts is None or pd.isna(ts) or untimed_line(ts) is not None:
         return None
     return pd.Timestamp(ts).isoformat()

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from kalog.model.rows import EventColumns, Row, RowTable, seconds_between
-from kalog.model.timeline import InstanceTimeline, Segment, Timeline
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline, clock
 
 #: How far back (seconds) a cause line may stand before the transition it
 #: explains: 3 adverts + skew at the usual 1 s advert interval, plus slack for
@@ -221,6 +221,30 @@ def explain_transitions(
     for item in timeline.instances:
         by_name.setdefault(item.cluster or item.instance, []).append(item)
     history = _History()
+    on_host: dict[str, list[InstanceTimeline]] = {}
+    for item in timeline.instances:
+        on_host.setdefault(item.host, []).append(item)
+
+    def sibling_of(item: InstanceTimeline, segment: Segment, sync: int) -> str | None:
+        """The instance of the same host whose own change into `segment`'s
+        state, logged before the sync line `sync`, set the group off."""
+        best: tuple[int, str] | None = None
+        for other in on_host.get(item.host, []):
+            if other is item:
+                continue
+            for at, seg in enumerate(other.segments):
+                if (
+                    at
+                    and seg.state == segment.state
+                    and other.segments[at - 1].state != seg.state
+                    and seg.state_basis == "logged"
+                    and _before(index, sync, seg) is False
+                    and index.times[sync] - seg.start.value <= _nanoseconds(WINDOW_S)
+                ):
+                    key = seg.start.value
+                    if best is None or key >= best[0]:
+                        best = (key, other.instance)
+        return best[1] if best else None
 
     transitions: list[Transition] = []
     for item in timeline.instances:
@@ -236,7 +260,11 @@ def explain_transitions(
         for position in [
             at
             for at, (before, after) in enumerate(zip(states, states[1:], strict=False))
-            if before != after and (after == "MASTER" or before == "MASTER")
+            if before != after
+            and (after == "MASTER" or before == "MASTER")
+            # a change is only proven between two known states: an excerpt's
+            # UNKNOWN opening may have been MASTER already
+            and "UNKNOWN" not in (before, after)
         ]:
             previous, segment = segments[position], segments[position + 1]
             if segment.state == "MASTER":
@@ -263,14 +291,27 @@ def explain_transitions(
             peers,
             [end for end, (_s, _g, into) in zip(ends, boundaries, strict=True) if into],
             history,
+            timeline.host_end,
         )
         for (steps, segment, into), own in zip(boundaries, owns, strict=True):
             if into:
+                previous_master, ended = next(masters)
                 transitions.append(
-                    _to_master(item, steps, segment, own, peers, index, history, next(masters))
+                    _to_master(
+                        item,
+                        steps,
+                        segment,
+                        own,
+                        peers,
+                        index,
+                        history,
+                        previous_master,
+                        ended,
+                        sibling_of,
+                    )
                 )
             else:
-                transitions.append(_from_master(item, steps[0], segment, own, index))
+                transitions.append(_from_master(item, steps[0], segment, own, index, sibling_of))
     return _in_order(transitions, timeline.instances)
 
 
@@ -434,10 +475,19 @@ _MASTERISH = frozenset({"MASTER", "GOTO_MASTER"})
 
 
 def _masters_before(
-    peers: Sequence[InstanceTimeline], ends: Sequence[int], history: _History
-) -> Iterator[str | None]:
+    peers: Sequence[InstanceTimeline],
+    ends: Sequence[int],
+    history: _History,
+    host_end: Mapping[str, pd.Timestamp] | None = None,
+) -> Iterator[tuple[str | None, tuple[str, pd.Timestamp] | None]]:
     """Per change into MASTER at `ends` (int ns), in that order: the first
-    peer that was MASTER (or GOTO_MASTER) one microsecond before it.
+    peer that was MASTER (or GOTO_MASTER) one microsecond before it, and,
+    when none was, the first peer whose log had ended MASTER (or GOTO_MASTER)
+    before then, as (that peer, (that peer, the time of its last line)):
+    the last master seen, of whose state since the log says nothing.
+
+    A peer's log says nothing past its last line (`host_end`): a master
+    whose log ended is not "still MASTER", it is unknown.
 
     Why: every change into MASTER asks it; per peer in start order, one
     searchsorted over its int starts answers all of a timeline's changes
@@ -448,32 +498,49 @@ def _masters_before(
     if not ends:
         return iter(())
     found: list[str | None] = [None] * len(ends)
+    ended: list[tuple[str, pd.Timestamp] | None] = [None] * len(ends)
     open_ = np.ones(len(ends), dtype=bool)  # no peer found yet
     points = np.asarray(ends, dtype=np.int64) - _JUST_BEFORE_NS
     for other in peers:
         masterish = history.masterish(other)
         if not other.segments:
             continue
+        last = (host_end or {}).get(other.host)
+        if last is not None and not pd.isna(last):
+            past = points > pd.Timestamp(last).value
+            if past.any():
+                if other.segments[-1].state in _MASTERISH:
+                    for k in np.flatnonzero(past).tolist():
+                        if ended[k] is None:
+                            ended[k] = (other.host, pd.Timestamp(last))
+                points_known = np.where(past, np.iinfo(np.int64).min, points)
+            else:
+                points_known = points
+        else:
+            points_known = points
         if masterish is None:
             holds = np.array(
                 [
                     open_[k]
                     and (seg := history.at(other, int(ns))) is not None
                     and seg.state in _MASTERISH
-                    for k, ns in enumerate(points.tolist())
+                    for k, ns in enumerate(points_known.tolist())
                 ],
                 dtype=bool,
             )
         else:
             starts, states = masterish
-            at = np.searchsorted(starts, points, side="right")
+            at = np.searchsorted(starts, points_known, side="right")
             holds = open_ & (at > 0) & states[np.maximum(at - 1, 0)]
         for k in np.flatnonzero(holds).tolist():
             found[k] = other.host
         open_ &= ~holds
-        if not open_.any():
-            break
-    return iter(found)
+    return iter(
+        [
+            (host, None) if host is not None else (gone[0] if gone else None, gone)
+            for host, gone in zip(found, ended, strict=True)
+        ]
+    )
 
 
 def _transition(
@@ -540,11 +607,15 @@ def _to_master(
     index: _Index,
     history: _History,
     previous_master: str | None,
+    ended: tuple[str, pd.Timestamp] | None = None,
+    sibling_of: Callable[[InstanceTimeline, Segment, int], str | None] = lambda *_: None,
 ) -> Transition:
     """`steps`: the segment left (and, in 1.x, the GOTO_MASTER steps after it);
     `own`: the host's lines about the instance in the window before `segment`
     (`_Index.owns`, `_window_seconds` long); `previous_master`: its
-    peer that was MASTER just before (`_masters_before`)."""
+    peer that was MASTER just before (`_masters_before`); `ended`: else the
+    peer whose log ended while it was MASTER, and when (nothing is known of
+    it since)."""
     previous = steps[0]
     ts = segment.start
     kind = index.kind
@@ -556,16 +627,29 @@ def _to_master(
 
     if segment.priority == 255 and previous.state == "INIT":
         return make("address_owner", "priority 255 owner takes MASTER at start", [])
+    follower = _followed(item, segment, own, index, sibling_of)
+    if follower is not None:
+        return make("sync_group", follower[1], follower[:1])
     timed_out: list[int] = []
     prio0: list[int] = []
     preempt: list[int] = []
+    # 1.x: a lower-priority advert seen in GOTO_MASTER ("Received lower prio
+    # advert, forcing new election") is the backup preempting that master
+    goto = next((s.start.value for s in steps if s.state == "GOTO_MASTER"), None)
+    times = index.times
     for i in own:  # the three filters of the window in one pass
         line_kind = kind[i]
         if line_kind == "advert_timeout":
             timed_out.append(i)
         elif line_kind == "prio0_received":
             prio0.append(i)
-        elif line_kind == "force_election" or line_kind == "advert_lower_discard":
+        elif (
+            line_kind == "force_election"
+            or line_kind == "advert_lower_discard"
+            or line_kind == "advert_lower"
+            and goto is not None
+            and times[i] >= goto
+        ):
             preempt.append(i)
     if prio0:
         return make("peer_priority_0", "the master stopped and sent priority 0", prio0[-1:])
@@ -578,22 +662,23 @@ def _to_master(
                 break
         detail = "preempted a lower-priority master"
         if quoted is not None:
-            detail += f" advertising {prio_peer[quoted]}"
+            ours = index.get("prio_ours", quoted)
+            if ours is not None and ours == prio_peer[quoted]:
+                detail = f"same priority {ours}, ours won on the higher address"
+            else:
+                detail += f" advertising {prio_peer[quoted]}"
             if index.get("peer", quoted):
                 detail += f" from {index.get('peer', quoted)}"
         elif previous_master is not None:
-            # 1.x lines quote no priority: the master's own timeline may know it
-            theirs = next(
-                (
-                    history.at(o, ts.value - _JUST_BEFORE_NS)
-                    for o in peers
-                    if o.host == previous_master
-                ),
-                None,
-            )
+            # 1.x lines quote no priority: the master's own timeline may know
+            # it (at its last line, when its log ended before the change)
+            when = ts.value - _JUST_BEFORE_NS if ended is None else ended[1].value
+            theirs = next((history.at(o, when) for o in peers if o.host == previous_master), None)
             detail += f" ({previous_master}"
             if theirs is not None and theirs.priority is not None:
                 detail += f" at {theirs.priority}, {theirs.basis}"
+            if ended is not None:
+                detail += f"; MASTER when its log ended at {_clock(ended[1])}"
             detail += ")"
         if segment.priority is not None:
             detail += f" (ours {segment.priority})"
@@ -629,23 +714,35 @@ def _to_master(
     sync = [
         i
         for i in own
-        if kind[i] == "sync_group" and str(index.get("state", i) or "").upper() == "MASTER"
+        if kind[i] == "sync_group"
+        and str(index.get("state", i) or "").upper() == "MASTER"
+        and _before(index, i, segment)
     ]
     if sync and not timed_out:
         group = index.get("group", sync[-1])
         return make("sync_group", f"sync group {group} went MASTER", sync[-1:])
-    if previous_master is None and _just_started(item, segment, history):
+    if (previous_master is None or ended is not None) and _just_started(item, segment, history):
         started = [i for i in own if kind[i] in {"start", "child_start"}]
         return make("startup", "no master heard after start", started[-1:] + timed_out)
     if timed_out:
         return make(
             "master_down_timeout", "no advert heard for the master-down interval", timed_out
         )
-    if peers and previous_master is not None:
+    if peers and previous_master is not None and ended is None:
         return make(
             "master_down_timeout",
             f"{previous_master} was still MASTER in its log: adverts did not arrive",
             [],
+        )
+    if ended is not None:
+        # the master's log ended before the change: whether it stopped,
+        # died or lost its link is not in the given lines
+        return make(
+            "unknown",
+            f"{previous.state} became MASTER after {ended[0]}'s log ended at "
+            f"{_clock(ended[1])} (MASTER then)",
+            [],
+            f"{ended[0]}'s log after {_clock(ended[1])}, or -D detail lines on this host",
         )
     if peers and previous_master is None:
         return make(
@@ -657,7 +754,7 @@ def _to_master(
         'no peer log, and no -D detail lines ("Receive advertisement timeout", '
         '"Backup received priority 0 advertisement") to tell a dead master from a stopped one'
     )
-    return make("unknown", "BACKUP became MASTER without a logged cause", [], missing)
+    return make("unknown", f"{previous.state} became MASTER without a logged cause", [], missing)
 
 
 #: A MASTER reached this soon after keepalived's start, never having been
@@ -708,7 +805,12 @@ _FAULT_KINDS = frozenset(
 
 
 def _from_master(
-    item: InstanceTimeline, previous: Segment, segment: Segment, own: list[int], index: _Index
+    item: InstanceTimeline,
+    previous: Segment,
+    segment: Segment,
+    own: list[int],
+    index: _Index,
+    sibling_of: Callable[[InstanceTimeline, Segment, int], str | None] = lambda *_: None,
 ) -> Transition:
     """`own`: the host's lines about the instance in the `WINDOW_S` before `segment`."""
     kind = index.kind
@@ -720,6 +822,9 @@ def _from_master(
 
     if segment.state == "STOPPED":
         return make("admin_stop", "keepalived was stopped", [])
+    follower = _followed(item, segment, own, index, sibling_of)
+    if follower is not None:
+        return make("sync_group", follower[1], follower[:1])
     if segment.state == "FAULT":
         causes = [
             i
@@ -746,11 +851,17 @@ def _from_master(
         lists = index.table.lists
         detail = "a peer advertised a higher priority"
         if (prio_peer := lists["prio_peer"][last]) is not None:
-            detail = f"advert with priority {prio_peer}"
-            if peer := lists["peer"][last]:
-                detail += f" from {peer}"
-            if (prio_ours := lists["prio_ours"][last]) is not None:
-                detail += f" beat ours {prio_ours}"
+            prio_ours = lists["prio_ours"][last]
+            peer = lists["peer"][last]
+            if prio_ours is not None and prio_ours == prio_peer:
+                # RFC 3768/5798: on equal priority the higher primary address wins
+                detail = f"same priority {prio_ours}, higher address {peer or '(not logged)'} won"
+            else:
+                detail = f"advert with priority {prio_peer}"
+                if peer:
+                    detail += f" from {peer}"
+                if prio_ours is not None:
+                    detail += f" beat ours {prio_ours}"
         return make("higher_priority_advert", detail, higher[-1:])
     reload_rows = [i for i in own if kind[i] in {"reloading", "reload_complete"}]
     if reload_rows:
@@ -758,7 +869,9 @@ def _from_master(
     sync = [
         i
         for i in own
-        if kind[i] == "sync_group" and str(index.get("state", i) or "").upper() == segment.state
+        if kind[i] == "sync_group"
+        and str(index.get("state", i) or "").upper() == segment.state
+        and _before(index, i, segment)
     ]
     if sync:
         group = index.get("group", sync[-1])
@@ -774,6 +887,44 @@ def _from_master(
         [],
         missing="no advert, fault, stop or reload line before the change",
     )
+
+
+def _before(index: _Index, i: int, segment: Segment) -> bool:
+    """Whether indexed line `i` comes before the line that opened `segment`
+    (same input: by line number, as 1-second stamps cannot order them)."""
+    if segment.source is None or segment.line is None or index.source[i] != segment.source:
+        return index.times[i] < segment.start.value
+    return int(index.line[i] or 0) < segment.line
+
+
+def _followed(
+    item: InstanceTimeline,
+    segment: Segment,
+    own: Sequence[int],
+    index: _Index,
+    sibling_of: Callable[[InstanceTimeline, Segment, int], str | None],
+) -> tuple[int, str] | None:
+    """(the sync line, the cause's words) when `segment` is a sync-group
+    member following the group: its state line comes after the group's
+    "Syncing instances to STATE" line, which a sibling's own change set off
+    (that sibling, the leader, keeps its own cause)."""
+    kind = index.kind
+    for i in reversed(own):
+        if kind[i] != "sync_group" or not _before(index, i, segment):
+            continue
+        if str(index.get("state", i) or "").upper() != segment.state:
+            continue
+        leader = sibling_of(item, segment, i)
+        if leader is None:
+            return None
+        group = index.get("group", i)
+        return i, f"sync group {group} followed {leader}"
+    return None
+
+
+def _clock(ts: pd.Timestamp) -> str:
+    """A time in a cause's words (seconds, milliseconds when the log has them)."""
+    return clock(ts)
 
 
 def _fault_reason(row: Mapping[str, Any] | Row) -> str:

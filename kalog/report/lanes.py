@@ -39,6 +39,7 @@ LETTERS = {
     "INIT": "i",
     "GOTO_MASTER": "g",
     "STOPPED": ".",
+    "UNKNOWN": "?",
 }
 STYLES = {
     "MASTER": "bold white on green",
@@ -47,8 +48,12 @@ STYLES = {
     "INIT": "black on grey70",
     "GOTO_MASTER": "black on yellow",
     "STOPPED": "white on grey30",
+    "UNKNOWN": "dim",
 }
-LEGEND = "M MASTER B BACKUP g GOTO_MASTER F FAULT i INIT . STOPPED ^ priority change"
+LEGEND = (
+    "M MASTER B BACKUP g GOTO_MASTER F FAULT i INIT . STOPPED ^ priority change\n"
+    "? UNKNOWN (the excerpt does not say yet)  blank: before or after the host's log"
+)
 
 
 def _fmt_ts(ts: pd.Timestamp, with_date: bool) -> str:
@@ -160,8 +165,10 @@ def render_instance(
     lines: list[Text] = []
     for item in instances:
         lane = Text(visible(item.host)[: label_width - 1].ljust(label_width))
-        for state in _states(item, columns):
-            if state is None:
+        # past the host's last line its log says nothing: the lane is blank
+        end = item.segments[-1].end.value if item.segments else None
+        for column, state in zip(columns, _states(item, columns), strict=True):
+            if state is None or (end is not None and column.value > end):
                 lane.append(" ")
             else:
                 lane.append(LETTERS.get(state, "?"), style=STYLES.get(state, ""))
@@ -221,6 +228,10 @@ def change_list(
             text.append(" 1.x priority poll")
         elif segment.source and segment.line:
             text.append(f" {visible(Path(segment.source).name)}:{segment.line}", style="dim")
+        if segment.state_basis in {"implied", "evidence"}:
+            # the state is not a state line's: say how it is known
+            how = "implied" if segment.state_basis == "implied" else f"shown by {segment.cause}"
+            text.append(f" [{how}]", style="dim")
         lines.append(text)
     return lines
 

@@ -26,6 +26,7 @@ from rich.text import Text
 from kalog.analysis import AnalysisResult
 from kalog.console import visible
 from kalog.findings import Finding, RuleState, Severity
+from kalog.model.timeline import untimed_line
 from kalog.report._data import field_of
 
 __all__ = ["render"]
@@ -38,6 +39,8 @@ def _time(value: Any) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "-"
     stamp = pd.Timestamp(value)
+    if (line := untimed_line(stamp)) is not None:
+        return f"line {line} (no time)"
     text = stamp.strftime("%Y-%m-%d %H:%M:%S")
     if stamp.microsecond:
         text += f".{stamp.microsecond // 1000:03d}"
@@ -111,7 +114,13 @@ def _summary(result: AnalysisResult) -> Table:
     start, end = summary.get("start"), summary.get("end")
     if start is not None or end is not None:
         span = f"{_time(start)} -> {_time(end)}"
-        if start is not None and end is not None and not pd.isna(start) and not pd.isna(end):
+        if (
+            start is not None
+            and end is not None
+            and not pd.isna(start)
+            and not pd.isna(end)
+            and untimed_line(pd.Timestamp(end)) is None
+        ):
             span += f" ({duration(pd.Timestamp(end) - pd.Timestamp(start))})"
         row("time span", span)
     for key, value in summary.items():
