@@ -41,6 +41,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from kalog.model.timeline import iso_or_none
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -153,7 +155,7 @@ def iso_time(value: Any) -> str | None:
             return None
     except (TypeError, ValueError):
         pass
-    return pd.Timestamp(value).isoformat()
+    return iso_or_none(pd.Timestamp(value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,8 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             f"{instance} on {host}: {observed} {who}, model {model} ({first.model_basis})"
             f" at {fmt_time(first.ts)}"
         )
+        if basis == "logged" and "reload" in (first.note or ""):
+            message += f" ({first.note})"
         if len(items) > 1:
             message += f" and {len(items) - 1} more time(s) until {fmt_time(last.ts)}"
         yield Finding(

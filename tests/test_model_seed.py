@@ -146,5 +146,7 @@ def test_timeline_frame_and_json_shape() -> None:
         "basis",
         "source",
         "line",
+        "state_basis",  # how the state is known: the seed's runs start in the log
     }
+    assert {s["state_basis"] for s in first["segments"]} == {"start", "logged"}
     assert pd.Timestamp(first["segments"][0]["start"]).year == 2014

@@ -50,6 +50,7 @@ from kalog.model.timeline import (
     RunInfo,
     Segment,
     Timeline,
+    clock,
 )
 from kalog.model.transitions import explain_transitions
 
@@ -356,6 +357,25 @@ class _Instance:
             )
         )
 
+    def forget_priority(self, ts: pd.Timestamp, row: Mapping[str, Any] | Row | None) -> None:
+        """From `ts` on the priority is unknown (a reload without its config)."""
+        if self.priority is None or not self.segments:
+            return
+        self.priority, self.basis = None, "unknown"
+        last = self.segments[-1]
+        self.segments.append(
+            _Draft(
+                ts,
+                last.state,
+                None,
+                "unknown",
+                None if row is None else row.get("source"),
+                None if row is None else _int_or_none(row.get("line")),
+                "reload",
+                last.state_basis,
+            )
+        )
+
     def may_imply(self, state: str) -> bool:
         """Whether the excerpt's opening can be `state`: nothing but lines
         proving that same state (`evidence`) came after the UNKNOWN head."""
@@ -376,6 +396,12 @@ class _Instance:
             if at == 0:
                 draft.cause, draft.source, draft.line = "implied", None, None
         self.state = self.segments[-1].state if self.segments else state
+
+
+def reload_note(ts: pd.Timestamp, quoted_by: str | None = None) -> str:
+    """The note of a priority that differs from the config given, after a reload."""
+    text = f"the config given is from before the reload at {clock(ts)}"
+    return f"quoted by {quoted_by}; {text}" if quoted_by else text
 
 
 def row_ts(row: Mapping[str, Any] | Row) -> pd.Timestamp:
@@ -431,7 +457,13 @@ def trackers_for(
 class _RunReplay:
     """Replays one run of keepalived on one host."""
 
-    def __init__(self, run: _Run, configs: list[ConfigLike], cursor: int = 0) -> None:
+    def __init__(
+        self,
+        run: _Run,
+        configs: list[ConfigLike],
+        cursor: int = 0,
+        reloaded: dict[str, tuple[pd.Timestamp, int | None]] | None = None,
+    ) -> None:
         self.run = run
         #: the host's configs in reload order (`--config HOST=PATH` repeated):
         #: each reload moves to the next one, a restart keeps the current one
@@ -452,6 +484,12 @@ class _RunReplay:
         #: the last "Syncing instances to BACKUP" after a member left MASTER:
         #: (time, the member that left); the others leave MASTER with it
         self.synced_down: tuple[pd.Timestamp, str] | None = None
+        #: instance -> (the reload after which the given config no longer
+        #: tells its priority, the priority that config gave); the host's,
+        #: kept across restarts (a restart reads the changed file too)
+        self.reloaded: dict[str, tuple[pd.Timestamp, int | None]] = (
+            reloaded if reloaded is not None else {}
+        )
         self.stopped = False
         if config is not None:
             for name in getattr(config, "instances", {}) or {}:
@@ -470,6 +508,8 @@ class _RunReplay:
             return existing
         conf = _config_instance(self.config, name)
         base = getattr(conf, "priority", None) if conf is not None else None
+        if name in self.reloaded:
+            base = None  # the config given is from before a reload
         weights_apply = getattr(self.config, "weights_apply", None)
         trackers = trackers_for(
             conf, self.profile, weights_apply=weights_apply(name) if weights_apply else True
@@ -683,6 +723,7 @@ class _RunReplay:
             return
         self.last_reload = ts
         if self.cursor + 1 >= len(self.configs):
+            self._forget_inferred(row, ts)
             return
         self.cursor += 1
         self.config = self.configs[self.cursor]
@@ -700,6 +741,20 @@ class _RunReplay:
             if value is not None and (value != inst.inferred or inst.priority != value):
                 inst.set_inferred(ts, value)
                 inst.open(ts, priority=value, basis="inferred", row=row, cause="reload")
+
+    def _forget_inferred(self, row: Mapping[str, Any], ts: pd.Timestamp) -> None:
+        """A reload with no later config given: the config may have changed
+        (2.x logs no priority change then, seen on 2.2.7), so from here on the
+        given config says nothing: the priority is unknown until the host
+        logs one or a peer quotes one, and a value that differs from the
+        config's is reported naming this reload (`Observation.note`)."""
+        for inst in self.instances.values():
+            if inst.base is not None:
+                self.reloaded.setdefault(inst.name, (ts, inst.inferred))
+                inst.base = None
+                inst.inferred = None
+            if inst.name in self.reloaded:
+                inst.forget_priority(ts, row)
 
     def _on_child_exit(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if str(row.get("detail") or "VRRP").upper().startswith("VRRP"):
@@ -746,6 +801,11 @@ class _RunReplay:
             self.observations.append(seen(expected_now, inst.priority, "logged"))
         if inst.inferred is not None and inst.inferred != value:
             self.pending.append((inst, seen(value, inst.inferred, "inferred")))
+        reloaded = self.reloaded.get(inst.name)
+        if reloaded is not None and reloaded[1] is not None and reloaded[1] != value:
+            observation = seen(value, reloaded[1], "inferred")
+            observation.note = reload_note(reloaded[0])
+            self.observations.append(observation)
         inst.open(ts, priority=value, basis="logged", row=row, cause=str(row["kind"]))
 
     def _on_priority_change(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
@@ -1018,6 +1078,7 @@ def _replay(
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
     cursors: dict[str, int] = {}
+    reloads: dict[str, dict[str, tuple[pd.Timestamp, int | None]]] = {}
     host_end = _host_ends(columns, by_host)
     offset = 0
     for host, host_runs in runs_by_host.items():
@@ -1030,7 +1091,9 @@ def _replay(
                 if position + 1 < len(host_runs)
                 else host_end.get(host, log_end)
             )
-            replayer = _RunReplay(run, loaded.get(host, []), cursors.get(host, 0))
+            replayer = _RunReplay(
+                run, loaded.get(host, []), cursors.get(host, 0), reloads.setdefault(host, {})
+            )
             first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
             feed = replayer.feed
             for index in range(offset + first, offset + stop):
@@ -1079,6 +1142,11 @@ def _replay(
         start=log_start,
         end=log_end,
         host_end=host_end,
+        reloads={
+            (host, name): value
+            for host, by_name in reloads.items()
+            for name, value in by_name.items()
+        },
     )
     first_configs = {host: items[0] for host, items in loaded.items() if items}
     clusters = cluster_hosts(
@@ -1279,6 +1347,28 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
             continue
         segment = target.segments[position - 1]
         value = int(value)
+        reloaded = timeline.reloads.get((target_host, str(name)))
+        if (
+            reloaded is not None
+            and reloaded[1] is not None
+            and reloaded[1] != value
+            and ts >= reloaded[0]
+        ):
+            # the config given says otherwise, but keepalived was reloaded
+            timeline.observations.append(
+                Observation(
+                    host=target_host,
+                    instance=str(name),
+                    ts=ts,
+                    observed=value,
+                    basis="advertised",
+                    model=reloaded[1],
+                    model_basis="inferred",
+                    source=str(lists["source"][at]),
+                    line=int(lists["line"][at] or 0),
+                    note=reload_note(reloaded[0], quoted_by=str(host)),
+                )
+            )
         if segment.priority is None:
             index = _index_of(target.segments, segment, starts, in_order)
             target.segments[index] = replace(segment, priority=value, basis="advertised")

@@ -128,6 +128,10 @@ class Timeline:
     #: the host (an excerpt ends, a quiet master), which rules must not take
     #: as evidence of a state lasting on.
     host_end: dict[str, pd.Timestamp] = field(default_factory=dict)
+    #: (host, instance) -> (the first reload after which the config given no
+    #: longer tells the priority, the priority it gave): from there on the
+    #: host's logged values and its peers' quotes stand (kalog.model.replay)
+    reloads: dict[tuple[str, str], tuple[pd.Timestamp, int | None]] = field(default_factory=dict)
 
     def peers_of(self, item: InstanceTimeline) -> list[InstanceTimeline]:
         """The other hosts' timelines of the same instance (same cluster)."""
@@ -179,6 +183,7 @@ class Timeline:
             "line",
             "run",
             "cause",
+            "state_basis",
         ]
         frame = pd.DataFrame(rows, columns=columns)
         for name in ("vrid", "priority", "line"):
@@ -204,6 +209,7 @@ class Timeline:
                             "basis": segment.basis,
                             "source": segment.source,
                             "line": segment.line,
+                            "state_basis": segment.state_basis,
                         }
                         for segment in item.segments
                     ],
@@ -256,6 +262,14 @@ def untimed_line(ts: Any) -> int | None:
         return None
     naive = ts.tz_convert(None) if ts.tzinfo is not None else ts
     return int((naive - UNTIMED_BASE) // pd.Timedelta(milliseconds=1))
+
+
+def iso_or_none(ts: Any) -> str | None:
+    """ISO 8601 text of a time; None for a missing one or a stand-in
+    (`UNTIMED_BASE`): JSON never shows a time the log did not give."""
+    if ts is None or pd.isna(ts) or untimed_line(ts) is not None:
+        return None
+    return pd.Timestamp(ts).isoformat()
 
 
 def clock(ts: pd.Timestamp, *, with_date: bool = True) -> str:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from kalog.model.rows import EventColumns, Row, RowTable, seconds_between
-from kalog.model.timeline import InstanceTimeline, Segment, Timeline, clock
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline, clock, iso_or_none
 
 #: How far back (seconds) a cause line may stand before the transition it
 #: explains: 3 adverts + skew at the usual 1 s advert interval, plus slack for
@@ -69,7 +69,7 @@ class Transition:
             "instance": self.instance,
             "vrid": self.vrid,
             "host": self.host,
-            "ts": self.ts.isoformat(),
+            "ts": iso_or_none(self.ts),
             "direction": self.direction,
             "from": self.from_state,
             "to": self.to_state,

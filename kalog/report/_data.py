@@ -35,7 +35,7 @@ import orjson
 import pandas as pd
 
 from kalog.isotime import whole_seconds
-from kalog.model.timeline import Segment, Timeline
+from kalog.model.timeline import UNTIMED_BASE, Segment, Timeline, iso_or_none
 from kalog.model.transitions import Transition
 
 __all__ = [
@@ -58,7 +58,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return to_jsonable(value.value)
     if isinstance(value, pd.Timestamp | datetime | date | np.datetime64):
-        return None if pd.isna(value) else pd.Timestamp(value).isoformat()
+        return None if pd.isna(value) else iso_or_none(pd.Timestamp(value))
     if isinstance(value, pd.Timedelta | timedelta | np.timedelta64):
         return None if pd.isna(value) else pd.Timedelta(value).total_seconds()
     if isinstance(value, np.generic):
@@ -274,8 +274,8 @@ def iso_seconds(values: Sequence[Any]) -> Sequence[str | None]:
         index = pd.DatetimeIndex(values)
     except (TypeError, ValueError, OverflowError):
         index = None
-    if index is None or index.tz is not None:
-        return [_iso_one(v) for v in values]
+    if index is None or index.tz is not None or bool((index.year == UNTIMED_BASE.year).any()):
+        return [_iso_one(v) for v in values]  # (stand-in times of lines without one: None)
     texts_array, codes, odd = whole_seconds(index.values)
     texts: list[str | None] = texts_array.tolist()
     for i in np.flatnonzero(odd).tolist():
@@ -287,7 +287,7 @@ def iso_seconds(values: Sequence[Any]) -> Sequence[str | None]:
 def _iso_one(value: Any) -> str | None:
     if value is None or value is pd.NaT:
         return None
-    return pd.Timestamp(value).isoformat()
+    return iso_or_none(pd.Timestamp(value))
 
 
 def _frame_column(
@@ -357,7 +357,16 @@ def timeline_table(timeline: Any) -> Table | None:
 
 
 #: `Segment` fields of `Timeline.to_dict()`'s segment records, in order.
-_DICT_SEGMENT_FIELDS = ["start", "end", "state", "priority", "basis", "source", "line"]
+_DICT_SEGMENT_FIELDS = [
+    "start",
+    "end",
+    "state",
+    "priority",
+    "basis",
+    "source",
+    "line",
+    "state_basis",
+]
 
 
 def instance_table(timeline: Any) -> Table | None:
@@ -447,7 +456,8 @@ def transition_table(transitions: Sequence[Any]) -> Table | None:
         if name == "ts":
             if kind != {pd.Timestamp}:
                 return None
-            values, kind = iso_seconds(values), frozenset({str})
+            values = iso_seconds(values)
+            kind = frozenset({str}) if isinstance(values, Coded) else frozenset(map(type, values))
         elif name == "evidence":
             pairs = list(itertools.chain.from_iterable(values))
             try:  # `to_dict` unpacks each as (source, line): the same two values
