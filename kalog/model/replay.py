@@ -330,14 +330,28 @@ class _Instance:
         segments = self.segments
         if segments and new_state == self.state and new_priority == self.priority:
             last = segments[-1]
+            if new_priority is None or _TRUST[new_basis] <= _TRUST[last.basis]:
+                return
+            after = ts.value - last.start.value
             if (
-                new_priority is not None
-                and _TRUST[new_basis] > _TRUST[last.basis]
-                and ts.value - last.start.value <= _CONFIRM_NS  # ts - start <= 1 s
+                cause == "priority_change"
+                and last.cause == "poll"
+                and len(segments) >= 2
+                and segments[-2].state == last.state
+                and 0 < after <= max(_CONFIRM_NS, int(self.advert_int * 1e9))
             ):
-                # a logged line confirms the change that opened the segment
-                # (2.x logs it microseconds after the tracker line): upgrade
-                # the basis; a later confirmation says nothing about the past
+                # keepalived logged the change the model's 1.x poll inferred a
+                # moment earlier (1.x applies a weight at its next periodic
+                # check, up to an advert interval after the script's result;
+                # the poll's time is the model's guess): it happened when logged
+                last.start = ts
+                last.source = None if row is None else row.get("source")
+                last.line = None if row is None else _int_or_none(row.get("line"))
+                last.cause = cause
+                last.basis = self.basis = new_basis
+            elif after <= _CONFIRM_NS:  # ts - start <= 1 s
+                # a logged line confirms the change that opened the segment:
+                # upgrade the basis; a later confirmation says nothing about the past
                 last.basis = new_basis
                 self.basis = new_basis
             return
