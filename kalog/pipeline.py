@@ -83,6 +83,10 @@ def summarize(
         "start": timeline.start,
         "end": timeline.end,
         "changes_of_master": changes,
+        "without_time": {
+            source: {"lines": count, "whole_input": whole}
+            for source, (count, whole) in sorted(timeline.untimed.items())
+        },
         "master_time": _master_time(ctx, timeline),
         "lines": {
             key: stats[key]

@@ -143,6 +143,20 @@ def test_lines_without_times_keep_their_order_and_show_no_time() -> None:
     result = CliRunner().invoke(main, ["analyze", str(CORPUS / "096.log"), "--width", "100"])
     assert "1678" not in result.stdout
     assert "line 2 (no time)  VI_1  096  BACKUP->MASTER" in result.stdout
+    assert document["summary"]["without_time"] == {
+        str(CORPUS / "096.log"): {"lines": 4, "whole_input": True}
+    }
+
+
+def test_a_line_whose_time_was_cut_takes_its_neighbours() -> None:
+    """023's first line lost its month in the paste (`un 25 23:29:04 ...`):
+    it is still read, at the next line's time, and said to be."""
+    timeline = _timeline("023.log")
+    assert timeline.untimed == {str(CORPUS / "023.log"): (1, False)}
+    (change,) = timeline.transitions
+    # line 1 `Backup received priority 0 advertisement` is the cause
+    assert change.cause == "peer_priority_0"
+    assert (str(CORPUS / "023.log"), 1) in change.evidence
 
 
 def test_an_instance_only_named_is_listed_never_no_instance_found(tmp_path: Path) -> None:

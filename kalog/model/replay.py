@@ -1067,6 +1067,9 @@ def _replay(
 
     times = columns.times
     everything = np.concatenate([rows.positions for rows in by_host.values()]) if by_host else []
+    if by_host:  # the span of the real times; stand-ins (lines without one) only when alone
+        real = everything[times[everything] >= _UNTIMED_END_NS]
+        everything = real if len(real) else everything
     log_start = columns.ts_at(everything[np.argmin(times[everything])]) if by_host else None
     log_end = columns.ts_at(everything[np.argmax(times[everything])]) if by_host else None
 
@@ -1156,6 +1159,7 @@ def _replay(
         start=log_start,
         end=log_end,
         host_end=host_end,
+        untimed=dict(events.attrs.get("untimed", {})),
         reloads={
             (host, name): value
             for host, by_name in reloads.items()
@@ -1237,6 +1241,10 @@ def _add_unplaced(
             )
 
 
+#: Where the stand-in times of lines without one end (int ns, UTC).
+_UNTIMED_END_NS = (UNTIMED_BASE + pd.Timedelta(days=400)).value
+
+
 def _timed(events: pd.DataFrame) -> pd.DataFrame:
     """`events` with a time on every row the replay reads.
 
@@ -1252,6 +1260,17 @@ def _timed(events: pd.DataFrame) -> pd.DataFrame:
         return events
     ts = events["ts"]
     sources = events["source"].astype(object).where(events["source"].notna(), "")
+    missing = ts.isna()
+    per_source = (
+        pd.DataFrame({"source": sources, "missing": missing})
+        .groupby("source", sort=False)["missing"]
+        .agg(["sum", "size"])
+    )
+    without_time = {
+        str(source): (int(row["sum"]), bool(row["sum"] == row["size"]))
+        for source, row in per_source.iterrows()
+        if row["sum"]
+    }
     filled = ts.groupby(sources, sort=False).transform(lambda part: part.ffill().bfill())
     untimed = filled.isna()
     if untimed.any():
@@ -1262,6 +1281,7 @@ def _timed(events: pd.DataFrame) -> pd.DataFrame:
         filled = filled.where(~untimed, base + pd.to_timedelta(lines, unit="ms"))
     frame = events.copy(deep=False)
     frame["ts"] = filled.astype(ts.dtype)
+    frame.attrs = {**events.attrs, "untimed": without_time}
     return frame
 
 

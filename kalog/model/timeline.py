@@ -128,6 +128,9 @@ class Timeline:
     #: the host (an excerpt ends, a quiet master), which rules must not take
     #: as evidence of a state lasting on.
     host_end: dict[str, pd.Timestamp] = field(default_factory=dict)
+    #: input -> (lines without a time, whether no line of it has one): the
+    #: former take a neighbour's time, the latter are replayed in line order
+    untimed: dict[str, tuple[int, bool]] = field(default_factory=dict)
     #: (host, instance) -> (the first reload after which the config given no
     #: longer tells the priority, the priority it gave): from there on the
     #: host's logged values and its peers' quotes stand (kalog.model.replay)

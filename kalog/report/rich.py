@@ -32,7 +32,15 @@ from kalog.report._data import field_of
 __all__ = ["render"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_KNOWN_SUMMARY = ("hosts", "instances", "versions", "start", "end", "master_time")
+_KNOWN_SUMMARY = (
+    "hosts",
+    "instances",
+    "versions",
+    "start",
+    "end",
+    "master_time",
+    "without_time",
+)
 
 
 def _time(value: Any) -> str:
@@ -123,11 +131,27 @@ def _summary(result: AnalysisResult) -> Table:
         ):
             span += f" ({duration(pd.Timestamp(end) - pd.Timestamp(start))})"
         row("time span", span)
+    if summary.get("without_time"):
+        row("not placed in time", _join(_without_time(summary["without_time"])))
     for key, value in summary.items():
         if key in _KNOWN_SUMMARY or isinstance(value, Mapping | list | tuple):
             continue
         row(key.replace("_", " "), str(value))
     return grid
+
+
+def _without_time(items: Mapping[str, Any]) -> list[str]:
+    """Per input, how many of its lines had no time and what the model did."""
+    texts = []
+    for source, what in items.items():
+        lines = f"{what['lines']} line{'s' if what['lines'] != 1 else ''}"
+        how = (
+            "no timestamps: in line order"
+            if what["whole_input"]
+            else "each at its neighbour's time"
+        )
+        texts.append(f"{source}: {lines} ({how})")
+    return texts
 
 
 #: Changes of master listed in the human view; the rest are counted.
