@@ -8,6 +8,7 @@ belong to the command that reads.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -110,21 +111,28 @@ def count_changes_of_master(timeline: Timeline) -> int:
     steps down (corpus 080) or stops proves a change of master although
     the new master's lines are not in it.
     """
-    into: dict[str, list[tuple[str, int]]] = {}
+    into: dict[str, list[tuple[int, str]]] = {}
     clusters = {(i.host, i.instance): i.cluster or i.instance for i in timeline.instances}
     for t in timeline.transitions:
         if t.direction == "to_master":
             key = clusters.get((t.host, t.instance), t.instance)
-            into.setdefault(key, []).append((t.host, t.ts.value))
+            into.setdefault(key, []).append((t.ts.value, t.host))
+    for items in into.values():
+        items.sort()
     reach = int(_PAIRED_S * 1e9)
     count = sum(len(items) for items in into.values())
     for t in timeline.transitions:
         if t.direction != "from_master":
             continue
-        key = clusters.get((t.host, t.instance), t.instance)
-        if not any(
-            host != t.host and abs(ns - t.ts.value) <= reach for host, ns in into.get(key, ())
-        ):
+        items = into.get(clusters.get((t.host, t.instance), t.instance), [])
+        ns = t.ts.value
+        # the takeovers within reach, found by bisection on their times
+        at = bisect.bisect_left(items, (ns - reach, ""))
+        while at < len(items) and items[at][0] <= ns + reach:
+            if items[at][1] != t.host:
+                break
+            at += 1
+        else:
             count += 1
     return count
 

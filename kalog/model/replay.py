@@ -993,6 +993,27 @@ def _load_configs(
     return loaded
 
 
+#: The kinds replayed only for the state they prove (`_RunReplay._evidence`,
+#: `_on_prio0_sent`): they matter only while an instance is UNKNOWN.
+_EVIDENCE_KINDS = frozenset(
+    {
+        "advert_lower_discard",
+        "advert_timeout",
+        "force_election",
+        "preempt_delay",
+        "master_changed",
+        "prio0_received",
+        "equal_prio_own_ip",
+        "owner_conflict",
+        "prio_higher_than_advert",
+        "ah_sync",
+        "garp",
+        "vips",
+        "packet_error",
+        "prio0_sent",
+    }
+)
+
 #: The kinds that report a tracker's result (`_tracker_result`).
 _TRACKER_KINDS = frozenset({"script_result", "script_reload", "interface_state"})
 _QUOTE_KINDS = frozenset({"advert_higher", "advert_lower", "advert_lower_discard"})
@@ -1091,6 +1112,11 @@ def _replay(
     )
     lists = table.lists
     times_, kinds_, names_ = lists["ts"], lists["kind"], lists["instance"]
+    # rows that only prove a state: they change nothing in a run whose start
+    # is logged (no instance is ever UNKNOWN there), so those runs skip them
+    evidence_rows = np.isin(
+        columns.codes("kind")[table.positions], columns.codes_where("kind", _EVIDENCE_KINDS)
+    )
     instances: dict[tuple[str, str], InstanceTimeline] = {}
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
@@ -1113,7 +1139,12 @@ def _replay(
             )
             first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
             feed = replayer.feed
-            for index in range(offset + first, offset + stop):
+            fed_rows: Any = range(offset + first, offset + stop)
+            if run.started:
+                skip = evidence_rows[offset + first : offset + stop]
+                if skip.any():
+                    fed_rows = (np.flatnonzero(~skip) + (offset + first)).tolist()
+            for index in fed_rows:
                 feed(Row(lists, index), times_[index], kinds_[index], names_[index])
             replayer.finish(run_end)
             cursors[host] = replayer.cursor
@@ -1298,15 +1329,11 @@ def _close(drafts: list[_Draft], end: pd.Timestamp | None, run: int) -> list[Seg
         return []
     # an UNKNOWN opening that its own line already resolves says nothing:
     # drop it (the zero-length segment of a proven state stays)
-    drafts = [
-        d
-        for d, after in zip(drafts, [*drafts[1:], None], strict=True)
-        if not (
-            d.state == "UNKNOWN"
-            and after is not None
-            and (after.start, after.source, after.line) == (d.start, d.source, d.line)
-        )
-    ]
+    # (UNKNOWN is only ever a run's opening: only its head can be dropped)
+    if len(drafts) > 1 and drafts[0].state == "UNKNOWN":
+        head, after = drafts[0], drafts[1]
+        if (after.start, after.source, after.line) == (head.start, head.source, head.line):
+            drafts = drafts[1:]
     last = drafts[-1].start
     stops = [draft.start for draft in drafts[1:]]
     stops.append(end if end is not None and end >= last else last)
