@@ -89,6 +89,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             + np.flatnonzero(
                 (codes[1:] != codes[:-1])
                 & (codes[:-1] != code("INIT"))  # start-up is not flapping
+                & (codes[:-1] != code("UNKNOWN"))  # an excerpt's first state is no change
                 & (codes[1:] != code("STOPPED"))
                 & ~((codes[:-1] == code("GOTO_MASTER")) & (codes[1:] == code("MASTER")))  # 1.x
             )

@@ -35,6 +35,14 @@ Conventions where the design is silent (assumptions):
 * C3 a 1.x Transition -> Entering MASTER is one change, at the `Entering MASTER` time, from the
   state before GOTO_MASTER.
 * C4 the systemd lines of a host count as that host's lines (first line / last line).
+* C6 (revised after reading keepalived's source with the lead) a 1.x `Transition to MASTER
+  STATE` is reached from BACKUP and, at the start of a `state MASTER` instance, from INIT
+  (vrrp_state_goto_master; observed on 1.2.13/1.3.5): it implies nothing about the state
+  before it, and a change of master through it is from UNKNOWN.
+* C7 a 1.x higher-priority advert line is printed in MASTER and in the one-advert step
+  between Transition and Entering MASTER: it shows MASTER only when the excerpt covers more
+  than that step before it with no Transition line, or when `removing protocol VIPs.` follows
+  the step down (only a MASTER had VIPs set).
 * C5 keepalived's stop: STOPPED opens at the first line of the shutdown that the instance itself
   logs (`sent 0 priority`), so the MASTER proven by that same line has zero length.
 * Bare excerpts (no timestamps): only state sequences, lines and causes are compared.
@@ -76,21 +84,22 @@ CASES = [
     #  L3 20:51:54 VRRP_Instance(VI_1) Entering MASTER STATE
     #  L6 21:01:38 VRRP_Instance(VI_1) Received higher prio advert
     #  L7 21:01:38 VRRP_Instance(VI_1) Entering BACKUP STATE
-    # Implied BACKUP before L2 (design rule; the lines cannot exclude a start as `state MASTER`
-    # with the start lines cut).  Why it became MASTER is not in the lines: 1.x logs no timeout.
+    # Before L2: UNKNOWN (C6: a 1.x Transition is reached from BACKUP or, at a `state MASTER`
+    # start, from INIT; the start lines may be cut).  Why it became MASTER is not in the
+    # lines: 1.x logs no timeout.
     Case(
         "001",
         ("001.log",),
         {
             ("vagrant-ubuntu-trusty-64", "VI_1"): [
-                ("BACKUP", None),
+                ("UNKNOWN", 1),
                 ("GOTO_MASTER", 2),
                 ("MASTER", 3),
                 ("BACKUP", 7),
             ]
         },
         [
-            ("vagrant-ubuntu-trusty-64", "VI_1", TO, "BACKUP", "MASTER", "unknown", "20:51:54"),
+            ("vagrant-ubuntu-trusty-64", "VI_1", TO, "UNKNOWN", "MASTER", "unknown", "20:51:54"),
             (
                 "vagrant-ubuntu-trusty-64",
                 "VI_1",
@@ -111,7 +120,7 @@ CASES = [
         ("002.log",),
         {
             ("vagrant-ubuntu-trusty-64", "VI_1"): [
-                ("BACKUP", None),
+                ("UNKNOWN", 1),  # C6
                 ("GOTO_MASTER", 2),
                 ("BACKUP", 4),
                 ("GOTO_MASTER", 8),
@@ -159,8 +168,10 @@ CASES = [
     Case(
         "079",
         ("079.log",),
-        {("ssq-57", "VIP"): [("BACKUP", None), ("GOTO_MASTER", 1), ("MASTER", 2)]},
-        [("ssq-57", "VIP", TO, "BACKUP", "MASTER", "unknown", "11:10:20")],
+        # C6: the Transition is the first line; before it nothing is known (and no UNKNOWN
+        # segment: the excerpt's first line already shows the state)
+        {("ssq-57", "VIP"): [("GOTO_MASTER", 1), ("MASTER", 2)]},
+        [("ssq-57", "VIP", TO, "UNKNOWN", "MASTER", "unknown", "11:10:20")],
     ),
     # 080 ssq-57, 1.x: failback.
     #  L1 11:13:48 VRRP_Instance(VIP) Received higher prio advert / L2 Entering BACKUP STATE
@@ -173,13 +184,16 @@ CASES = [
     # 012 SERVER2, 1.2.24, vi_2 flapping: `Received higher prio advert 255` + `Entering BACKUP`
     # (L1/2, L5/6, L9/10, L13/14); `Transition` + `Entering MASTER` one second apart (L3/4,
     # L7/8, L11/12) with no `forcing a new MASTER election`: a silent 1.x timer (master down or
-    # priority 0, the lines cannot tell) -> cause unknown.
+    # priority 0, the lines cannot tell) -> cause unknown.  C7: L1 is the first line, and a 1.x
+    # `Received higher prio advert` is also printed between Transition and Entering MASTER
+    # (internally MASTER, no VIPs yet); nothing before it and no VIP removal after it tell
+    # which: UNKNOWN until L2, and no change of master at 10:25:14.
     Case(
         "012",
         ("012.log",),
         {
             ("SERVER2", "vi_2"): [
-                ("MASTER", None),
+                ("UNKNOWN", 1),
                 ("BACKUP", 2),
                 ("GOTO_MASTER", 3),
                 ("MASTER", 4),
@@ -193,7 +207,6 @@ CASES = [
             ]
         },
         [
-            ("SERVER2", "vi_2", FROM, "MASTER", "BACKUP", "higher_priority_advert", "10:25:14"),
             ("SERVER2", "vi_2", TO, "BACKUP", "MASTER", "unknown", "10:30:17"),
             ("SERVER2", "vi_2", FROM, "MASTER", "BACKUP", "higher_priority_advert", "11:41:17"),
             ("SERVER2", "vi_2", TO, "BACKUP", "MASTER", "unknown", "11:46:21"),
@@ -210,20 +223,20 @@ CASES = [
     #  L11 18:17:11 (enp9s0) Transition / L12 18:17:12 Entering MASTER
     #  L13 18:23:42 (enp9s0.100) Transition to MASTER STATE  <- last line: GOTO_MASTER only
     # enp9s0: MASTER from L1 on (C2: L5+L6 deduce it; 1.x logs every entry into MASTER and no
-    # enp9s0 line comes before L5).
+    # enp9s0 line comes before L5; C7: 14 s of log before L5 with no Transition for it, longer
+    # than 1.x's one-advert Transition step).
     Case(
         "021",
         ("021.log",),
         {
             ("R6", "enp9s0.100"): [
-                ("BACKUP", None),
-                ("GOTO_MASTER", 1),
+                ("GOTO_MASTER", 1),  # C6
                 ("MASTER", 3),
                 ("BACKUP", 8),
                 ("GOTO_MASTER", 13),
             ],
             ("R6", "enp9s0.101"): [
-                ("BACKUP", None),
+                ("UNKNOWN", 1),  # C6
                 ("GOTO_MASTER", 2),
                 ("MASTER", 4),
                 ("BACKUP", 10),
@@ -236,8 +249,8 @@ CASES = [
             ],
         },
         [
-            ("R6", "enp9s0.100", TO, "BACKUP", "MASTER", "unknown", "18:06:39"),
-            ("R6", "enp9s0.101", TO, "BACKUP", "MASTER", "unknown", "18:06:39"),
+            ("R6", "enp9s0.100", TO, "UNKNOWN", "MASTER", "unknown", "18:06:39"),
+            ("R6", "enp9s0.101", TO, "UNKNOWN", "MASTER", "unknown", "18:06:39"),
             ("R6", "enp9s0", FROM, "MASTER", "BACKUP", "higher_priority_advert", "18:06:52"),
             ("R6", "enp9s0.100", FROM, "MASTER", "BACKUP", "higher_priority_advert", "18:06:52"),
             ("R6", "enp9s0.101", FROM, "MASTER", "BACKUP", "higher_priority_advert", "18:06:52"),

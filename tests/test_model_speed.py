@@ -47,7 +47,9 @@ def _plain_runs(host: str, records: list[dict[str, Any]]) -> list[tuple[Any, ...
             current = {
                 "rows": [],
                 "start": row["ts"],
-                "started": kind in {"start", "child_start"},
+                # an input's first "Starting VRRP child" says nothing of the
+                # child's earlier lines; a respawn's does
+                "started": kind == "start" or (kind == "child_start" and current is not None),
                 "child_start": None,
                 "version": None,
                 "source": row["source"],

@@ -216,7 +216,11 @@ def _split_runs(
                 index=len(runs),
                 rows=range(0),
                 start=times[at],
-                started=kind in {"start", "child_start"},
+                # a respawn's "Starting VRRP child" comes before the new
+                # child's lines; but an input whose first line is one says
+                # nothing of the child's earlier lines (2.x logs it after the
+                # child's first lines, `(init)` included, seen on 2.2.7)
+                started=kind == "start" or (kind == "child_start" and current is not None),
                 source=lists["source"][at],
                 line=lists["line"][at],
             )
@@ -495,6 +499,9 @@ class _RunReplay:
         self.observations: list[Observation] = []
         self.pending: list[tuple[_Instance, Observation]] = []
         self.stepped_down: set[str] = set()
+        #: the stop line of this run (time, where, kind): an instance first
+        #: named after it was stopped there too
+        self.stop_line: tuple[pd.Timestamp, dict[str, Any], str] | None = None
         #: the last "Syncing instances to BACKUP" after a member left MASTER:
         #: (time, the member that left); the others leave MASTER with it
         self.synced_down: tuple[pd.Timestamp, str] | None = None
@@ -557,6 +564,9 @@ class _RunReplay:
             cause="start" if self.run.started else "excerpt",
             state_basis="start" if self.run.started else "unknown",
         )
+        if self.stop_line is not None:
+            stop_ts, where, kind = self.stop_line
+            inst.open(stop_ts, state="STOPPED", row=where, cause=str(kind))
         return inst
 
     def _infer(self, inst: _Instance, *, initial: bool = False) -> int | None:
@@ -642,10 +652,14 @@ class _RunReplay:
     def _implied_previous(self, inst: _Instance, row: Mapping[str, Any], state: str) -> str | None:
         """The state an instance must have left, from the first state line of an excerpt.
 
-        keepalived only enters MASTER (and 1.x only transitions to it) from
-        BACKUP; a step down to BACKUP right after a higher-priority advert
-        leaves MASTER; 1.x logs "Entering FAULT STATE" only when leaving MASTER
-        (a BACKUP logs just "Now in FAULT state").
+        Read from keepalived's source (docs/model.md, "Excerpts"): 2.x enters
+        MASTER only from BACKUP (but for an address owner); 1.x enters MASTER
+        from its Transition (GOTO_MASTER), which it reaches from BACKUP or, at
+        a `state MASTER` start, from INIT (so the Transition implies nothing);
+        the colon forms of 1.x leave FAULT; 2.x "(init)" leaves INIT; a 2.x
+        step down to BACKUP after a higher-priority advert, and a sync group's
+        followers of one, leave MASTER; 1.x logs "Entering FAULT STATE" only
+        when leaving MASTER (a BACKUP logs just "Now in FAULT state").
         """
         kind = row["kind"]
         if kind in {"enter_state", "transition_master"} and row.get("wording") == "1.2.22-1.4.5":
@@ -653,12 +667,20 @@ class _RunReplay:
             # BACKUP STATE" and ": Transition to MASTER STATE" (with a colon)
             # are only printed when leaving FAULT
             return "FAULT"
-        if state in {"MASTER", "GOTO_MASTER"} and kind in {"enter_state", "transition_master"}:
+        if state == "MASTER" and kind == "enter_state" and self.profile.goto_master_start:
+            return "GOTO_MASTER"  # 1.x: "Transition to MASTER STATE" comes first
+        if state == "GOTO_MASTER" and kind == "transition_master":
+            # 1.x reaches it from BACKUP, and from INIT when an instance
+            # configured `state MASTER` starts: which one, the line cannot say
+            return None
+        if state == "MASTER" and kind == "enter_state" and inst.priority != 255:
+            # 2.x enters MASTER only from BACKUP, but for an address owner
+            # (straight from INIT, or leaving FAULT)
             return "BACKUP"
         if state == "BACKUP" and kind == "enter_state" and row.get("init") is True:
             return "INIT"  # 2.x "(init)": the first state after keepalived's start
         if state == "BACKUP" and inst.name in self.stepped_down:
-            return "MASTER"
+            return None  # `_on_advert_higher` decided
         if (
             state == "BACKUP"
             and kind == "enter_state"
@@ -717,6 +739,7 @@ class _RunReplay:
         if self.stopped:
             return
         self.stopped = True
+        self.stop_line = (ts, {"source": row.get("source"), "line": row.get("line")}, row["kind"])
         for inst in self.instances.values():
             inst.open(ts, state="STOPPED", row=row, cause=str(row["kind"]))
 
@@ -835,9 +858,17 @@ class _RunReplay:
         if name:
             self.stepped_down.add(str(name))  # only a MASTER logs this line
             inst = self._instance(str(name), ts, row)
-            if inst.state == "UNKNOWN":
-                # a MASTER about to step down (vrrp_state_master_rx): MASTER
-                # held up to here, since the excerpt's start
+            # a MASTER about to step down (vrrp_state_master_rx): MASTER held
+            # up to here, since the excerpt's start.  1.x prints it between
+            # "Transition to MASTER" and "Entering MASTER" too (its internal
+            # state is MASTER from the Transition, one advert interval long):
+            # there the excerpt must cover more than that step before the
+            # line, with no Transition line, or the VIPs removed with the
+            # step down must show they were set (`_on_vips`)
+            goto_window = pd.Timedelta(seconds=2 * inst.advert_int + 1)
+            if inst.state == "UNKNOWN" and (
+                not self.profile.goto_master_start or ts - self.run.start > goto_window
+            ):
                 inst.imply("MASTER")
         self._logged_priority(row, ts, name, row.get("prio_ours"))
 
@@ -899,13 +930,29 @@ class _RunReplay:
 
     def _on_vips(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         # "setting (protocol) VIPs." comes with becoming MASTER (or a master's
-        # reload); "removing VIPs." proves nothing (it is also a fresh start's
-        # clean-up)
-        if str(row.get("action") or "") == "set" and str(row.get("detail") or "") in {
-            "vips",
-            "evips",
-        }:
+        # reload); "removing VIPs." alone proves nothing (it is also a fresh
+        # start's clean-up)
+        action, detail = str(row.get("action") or ""), str(row.get("detail") or "")
+        if detail not in {"vips", "evips"}:
+            return
+        if action == "set":
             self._evidence(row, ts, name, "MASTER")
+        elif action == "removed" and name and self.profile.goto_master_start:
+            # 1.x: "Received higher prio advert", "Entering BACKUP STATE", then
+            # "removing protocol VIPs.": the VIPs were set, so it was MASTER,
+            # not between Transition and Entering MASTER (no VIPs yet)
+            inst = self.instances.get(str(name))
+            drafts = inst.segments if inst is not None else []
+            if (
+                inst is not None
+                and inst.name in self.stepped_down
+                and len(drafts) >= 2
+                and drafts[-2].state == "UNKNOWN"
+                and drafts[-1].state == "BACKUP"
+                and drafts[-1].state_basis == "logged"
+                and ts.value - drafts[-1].start.value <= _CONFIRM_NS
+            ):
+                inst.imply("MASTER")
 
     def _on_packet_error(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if str(row.get("detail") or "") == "ignored":
@@ -920,6 +967,15 @@ class _RunReplay:
         inst = self._instance(str(name), ts, row)
         drafts = inst.segments
         if inst.state == "UNKNOWN":
+            if (
+                not self.profile.goto_master_start
+                and row.get("source") == self.run.source
+                and row.get("line") == self.run.line
+            ):
+                # 2.x also prints it right after the line that took a master
+                # to FAULT or BACKUP: as an excerpt's first line, which of
+                # them (or a stop) came before it is not in the excerpt
+                return
             inst.imply("MASTER")
             inst.open(ts, state="STOPPED", row=row, cause="prio0_sent")
         elif (

@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -617,9 +617,17 @@ def _to_master(
     peer whose log ended while it was MASTER, and when (nothing is known of
     it since)."""
     previous = steps[0]
+    if previous.state == "GOTO_MASTER":
+        # the excerpt opens in 1.x's Transition: where it came from (BACKUP,
+        # or INIT at a `state MASTER` start) is not in the log
+        previous = replace(previous, state="UNKNOWN")
     ts = segment.start
     kind = index.kind
-    opener = [(s.source, s.line) for s in [*steps[1:], segment] if s.source and s.line]
+    opener = [(s.source, s.line) for s in steps[1:] if s.source and s.line]
+    if steps[0].state == "GOTO_MASTER" and steps[0].source and steps[0].line:
+        opener.insert(0, (steps[0].source, steps[0].line))
+    if segment.source and segment.line:
+        opener.append((segment.source, segment.line))
 
     make = functools.partial(
         _transition, item, previous, segment, "to_master", opener, previous_master, index
