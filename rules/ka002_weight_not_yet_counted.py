@@ -210,5 +210,11 @@ def _peer_priority(
     for other in peers:
         segment = other.at(decision.start)
         if segment is not None and segment.state in {"MASTER", "GOTO_MASTER"}:
-            return other.host, segment.priority, segment.basis
+            basis = segment.basis
+            ended = timeline.host_end.get(other.host)
+            if ended is not None and ended < decision.start:
+                # past the peer's last line its log says nothing: what it
+                # showed last is all there is, and the message says so
+                basis += f", {segment.state} when its log ended at {fmt_time(ended)}"
+            return other.host, segment.priority, basis
     return (peers[0].host if len(peers) == 1 else None), None, "unknown"

@@ -26,7 +26,7 @@ SEED_EX1 = [
 # Reviewed against the seed logs: two changes of master (A at start-up, B by
 # preemption after its 1.2 poll), one finding: KA002 on router B.  A's log
 # ends at 15:21:40 (MASTER): its lane and its time as MASTER end there, and
-# B's preemption names A as the master last seen.
+# B's preemption and KA002 name A as the master last seen, when its log ended.
 SNAPSHOT = """\
 Summary
 hosts              192_168_173_203, 192_168_173_204
@@ -74,8 +74,9 @@ WARNING (1)
 KA002 weight-not-yet-counted  192_168_173_204 vi_1  2014-08-25 15:26:28
     vi_1 on 192_168_173_204 decided its first election at 100 (GOTO_MASTER at
     2014-08-25 15:26:28) although its trackers had reported (103 with weights):
-    it lost to 192_168_173_203 at 102 (inferred) and would have won with 103; it
-    became MASTER only at 2014-08-25 15:26:31
+    it lost to 192_168_173_203 at 102 (inferred, MASTER when its log ended at
+    2014-08-25 15:21:40) and would have won with 103; it became MASTER only at
+    2014-08-25 15:26:31
     samples/seed/ex1-B-master-100.log:20
       Aug 25 15:26:27 192_168_173_204 Keepalived_vrrp[8196]: VRRP_Script(pos)
       succeeded
