@@ -284,6 +284,8 @@ class _Draft:
     line: int | None
     cause: str
     state_basis: str = "logged"
+    #: the lines that implied this state (`imply`), for the evidence of a change
+    implied_by: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -402,15 +404,20 @@ class _Instance:
             for draft in self.segments
         )
 
-    def imply(self, state: str) -> None:
+    def imply(self, state: str, *by: Mapping[str, Any] | Row | None) -> None:
         """The excerpt's first state line says which state the instance left:
         it held that state since the host's first line of the run (a log is
         contiguous, and every earlier change would have been logged), so the
         UNKNOWN stretch before it becomes that state (`implied`)."""
+        lines = tuple(
+            (str(row.get("source")), int(row.get("line")))
+            for row in by
+            if row is not None and row.get("source") is not None and row.get("line") is not None
+        )
         for at, draft in enumerate(self.segments):
             if draft.state != "UNKNOWN":
                 break
-            draft.state, draft.state_basis = state, "implied"
+            draft.state, draft.state_basis, draft.implied_by = state, "implied", lines
             if at == 0:
                 draft.cause, draft.source, draft.line = "implied", None, None
         self.state = self.segments[-1].state if self.segments else state
@@ -498,13 +505,14 @@ class _RunReplay:
         self.pending_polls: list[pd.Timestamp] = []
         self.observations: list[Observation] = []
         self.pending: list[tuple[_Instance, Observation]] = []
-        self.stepped_down: set[str] = set()
+        #: instance -> where its higher-priority advert line was (a step down)
+        self.stepped_down: dict[str, dict[str, Any]] = {}
         #: the stop line of this run (time, where, kind): an instance first
         #: named after it was stopped there too
         self.stop_line: tuple[pd.Timestamp, dict[str, Any], str] | None = None
         #: the last "Syncing instances to BACKUP" after a member left MASTER:
         #: (time, the member that left); the others leave MASTER with it
-        self.synced_down: tuple[pd.Timestamp, str] | None = None
+        self.synced_down: tuple[pd.Timestamp, str, list[dict[str, Any]]] | None = None
         #: instance -> (the reload after which the given config no longer
         #: tells its priority, the priority that config gave); the host's,
         #: kept across restarts (a restart reads the changed file too)
@@ -646,8 +654,19 @@ class _RunReplay:
                 # an excerpt that starts mid-run: the first state line still
                 # tells where the instance came from, so the change is kept
                 # (a zero-length segment when it is the excerpt's first line)
-                inst.imply(implied)
+                inst.imply(implied, row, *self._implied_by(inst, row))
         inst.open(ts, state=state, row=row, cause=str(row["kind"]))
+
+    def _implied_by(self, inst: _Instance, row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """Lines besides `row` that an implication read: a sync group's
+        follower was MASTER because its leader stepped down (that line)."""
+        if (
+            self.synced_down is not None
+            and inst.name != self.synced_down[1]
+            and row_ts(row).value - self.synced_down[0].value <= _CONFIRM_NS
+        ):
+            return self.synced_down[2]
+        return []
 
     def _implied_previous(self, inst: _Instance, row: Mapping[str, Any], state: str) -> str | None:
         """The state an instance must have left, from the first state line of an excerpt.
@@ -656,7 +675,8 @@ class _RunReplay:
         MASTER only from BACKUP (but for an address owner); 1.x enters MASTER
         from its Transition (GOTO_MASTER), which it reaches from BACKUP or, at
         a `state MASTER` start, from INIT (so the Transition implies nothing);
-        the colon forms of 1.x leave FAULT; 2.x "(init)" leaves INIT; a 2.x
+        the colon forms of 1.x leave FAULT (2.x "(init)" implies nothing: it
+        follows a reload too); a 2.x
         step down to BACKUP after a higher-priority advert, and a sync group's
         followers of one, leave MASTER; 1.x logs "Entering FAULT STATE" only
         when leaving MASTER (a BACKUP logs just "Now in FAULT state").
@@ -677,8 +697,6 @@ class _RunReplay:
             # 2.x enters MASTER only from BACKUP, but for an address owner
             # (straight from INIT, or leaving FAULT)
             return "BACKUP"
-        if state == "BACKUP" and kind == "enter_state" and row.get("init") is True:
-            return "INIT"  # 2.x "(init)": the first state after keepalived's start
         if state == "BACKUP" and inst.name in self.stepped_down:
             return None  # `_on_advert_higher` decided
         if (
@@ -725,7 +743,14 @@ class _RunReplay:
                 and ts.value - inst.segments[-1].start.value <= _CONFIRM_NS
             ]
             if left:
-                self.synced_down = (ts, left[-1])
+                # the leader's step down, and what showed it MASTER before
+                segments = self.instances[left[-1]].segments
+                master = segments[-2]
+                proof = [{"source": s, "line": n} for s, n in master.implied_by]
+                if master.state_basis != "implied":
+                    proof.append({"source": master.source, "line": master.line})
+                proof.append({"source": segments[-1].source, "line": segments[-1].line})
+                self.synced_down = (ts, left[-1], proof)
         # FAULT sync: members that were BACKUP go to FAULT silently
         if str(row.get("state") or "").upper() != "FAULT" or self.config is None:
             return
@@ -856,7 +881,8 @@ class _RunReplay:
 
     def _on_advert_higher(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if name:
-            self.stepped_down.add(str(name))  # only a MASTER logs this line
+            # only a MASTER logs this line
+            self.stepped_down[str(name)] = {"source": row.get("source"), "line": row.get("line")}
             inst = self._instance(str(name), ts, row)
             # a MASTER about to step down (vrrp_state_master_rx): MASTER held
             # up to here, since the excerpt's start.  1.x prints it between
@@ -869,7 +895,9 @@ class _RunReplay:
             if inst.state == "UNKNOWN" and (
                 not self.profile.goto_master_start or ts - self.run.start > goto_window
             ):
-                inst.imply("MASTER")
+                # (1.x: the excerpt's first line shows how long it covers)
+                first = {"source": self.run.source, "line": self.run.line}
+                inst.imply("MASTER", row, first if self.profile.goto_master_start else None)
         self._logged_priority(row, ts, name, row.get("prio_ours"))
 
     def _on_advert_lower(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
@@ -952,7 +980,7 @@ class _RunReplay:
                 and drafts[-1].state_basis == "logged"
                 and ts.value - drafts[-1].start.value <= _CONFIRM_NS
             ):
-                inst.imply("MASTER")
+                inst.imply("MASTER", row, self.stepped_down[inst.name])
 
     def _on_packet_error(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if str(row.get("detail") or "") == "ignored":
@@ -976,7 +1004,7 @@ class _RunReplay:
                 # to FAULT or BACKUP: as an excerpt's first line, which of
                 # them (or a stop) came before it is not in the excerpt
                 return
-            inst.imply("MASTER")
+            inst.imply("MASTER", row)
             inst.open(ts, state="STOPPED", row=row, cause="prio0_sent")
         elif (
             len(drafts) >= 2
@@ -985,7 +1013,7 @@ class _RunReplay:
             and drafts[-1].state_basis == "logged"
             and ts.value - drafts[-1].start.value <= _CONFIRM_NS
         ):
-            inst.imply("MASTER")  # the state line just before left MASTER
+            inst.imply("MASTER", row)  # the state line just before left MASTER
 
     # -- trackers --------------------------------------------------------------
     def _tracker_result(
@@ -1405,6 +1433,7 @@ def _close(drafts: list[_Draft], end: pd.Timestamp | None, run: int) -> list[Seg
             run,
             d.cause,
             d.state_basis,
+            d.implied_by,
         )
         for d, stop in zip(drafts, stops, strict=True)
     ]

@@ -57,6 +57,9 @@ class Segment:
     run: int  # index of the keepalived run (restart = new run) on this host
     cause: str = ""  # what opened it: the event kind, or "poll", "stop", ...
     state_basis: str = "logged"  # how the state is known (STATE_BASES)
+    #: for an `implied` state, the lines that implied it (source, line): not
+    #: the segment's own (it has none), but evidence of a change it ends
+    implied_by: tuple[tuple[str, int], ...] = ()
 
     @property
     def duration(self) -> pd.Timedelta:

@@ -567,7 +567,9 @@ def _transition(
     per change) and call it with the cause.
     """
     source, line = index.source, index.line
-    evidence = [*first, *[(str(source[i]), int(line[i] or 0)) for i in lines], *opener]
+    # the lines that implied the state left (an excerpt's opening) prove the change too
+    implied = previous.implied_by if previous.state_basis == "implied" else ()
+    evidence = [*first, *[(str(source[i]), int(line[i] or 0)) for i in lines], *opener, *implied]
     return Transition(  # positional: the fields in declaration order
         item.instance,
         item.vrid,
