@@ -23,3 +23,13 @@ def seed_dir() -> Path:
 @pytest.fixture
 def corpus_dir() -> Path:
     return CORPUS
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Print what tests recorded for the summary (tests/excerpts.SUMMARY: the share of
+    excerpt windows that hold), in `pytest -q` output too."""
+    import sys
+
+    excerpts = sys.modules.get("tests.excerpts")
+    for line in getattr(excerpts, "SUMMARY", []):
+        terminalreporter.write_line(line)
