@@ -277,3 +277,27 @@ def test_a_1x_logged_priority_change_is_not_back_dated_to_the_poll(tmp_path: Pat
     assert (last.priority, last.basis, last.line) == (96, "logged", 6)
     assert last.start == pd.Timestamp("2026-11-26 07:00:06.3", tz="UTC")
     assert timeline.observations == []
+
+
+def test_a_1x_transition_that_hears_a_lower_advert_is_preempting(tmp_path: Path) -> None:
+    """1.x is internally MASTER from its Transition: a lower-priority advert
+    heard then is logged by vrrp_state_master_rx as `Received lower prio
+    advert, forcing new election` (1.2.13's wording).  The seed's router B
+    with its two `forcing a new MASTER election` lines replaced by that line
+    inside the Transition step: the takeover is still a preemption."""
+    seed = Path(__file__).resolve().parent.parent / "samples" / "seed"
+    lines = (seed / "ex1-B-master-100.log").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if "forcing a new MASTER election" not in line]
+    transition = max(i for i, line in enumerate(kept) if "Transition to MASTER STATE" in line)
+    prefix = kept[transition].split("VRRP_Instance(vi_1)")[0]
+    kept.insert(
+        transition + 1,
+        prefix.replace("15:26:30", "15:26:31")
+        + "VRRP_Instance(vi_1) Received lower prio advert, forcing new election",
+    )
+    path = tmp_path / "ex1-B-master-100.log"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    timeline = replay(kalog.read_events([path], year=2014))
+    takeover = timeline.transitions[-1]
+    assert (takeover.to_state, takeover.cause) == ("MASTER", "preemption")
+    assert (str(path), transition + 2) in takeover.evidence

@@ -87,6 +87,7 @@ _CAUSE_KINDS = frozenset(
         "advert_timeout",
         "prio0_received",
         "force_election",
+        "advert_lower",
         "advert_lower_discard",
         "prio0_sent",
         "stopping",
