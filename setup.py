@@ -1,6 +1,6 @@
 """Build kalog's one compiled module; everything else is in pyproject.toml.
 
-`kalog._linescan` is optional: without a C compiler the build goes on
+`kalog.speed._linescan` is optional: without a C compiler the build goes on
 without it, and kalog reads with its pure-Python passes (the same answers;
 ~1.4x the time of `kalog analyze` on the 10M-line benchmark file, the
 passes themselves ~4x slower; `kalog --version` says which).
@@ -10,6 +10,6 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("kalog._linescan", sources=["kalog/_linescan.c"], optional=True),
+        Extension("kalog.speed._linescan", sources=["kalog/speed/_linescan.c"], optional=True),
     ]
 )

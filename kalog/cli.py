@@ -15,8 +15,8 @@ import sys
 
 import click
 
-from kalog import compiled
-from kalog.allocator import reuse_big_buffers
+from kalog.speed import compiled
+from kalog.speed.allocator import reuse_big_buffers
 
 #: subcommand name -> (module, attribute, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
@@ -80,7 +80,7 @@ def run() -> None:
     the run time on a dense log, for cycles that do not exist.  Collections
     still happen, only less often.
 
-    malloc keeps reusing the reader's big buffers (`kalog.allocator`).
+    malloc keeps reusing the reader's big buffers (`kalog.speed.allocator`).
     """
     gc.set_threshold(200_000, 20, 100)
     reuse_big_buffers()
@@ -94,7 +94,7 @@ def run() -> None:
     elif not isinstance(code, int):  # sys.exit("message"): printed, status 1
         print(code, file=sys.stderr)
         code = 1
-    split = sys.modules.get("kalog.split")
+    split = sys.modules.get("kalog.ingest.split")
     if split is not None:  # children of an interrupted read, and their files
         split.abandon_all()
     for stream in (sys.stdout, sys.stderr):

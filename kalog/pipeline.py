@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kalog.analysis import AnalysisContext, AnalysisResult, run_rules
-from kalog.findings import RuleSpec, load_rules
+from kalog.check.analysis import AnalysisContext, AnalysisResult, run_rules
+from kalog.check.findings import RuleSpec, load_rules
+from kalog.check.rulekit import seconds_between, segment_table
+from kalog.check.settings import Settings
 from kalog.model import Timeline, replay
 from kalog.model.timeline import untimed_line
-from kalog.rulekit import seconds_between, segment_table
-from kalog.settings import Settings
 
 
 def load_configs(
@@ -67,7 +67,7 @@ def summarize(
     """Plain data about the run for the reports' summary block.
 
     `ctx`: the rules' context of this timeline, whose segment tables
-    (`kalog.rulekit.segment_table`) are then reused.
+    (`kalog.check.rulekit.segment_table`) are then reused.
     """
     if ctx is None or ctx.timeline is not timeline:
         ctx = AnalysisContext(events=events, timeline=timeline)

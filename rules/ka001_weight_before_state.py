@@ -65,9 +65,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kalog.findings import Evidence, Finding, Need, Severity
-from kalog.model.timeline import Segment
-from kalog.rulekit import (
+from kalog.check.findings import Evidence, Finding, Need, Severity
+from kalog.check.rulekit import (
     event_times,
     evidence,
     fmt_time,
@@ -79,9 +78,10 @@ from kalog.rulekit import (
     timeline_of,
     ts_ns,
 )
+from kalog.model.timeline import Segment
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 CODE = "KA001"
 NAME = "weight-before-state"

@@ -52,11 +52,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import evidence, fmt_time, timeline_of
+from kalog.check.findings import Finding, Need, Severity
+from kalog.check.rulekit import evidence, fmt_time, timeline_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 CODE = "KA004"
 NAME = "priority-mismatch"

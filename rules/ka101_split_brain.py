@@ -63,8 +63,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import (
+from kalog.check.findings import Finding, Need, Severity
+from kalog.check.rulekit import (
     advert_interval,
     fmt_time,
     segment_evidence,
@@ -74,7 +74,7 @@ from kalog.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 CODE = "KA101"
 NAME = "split-brain"

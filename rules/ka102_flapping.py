@@ -54,8 +54,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import (
+from kalog.check.findings import Finding, Need, Severity
+from kalog.check.rulekit import (
     seconds_between,
     segment_evidence,
     segment_table,
@@ -64,7 +64,7 @@ from kalog.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 CODE = "KA102"
 NAME = "flapping"

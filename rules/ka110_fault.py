@@ -53,8 +53,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kalog.findings import Finding, Need, Severity
-from kalog.rulekit import (
+from kalog.check.findings import Finding, Need, Severity
+from kalog.check.rulekit import (
     HostRows,
     SegmentTable,
     cells,
@@ -69,7 +69,7 @@ from kalog.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 CODE = "KA110"
 NAME = "fault"

@@ -68,12 +68,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kalog.events import Kind
-from kalog.findings import Evidence, Finding, Need, Severity
-from kalog.rulekit import kind_mask
+from kalog.check.findings import Evidence, Finding, Need, Severity
+from kalog.check.rulekit import kind_mask
+from kalog.ingest.events import Kind
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 CODE = "KA301"
 NAME = "config-mismatch"

@@ -1,4 +1,4 @@
-"""kalog.allocator: the reader's big buffers reuse pages instead of faulting in new ones."""
+"""kalog.speed.allocator: the reader's big buffers reuse pages instead of faulting in new ones."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ glibc = pytest.mark.skipif(
 #: reader does per block), counting the page faults that costs.
 _FAULTS = """
 import resource, sys
-from kalog.allocator import reuse_big_buffers
+from kalog.speed.allocator import reuse_big_buffers
 if sys.argv[1] == "tuned":
     assert reuse_big_buffers()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt

@@ -15,9 +15,9 @@ import time
 import pytest
 from conftest import MESSAGES_TSV, SEED
 
-from kalog.events import BODY_FIELDS, KINDS
-from kalog.events import Kind as K
 from kalog.grammar.body import TEMPLATES, parse_body
+from kalog.ingest.events import BODY_FIELDS, KINDS
+from kalog.ingest.events import Kind as K
 
 _IDENT = re.compile(r"^Keepalived\w*\[\d+\]: ")
 

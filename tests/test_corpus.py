@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import CORPUS
 
-from kalog.frame import read_events
+from kalog.ingest.frame import read_events
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 

@@ -346,7 +346,7 @@ def _ts(frame: pd.DataFrame, line: int) -> pd.Timestamp:
 
 
 def test_dec_to_jan_rollover(tmp_path, monkeypatch) -> None:
-    from kalog import frame as frame_mod
+    from kalog.ingest import frame as frame_mod
 
     monkeypatch.setattr(frame_mod, "parse_body", lambda body: {"kind": "unknown"})
     log = tmp_path / "r1.log"
@@ -374,7 +374,7 @@ def test_dec_to_jan_rollover(tmp_path, monkeypatch) -> None:
 
 
 def test_host_from_file_name_and_host_option(tmp_path, monkeypatch) -> None:
-    from kalog import frame as frame_mod
+    from kalog.ingest import frame as frame_mod
 
     monkeypatch.setattr(frame_mod, "parse_body", lambda body: {"kind": "unknown"})
     log = tmp_path / "h1.console.log"
@@ -394,7 +394,7 @@ def test_host_from_file_name_and_host_option(tmp_path, monkeypatch) -> None:
 
 
 def test_logfile_noday_days_from_weekdays(tmp_path, monkeypatch) -> None:
-    from kalog import frame as frame_mod
+    from kalog.ingest import frame as frame_mod
 
     monkeypatch.setattr(frame_mod, "parse_body", lambda body: {"kind": "unknown"})
     log = tmp_path / "k.log"

@@ -299,7 +299,7 @@ def test_jsonl_lines_are_json_dumps_of_the_records() -> None:
     import warnings
 
     from kalog.commands.events import iter_records, jsonl_blocks
-    from kalog.frame import read_events
+    from kalog.ingest.frame import read_events
 
     files = [
         *sorted(CORPUS.glob("*.log")),

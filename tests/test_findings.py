@@ -8,9 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kalog.analysis import AnalysisContext, run_rules
-from kalog.events import empty_frame
-from kalog.findings import (
+from kalog.check.analysis import AnalysisContext, run_rules
+from kalog.check.findings import (
     DOC_HEADINGS,
     Evidence,
     Finding,
@@ -23,7 +22,8 @@ from kalog.findings import (
     load_rules,
     parse_doc,
 )
-from kalog.settings import Settings
+from kalog.check.settings import Settings
+from kalog.ingest.events import empty_frame
 
 DOC = '"""Flags a test pattern.\n\n' + "".join(f"## {h}\n\nText.\n\n" for h in DOC_HEADINGS) + '"""'
 
@@ -34,7 +34,7 @@ def write_rule(directory: Path, stem: str, code: str, name: str, body: str, **ex
     path.write_text(
         DOC
         + textwrap.dedent(f"""
-        from kalog.findings import Finding, Need, NotEvaluable, Severity
+        from kalog.check.findings import Finding, Need, NotEvaluable, Severity
         CODE = {code!r}
         NAME = {name!r}
         SEVERITY = Severity.WARNING

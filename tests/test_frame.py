@@ -12,9 +12,9 @@ import pytest
 from conftest import CORPUS, ROOT, SEED
 
 import kalog
-from kalog import events
 from kalog.errors import InputError, InputWarning
-from kalog.frame import read_events
+from kalog.ingest import events
+from kalog.ingest.frame import read_events
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 

@@ -1,4 +1,4 @@
-"""kalog.gc_pause: the collector is paused in the block and restored after it,
+"""kalog.speed.gc_pause: the collector is paused in the block and restored after it,
 and what the block kept is moved to the oldest generation."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import gc
 
 import pytest
 
-from kalog.gc_pause import gc_paused
+from kalog.speed.gc_pause import gc_paused
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -1,4 +1,5 @@
-"""kalog.isotime: numpy's text of each distinct second is `isoformat()`'s, odd stamps are marked."""
+"""kalog.speed.isotime: numpy's text of each distinct second is `isoformat()`'s;
+odd stamps are marked."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kalog.isotime import whole_seconds
+from kalog.speed.isotime import whole_seconds
 
 STAMPS = [
     "2024-08-25T15:21:35",

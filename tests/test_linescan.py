@@ -1,4 +1,4 @@
-"""The compiled byte passes (kalog/_linescan.c) give exactly the Python passes' answers.
+"""The compiled byte passes (kalog/speed/_linescan.c) give exactly the Python passes' answers.
 
 The Python passes stay as the fallback of an install built without a C
 compiler and are the oracle here: on every real file, on generated syslog,
@@ -20,10 +20,11 @@ import pandas as pd
 import pytest
 from conftest import CORPUS, LAB, ROOT, SEED
 
-from kalog import compiled, read
-from kalog.frame import read_events
 from kalog.grammar import envelope as env
-from kalog.read import LineBlock
+from kalog.ingest import read
+from kalog.ingest.frame import read_events
+from kalog.ingest.read import LineBlock
+from kalog.speed import compiled
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 
@@ -49,10 +50,12 @@ def linescan():
     if compiled.linescan is None:
         if _can_build():
             pytest.fail(
-                "kalog._linescan is missing though a C compiler and Python.h are here: "
+                "kalog.speed._linescan is missing though a C compiler and Python.h are here: "
                 "install with the README's `pip install -e '.[test]'`, which builds it in place"
             )
-        pytest.skip("kalog._linescan not built (no C compiler or Python.h): Python passes only")
+        pytest.skip(
+            "kalog.speed._linescan not built (no C compiler or Python.h): Python passes only"
+        )
     return compiled.linescan
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import CORPUS, LAB, SEED
 
-from kalog.frame import read_events
+from kalog.ingest.frame import read_events
 from kalog.model.replay import _HostEvents, _is_vrrp_program, _positions_by_host, _split_hosts
 from kalog.model.rows import EventColumns, RowTable
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from kalog.cli import main
 from kalog.commands.common import ProgressBar
-from kalog.frame import read_events
+from kalog.ingest.frame import read_events
 
 SEED_FILES = sorted(SEED.glob("*.log"))
 

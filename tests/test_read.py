@@ -1,4 +1,4 @@
-"""kalog.read: compression by magic bytes, damage, decoding, line numbers."""
+"""kalog.ingest.read: compression by magic bytes, damage, decoding, line numbers."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
-from kalog import read
 from kalog.errors import InputError
+from kalog.ingest import read
 
 SEED_LOG = SEED / "ex1-B-master-100.log"
 SEED_LINES = SEED_LOG.read_text(encoding="utf-8").splitlines()

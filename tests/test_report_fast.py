@@ -21,8 +21,8 @@ import pandas as pd
 import pytest
 from conftest import CORPUS, LAB, ROOT, SEED
 
-from kalog.analysis import AnalysisResult
-from kalog.frame import read_events
+from kalog.check.analysis import AnalysisResult
+from kalog.ingest.frame import read_events
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 from kalog.model.transitions import Transition
 from kalog.pipeline import analyze_events

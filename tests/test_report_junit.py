@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "rules"))
 
 from sample_result import sample_result  # noqa: E402
 
-from kalog.findings import Evidence, Finding, RuleState, RuleStatus, Severity  # noqa: E402
+from kalog.check.findings import Evidence, Finding, RuleState, RuleStatus, Severity  # noqa: E402
 from kalog.report.junit import dumps  # noqa: E402
 
 

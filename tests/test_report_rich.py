@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "rules"))
 
 from sample_result import sample_result  # noqa: E402
 
+from kalog.check.findings import Evidence, Finding, Severity  # noqa: E402
 from kalog.console import make_console, visible, wants_color  # noqa: E402
-from kalog.findings import Evidence, Finding, Severity  # noqa: E402
 from kalog.report import OutputFormat, default_format, render  # noqa: E402
 
 SNAPSHOT = """\

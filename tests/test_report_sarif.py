@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "rules"))
 
 from sample_result import sample_result  # noqa: E402
 
-from kalog.findings import Evidence, Finding, RuleState, RuleStatus, Severity  # noqa: E402
+from kalog.check.findings import Evidence, Finding, RuleState, RuleStatus, Severity  # noqa: E402
 from kalog.report.sarif import artifact_uri, build, dumps  # noqa: E402
 
 SCHEMA = json.loads(

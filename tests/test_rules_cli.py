@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from kalog.check.findings import DOC_HEADINGS
 from kalog.cli import main
-from kalog.findings import DOC_HEADINGS
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -80,7 +80,7 @@ def test_user_rules_dir(tmp_path: Path) -> None:
     (tmp_path / "mine.py").write_text(
         f'"""{doc}"""\n'
         + textwrap.dedent("""
-        from kalog.findings import Need, Severity
+        from kalog.check.findings import Need, Severity
         CODE = "KA990"
         NAME = "site-rule"
         SEVERITY = Severity.WARNING

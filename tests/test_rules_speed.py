@@ -1,6 +1,6 @@
 """The rule stage's fast paths give exactly what the plain pandas code gave.
 
-Rules run on frames of millions of events, so `kalog.rulekit` replaces
+Rules run on frames of millions of events, so `kalog.check.rulekit` replaces
 per-row pandas access and Timedelta arithmetic with numpy and int
 nanoseconds.  Each test here pins one such shortcut against the expression
 it stands for.
@@ -17,12 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from kalog.analysis import AnalysisContext
-from kalog.events import COLUMNS, KINDS
-from kalog.frame import read_events
-from kalog.model.timeline import InstanceTimeline, Segment, Timeline
-from kalog.pipeline import analyze_events, host_versions, summarize
-from kalog.rulekit import (
+from kalog.check.analysis import AnalysisContext
+from kalog.check.rulekit import (
     _source_codes,
     cells,
     column,
@@ -35,6 +31,10 @@ from kalog.rulekit import (
     segment_table,
     stamp_ns,
 )
+from kalog.ingest.events import COLUMNS, KINDS
+from kalog.ingest.frame import read_events
+from kalog.model.timeline import InstanceTimeline, Segment, Timeline
+from kalog.pipeline import analyze_events, host_versions, summarize
 from rules import ka001_weight_before_state as ka001
 from rules import ka101_split_brain as ka101
 from rules import ka102_flapping as ka102

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SEED
 
 from kalog.cli import main
-from kalog.frame import read_events
+from kalog.ingest.frame import read_events
 
 GOLDEN = ROOT / "tests" / "golden" / "seed"
 SEED_NAMES = sorted(p.stem for p in SEED.glob("*.log"))

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from conftest import CORPUS, LAB, ROOT, SEED
 
-from kalog.frame import read_events
 from kalog.grammar import envelope as env
+from kalog.ingest.frame import read_events
+from kalog.ingest.read import LineBlock
 from kalog.model.rows import EventColumns
-from kalog.read import LineBlock
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 
@@ -152,7 +152,7 @@ def test_event_columns_give_the_values_of_a_full_conversion(generated: Path) -> 
 
 
 def _sniffed(path: Path) -> tuple[list[str], env.FileLayout, env.Style]:
-    from kalog.read import iter_line_blocks, iter_sources
+    from kalog.ingest.read import iter_line_blocks, iter_sources
 
     lines = [t for b in iter_line_blocks(iter_sources([str(path)])[0]) for t in b.lines]
     layout, primary = env.sniff(lines[: env.SNIFF_LINES * 4], env.match_fast)
@@ -161,13 +161,14 @@ def _sniffed(path: Path) -> tuple[list[str], env.FileLayout, env.Style]:
 
 @pytest.fixture(params=["compiled", "python"])
 def byte_passes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both implementations of the byte passes (kalog.compiled): the compiled one where built."""
-    from kalog import compiled
+    """Both implementations of the byte passes (kalog.speed.compiled): the compiled one
+    where built."""
+    from kalog.speed import compiled
 
     if request.param == "python":
         monkeypatch.setattr(compiled, "linescan", None)
     elif compiled.linescan is None:
-        pytest.skip("kalog._linescan not built (tests/test_linescan.py says why)")
+        pytest.skip("kalog.speed._linescan not built (tests/test_linescan.py says why)")
     return request.param
 
 
@@ -276,8 +277,8 @@ def test_fast_collect_equals_plain_collect(generated: Path) -> None:
     Object columns are compared by repr, so None and NaN are told apart too;
     the fast engine keeps host, program, body and raw as arrow strings.
     """
-    from kalog import frame as module
-    from kalog.read import iter_sources
+    from kalog.ingest import frame as module
+    from kalog.ingest.read import iter_sources
 
     for path in [*REAL_FILES[::3], generated]:
         fast = module._collect(iter_sources([str(path)])[0], "fast")
@@ -295,7 +296,7 @@ def test_fast_collect_equals_plain_collect(generated: Path) -> None:
 def test_clock_digits_equal_to_timedelta() -> None:
     import random
 
-    from kalog.frame import _clock
+    from kalog.ingest.frame import _clock
 
     rng = random.Random(5)
     times = ["15:21:35", "25:61:61", "99:99:99", "00:00:00.1", "15:21:35,5", "01:02:03.000000001"]

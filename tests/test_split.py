@@ -1,4 +1,4 @@
-"""A file read by two processes gives the frame one process gives (kalog.split)."""
+"""A file read by two processes gives the frame one process gives (kalog.ingest.split)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import CORPUS, LAB, ROOT, SEED
 
-from kalog import split
-from kalog.frame import read_events
+from kalog.ingest import split
+from kalog.ingest.frame import read_events
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 
@@ -86,7 +86,7 @@ def test_dense_files_are_read_by_one_process(
     generated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A third of the lines are keepalived's: reading them here costs less than handing over."""
-    from kalog.read import Source
+    from kalog.ingest.read import Source
 
     monkeypatch.setattr(split, "SPLIT_MIN_BYTES", 0)
     assert split.worth_splitting(Source(name=str(generated)))
@@ -109,7 +109,7 @@ def test_density_is_judged_inside_the_file_not_by_its_start(tmp_path: Path) -> N
 
 
 def test_small_compressed_and_piped_inputs_are_not_split(generated: Path) -> None:
-    from kalog.read import Source
+    from kalog.ingest.read import Source
 
     assert not split.worth_splitting(Source(name=str(generated)))  # under the size
     assert not split.worth_splitting(Source(name="-"))
@@ -267,9 +267,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from kalog import split
-from kalog.read import Source
-from kalog.scan import gather
+from kalog.ingest import split
+from kalog.ingest.read import Source
+from kalog.ingest.scan import gather
 
 split.SPLIT_MIN_BYTES = 0
 split.SPLIT_DENSE = True
@@ -306,7 +306,7 @@ def test_the_reading_child_needs_neither_pandas_nor_pyparsing() -> None:
     Every module imported before the fork delays the child's first segment.
     """
     script = (
-        "import sys, kalog.split;"
+        "import sys, kalog.ingest.split;"
         "print(sorted(m for m in ('pandas', 'pyparsing') if m in sys.modules))"
     )
     done = subprocess.run(

@@ -60,7 +60,7 @@ def analyze(
     input error.
     """
     inputs.prestart()  # big files: children start reading before pandas is imported
-    from kalog.findings import exit_code
+    from kalog.check.findings import exit_code
     from kalog.model.profiles import resolve_profile
     from kalog.pipeline import analyze_events
     from kalog.report import default_format, render

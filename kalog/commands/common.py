@@ -82,10 +82,10 @@ class LogInputs:
         """Start reading big files in child processes now, before pandas is imported.
 
         Commands call this first: the second parts of big plain files are
-        read by forked children (`kalog.split`) while this process imports
+        read by forked children (`kalog.ingest.split`) while this process imports
         the rest of kalog; `read` joins them.
         """
-        from kalog import split
+        from kalog.ingest import split
 
         split.prestart([str(p) for p in self.paths])
 
@@ -97,7 +97,7 @@ class LogInputs:
         On a terminal a progress bar shows while reading takes over a
         second; `--quiet` turns it and the summary line off.
         """
-        from kalog.frame import read_events
+        from kalog.ingest.frame import read_events
 
         reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
         started = time.monotonic()
@@ -116,7 +116,7 @@ class LogInputs:
                 # within the bar's delay, its parsing takes seconds more
                 self.slow = reporter.shown or time.monotonic() - started > PROGRESS_DELAY
                 reporter.close()
-            from kalog import split
+            from kalog.ingest import split
 
             split.abandon_all()  # children a failed read left behind
         stats = frame.attrs["stats"]

@@ -85,7 +85,7 @@ def _write_csv(frame: Any, out: IO[str]) -> None:
     writer over it) held a second frame: the dense benchmark file took
     21.7 s and 884 MB.  Each distinct time is formatted once.
     """
-    from kalog.isotime import iso_texts
+    from kalog.speed.isotime import iso_texts
 
     for start in range(0, max(len(frame), 1), _SLICE):
         part = frame.iloc[start : start + _SLICE].copy()
@@ -320,13 +320,13 @@ def _strings(array: Any) -> _Cells:
 def _iso_seconds(column: Any) -> _Cells | None:
     """`Timestamp.isoformat()` of a naive datetime column; None unless all whole seconds.
 
-    Each distinct second is written once (`kalog.isotime`); sub-second
+    Each distinct second is written once (`kalog.speed.isotime`); sub-second
     times and years outside 1000-9999 are left to `_distinct`.
     """
     import numpy as np
     import pyarrow as pa
 
-    from kalog.isotime import whole_seconds
+    from kalog.speed.isotime import whole_seconds
 
     stamps = column.to_numpy(dtype="datetime64[ns]")
     texts, index, odd = whole_seconds(stamps)

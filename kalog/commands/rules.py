@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from kalog.findings import RuleLoadError, RuleSpec, find_rule, load_rules
-from kalog.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
+from kalog.check.findings import RuleLoadError, RuleSpec, find_rule, load_rules
+from kalog.check.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
 
 __all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]
 

@@ -4,8 +4,8 @@ Public API::
 
     parse_body(body: str) -> dict[str, object]
 
-returns ``{"kind": <kalog.events.Kind value>, ...fields}`` where the fields are
-the subset of :data:`kalog.events.BODY_FIELDS` the line actually carries
+returns ``{"kind": <kalog.ingest.events.Kind value>, ...fields}`` where the fields are
+the subset of :data:`kalog.ingest.events.BODY_FIELDS` the line actually carries
 (absent = omitted).  It never raises: a body that is not understood gives
 ``{"kind": "unknown"}``.  Results are cached per distinct body (the hot path
 calls it once per distinct body), and every call returns a fresh dict so a
@@ -86,7 +86,7 @@ from typing import Any
 
 import pyparsing as pp
 
-from kalog.events import BODY_FIELDS, Kind
+from kalog.ingest.events import BODY_FIELDS, Kind
 
 __all__ = ["parse_body", "TEMPLATES", "Template"]
 

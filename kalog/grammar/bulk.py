@@ -36,8 +36,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kalog import compiled
 from kalog.grammar import envelope as env
+from kalog.speed import compiled
 
 #: The arrow type of every text column here (64-bit offsets: no 2 GB limit).
 _TEXT = pa.large_string()
@@ -233,7 +233,7 @@ class _Cutter:
     def next(self, byte: str, at: np.ndarray) -> np.ndarray:
         """For each string, the first `byte` at or after its `at` (its end if none).
 
-        Compiled where built (`kalog.compiled`): a `memchr` per string from
+        Compiled where built (`kalog.speed.compiled`): a `memchr` per string from
         `at`, instead of finding every such byte of the buffer and a binary
         search per string (~5x faster on a million lines).
         """

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from kalog import compiled
+from kalog.speed import compiled
 
 if TYPE_CHECKING:
     # Imported where used: the fast path and a reading child never need it,
@@ -400,7 +400,7 @@ def may_have_console_stamp(data: bytes) -> bool:
     a space, the year, a colon); numpy finds the colons with a space five
     bytes before them in one pass, and only those few spots are checked for
     digits.  A True answer is then settled by `has_console_stamp`.  The same
-    test is compiled in `kalog.compiled` (one pass, ~4x faster), used where
+    test is compiled in `kalog.speed.compiled` (one pass, ~4x faster), used where
     built.
     """
     if len(data) < 7:

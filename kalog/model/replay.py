@@ -30,7 +30,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kalog.gc_pause import gc_paused
 from kalog.model.clusters import cluster_hosts
 from kalog.model.peers import map_peers
 from kalog.model.priority import Tracker, effective_priority
@@ -53,6 +52,7 @@ from kalog.model.timeline import (
     clock,
 )
 from kalog.model.transitions import explain_transitions
+from kalog.speed.gc_pause import gc_paused
 
 ConfigLike = Any  # kalog.config.KeepalivedConfig (duck-typed to keep the model importable)
 
@@ -1142,7 +1142,7 @@ def replay(
     run (`--keepalived-version`); by default each run's own version is used.
     peers: extra address -> host ties (`--peer IP=HOST`).
     """
-    with gc_paused():  # kalog.gc_pause says why
+    with gc_paused():  # kalog.speed.gc_pause says why
         return _replay(events, configs, version, peers)
 
 

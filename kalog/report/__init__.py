@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import IO, Any
 
-from kalog.analysis import AnalysisResult
+from kalog.check.analysis import AnalysisResult
 
 __all__ = ["OutputFormat", "default_format", "render"]
 
@@ -63,7 +63,7 @@ def render(
         module.render(result, console, timeline=timeline)
     elif callable(chunks := getattr(module, "chunks", None)):
         # A big report streamed in pieces: no second copy of 100+ MB of text.
-        from kalog.gc_pause import gc_paused
+        from kalog.speed.gc_pause import gc_paused
 
         with gc_paused():
             out.writelines(chunks(result))

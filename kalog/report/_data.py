@@ -34,9 +34,9 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from kalog.isotime import whole_seconds
 from kalog.model.timeline import UNTIMED_BASE, Segment, Timeline, iso_or_none
 from kalog.model.transitions import Transition
+from kalog.speed.isotime import whole_seconds
 
 __all__ = [
     "Coded",
@@ -264,7 +264,7 @@ def iso_seconds(values: Sequence[Any]) -> Sequence[str | None]:
     """`pd.Timestamp(v).isoformat()` of each value (None for None/NaT), fast.
 
     Each distinct whole second of tz-naive timestamps is formatted once
-    (`kalog.isotime`; the result is then `Coded`); anything else (sub-second, time
+    (`kalog.speed.isotime`; the result is then `Coded`); anything else (sub-second, time
     zones, years outside 1000-9999) goes through `isoformat` itself, so the
     text is the same either way.
     """

@@ -27,7 +27,7 @@ import numpy as np
 from rich.cells import cell_len, chop_cells
 
 from kalog.console import visible_all
-from kalog.isotime import iso_texts
+from kalog.speed.isotime import iso_texts
 
 HEADERS = ("where", "ts", "host", "program", "kind", "instance", "fields", "body")
 GAP = 2

@@ -12,9 +12,9 @@ Actions log viewer would render) are first made visible.
 
 from __future__ import annotations
 
-from kalog.analysis import AnalysisResult
+from kalog.check.analysis import AnalysisResult
+from kalog.check.findings import Finding, RuleState, Severity
 from kalog.console import visible
-from kalog.findings import Finding, RuleState, Severity
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -34,8 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from kalog.analysis import AnalysisResult
-from kalog.gc_pause import gc_paused
+from kalog.check.analysis import AnalysisResult
 from kalog.report._data import (
     PLAIN_SCALARS,
     Coded,
@@ -47,6 +46,7 @@ from kalog.report._data import (
     to_jsonable,
     transition_table,
 )
+from kalog.speed.gc_pause import gc_paused
 
 #: Rows joined into one piece of text: bounds the temporary row strings.
 CHUNK = 5000

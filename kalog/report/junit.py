@@ -15,9 +15,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from kalog.analysis import AnalysisResult
+from kalog.check.analysis import AnalysisResult
+from kalog.check.findings import Finding, RuleState, iso_time
 from kalog.console import visible
-from kalog.findings import Finding, RuleState, iso_time
 
 
 def _line(finding: Finding) -> str:

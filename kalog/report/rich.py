@@ -23,9 +23,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from kalog.analysis import AnalysisResult
+from kalog.check.analysis import AnalysisResult
+from kalog.check.findings import Finding, RuleState, Severity
 from kalog.console import visible
-from kalog.findings import Finding, RuleState, Severity
 from kalog.model.timeline import untimed_line
 from kalog.report._data import field_of
 

@@ -21,11 +21,11 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import quote
 
-from kalog.analysis import AnalysisResult
-from kalog.findings import Evidence, Finding, RuleSpec, RuleState
-from kalog.findings import iso_time as iso
-from kalog.gc_pause import gc_paused
+from kalog.check.analysis import AnalysisResult
+from kalog.check.findings import Evidence, Finding, RuleSpec, RuleState
+from kalog.check.findings import iso_time as iso
 from kalog.report._data import dumps_indented
+from kalog.speed.gc_pause import gc_paused
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from kalog.events import COLUMNS, KINDS, empty_frame
+from kalog.ingest.events import COLUMNS, KINDS, empty_frame
 
 
 def make_events(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:

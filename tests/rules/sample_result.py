@@ -3,7 +3,7 @@
 Rules KA301 and KA901 run over hand-parsed events of two real corpus logs
 (050: VIP missing from the master's advert; 005: a console log with two
 unrecognised lines).  The summary, timeline and transitions have the shape
-the replay model hands to the reports (see kalog.analysis.AnalysisResult).
+the replay model hands to the reports (see kalog.check.analysis.AnalysisResult).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 from rule_frames import read_jsonl
 
-from kalog.analysis import AnalysisContext, AnalysisResult, run_rules
-from kalog.findings import load_rules
-from kalog.settings import Settings
+from kalog.check.analysis import AnalysisContext, AnalysisResult, run_rules
+from kalog.check.findings import load_rules
+from kalog.check.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 

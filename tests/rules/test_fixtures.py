@@ -6,7 +6,7 @@ A case directory holds the input and, beside it, what the rule must find
     <host>.log       real log lines, one file per host (run through kalog.read_events)
     <host>.conf      optional keepalived.conf for that host (`--config HOST=PATH`)
     events.jsonl     optional hand-parsed events of the same lines (one JSON object
-                     per line, fields of kalog.events.COLUMNS); lets the rule be
+                     per line, fields of kalog.ingest.events.COLUMNS); lets the rule be
                      tested without the parser
     case.toml        optional, all keys optional:
                        expect = "1.2"              # --expect PROFILE
@@ -40,9 +40,9 @@ import pytest
 from rule_frames import read_jsonl
 
 import kalog
-from kalog.findings import Finding, RuleState, find_rule, load_rules
+from kalog.check.findings import Finding, RuleState, find_rule, load_rules
+from kalog.check.settings import Settings
 from kalog.pipeline import analyze_events
-from kalog.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(p for p in HERE.glob("*/*") if (p / "expected.json").is_file())

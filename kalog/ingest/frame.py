@@ -1,10 +1,10 @@
 """Build the event frame: one typed row per keepalived line of the inputs.
 
-`read_events()` drives the pipeline for a set of inputs: `kalog.read` yields
+`read_events()` drives the pipeline for a set of inputs: `kalog.ingest.read` yields
 decoded line blocks, `kalog.grammar.envelope` finds the keepalived lines and
 their envelopes, `kalog.grammar.body` types each distinct message body, and
 this module completes the timestamps, merges the inputs in time order and
-returns a frame with exactly the columns of `kalog.events.COLUMNS`.
+returns a frame with exactly the columns of `kalog.ingest.events.COLUMNS`.
 
 Two engines give the same frame (tests/test_frame.py checks it):
 
@@ -14,7 +14,7 @@ Two engines give the same frame (tests/test_frame.py checks it):
   bulk from whole arrays of lines (`kalog.grammar.bulk`), `parse_body` once
   per distinct body, timestamps completed with vectorised pandas
   operations once per distinct value; a big plain file is read by two
-  processes (`kalog.split`);
+  processes (`kalog.ingest.split`);
 * "plain": the pyparsing envelope grammars on every line and timestamps
   built one line at a time - slow, but a direct reading of the grammar.
 
@@ -44,13 +44,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kalog import events, split
 from kalog.errors import InputError, InputWarning
 from kalog.grammar import envelope as env
 from kalog.grammar.body import parse_body
 from kalog.grammar.bulk import take_rows
-from kalog.read import Source, input_size, iter_line_blocks, iter_sources
-from kalog.scan import gather
+from kalog.ingest import events, split
+from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
+from kalog.ingest.scan import gather
 
 Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
@@ -183,7 +183,7 @@ def _collect(source: Source, engine: Engine) -> pd.DataFrame:
 def _collect_fast(source: Source) -> pd.DataFrame:
     """The fast engine's `_collect`: candidates found per block, envelopes read in bulk.
 
-    A big plain file is read by two processes, a part each (`kalog.split`).
+    A big plain file is read by two processes, a part each (`kalog.ingest.split`).
     """
     gathered = split.gather_in_parts(source) if split.worth_splitting(source) else gather(source)
     found = gathered.found

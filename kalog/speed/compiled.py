@@ -1,11 +1,11 @@
 """The reader's compiled byte passes, when this install has them.
 
-`kalog._linescan` (kalog/_linescan.c, built by setup.py where a C compiler
+`kalog.speed._linescan` (kalog/speed/_linescan.c, built by setup.py where a C compiler
 exists) finds and numbers the lines holding a word, rules out console
 stamps, and finds each line's next separator for the bulk envelope cutter,
 in one pass each at memchr speed: on the 10M-line benchmark file the first
 two were ~80% of the reading processes' time in Python.  Where it was not
-built, `linescan` is None and kalog.read, kalog.grammar.envelope and
+built, `linescan` is None and kalog.ingest.read, kalog.grammar.envelope and
 kalog.grammar.bulk run their Python passes, which give the same answers
 (tests/test_linescan.py compares both on real lines and on edge cases).
 Read at call time, so tests can set it to None to drive the Python passes.
@@ -17,11 +17,13 @@ from types import ModuleType
 
 linescan: ModuleType | None
 try:
-    from kalog import _linescan as linescan
+    from kalog.speed import _linescan as linescan
 except ImportError:  # built without a C compiler
     linescan = None
 
 
 def describe() -> str:
     """One line for `--version` and the benchmark: which passes read bytes."""
-    return "compiled (kalog._linescan)" if linescan is not None else "pure Python (no C build)"
+    return (
+        "compiled (kalog.speed._linescan)" if linescan is not None else "pure Python (no C build)"
+    )

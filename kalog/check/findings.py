@@ -46,7 +46,7 @@ from kalog.model.timeline import iso_or_none
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 __all__ = [
     "DOC_HEADINGS",

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kalog.findings import FAIL_NEVER, RuleSpec, Severity
+from kalog.check.findings import FAIL_NEVER, RuleSpec, Severity
 
 __all__ = [
     "FAIL_ON_CHOICES",

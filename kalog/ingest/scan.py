@@ -1,12 +1,12 @@
 """Find the keepalived lines of one input and read their envelopes, as arrays.
 
 The byte-level half of the fast engine, kept free of pandas so a forked
-child can run it before (or without) importing pandas (see `kalog.split`):
-`kalog.read` yields blocks of lines, a prefilter per block picks the
+child can run it before (or without) importing pandas (see `kalog.ingest.split`):
+`kalog.ingest.read` yields blocks of lines, a prefilter per block picks the
 candidate lines (the ident word, found with `bytes.find` where matches are
 rare and by pyarrow where most lines match; every line of a block where a
 relayed console stamp may hide), and `kalog.grammar.bulk` reads the
-envelopes of all candidates at once.  `kalog.frame` turns the result into
+envelopes of all candidates at once.  `kalog.ingest.frame` turns the result into
 the event frame.
 """
 
@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from kalog.grammar import envelope as env
 from kalog.grammar.bulk import Envelopes, read_envelopes
-from kalog.read import LineBlock, Source, iter_line_blocks
+from kalog.ingest.read import LineBlock, Source, iter_line_blocks
 
 
 @dataclass

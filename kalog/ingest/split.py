@@ -48,7 +48,7 @@ import pyarrow.compute as pc
 from kalog.errors import InputError
 from kalog.grammar import envelope as env
 from kalog.grammar.bulk import Envelopes
-from kalog.read import (
+from kalog.ingest.read import (
     _MAGIC,
     CHUNK_SIZE,
     Source,
@@ -56,7 +56,7 @@ from kalog.read import (
     iter_line_blocks,
     mostly_matching,
 )
-from kalog.scan import Gathered, gather
+from kalog.ingest.scan import Gathered, gather
 
 #: Files below this size are read by one process (forking costs ~10 ms, and
 #: small files are read in a fraction of a second anyway).
@@ -330,7 +330,7 @@ def _parse_bodies(gathered: Gathered) -> None:
     after each segment, not after the last: work this process does while
     segments are left is shared with the child (it takes more of them),
     work after the last is not.  (The body grammar itself is built when the
-    command line imports `kalog.frame`, also while the child reads.)
+    command line imports `kalog.ingest.frame`, also while the child reads.)
     """
     from kalog.grammar.body import parse_body
 

@@ -32,8 +32,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kalog import compiled
 from kalog.errors import InputError
+from kalog.speed import compiled
 
 #: Bytes read from the input per step (before decompression).
 CHUNK_SIZE = 1 << 22
@@ -214,7 +214,7 @@ class LineBlock:
         `bytes.count` walks a byte at a time; one vectorised comparison per
         block and `count_nonzero` between matches are several times faster
         (`np.add.reduceat` with a wider accumulator was slower still).  On
-        bytes, `kalog.compiled` finds and numbers them in one pass where it
+        bytes, `kalog.speed.compiled` finds and numbers them in one pass where it
         is built (~4x faster).
         """
         if isinstance(text, bytes) and compiled.linescan is not None:
@@ -236,7 +236,7 @@ class LineBlock:
         self, text: Any, word: Any, newline: Any
     ) -> tuple[int, list[tuple[int, int, int]]]:
         """(newlines in all, (line index, start, end) of each line holding `word`): what
-        `kalog._linescan.find_lines` returns."""
+        `kalog.speed._linescan.find_lines` returns."""
         spans: list[tuple[int, int]] = []
         pos = text.find(word)
         while pos >= 0:
@@ -274,7 +274,7 @@ def mostly_matching(text: bytes | str, word: str) -> bool:
     """True when more than 1 line in 20 of `text` contains `word` (counted, not split).
 
     The one density rule of the reader: above it a block is searched by
-    pyarrow line by line, and a file is read by one process (kalog.split).
+    pyarrow line by line, and a file is read by one process (kalog.ingest.split).
     """
     if isinstance(text, bytes):
         return text.count(word.encode("ascii")) * 20 > text.count(b"\n") + 1
@@ -296,7 +296,7 @@ class Source:
     #: for a progress display
     progress: Callable[[int], None] | None = field(default=None, repr=False, compare=False)
     #: Read only bytes [start, stop) of an uncompressed regular file (one part
-    #: of a file read by several processes, see kalog.split); start must be
+    #: of a file read by several processes, see kalog.ingest.split); start must be
     #: a line start.  A part after the first is not sniffed for compression
     #: or binary data: the first part decided that for the whole file.
     start: int = 0

@@ -19,9 +19,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-from kalog.events import Kind
-from kalog.findings import Finding, Need, RuleSpec, RuleState, RuleStatus, Severity
-from kalog.settings import Settings
+from kalog.check.findings import Finding, Need, RuleSpec, RuleState, RuleStatus, Severity
+from kalog.check.settings import Settings
+from kalog.ingest.events import Kind
 
 __all__ = [
     "DETAIL_KINDS",
@@ -84,7 +84,7 @@ class AnalysisContext:
         return self._memo("detail", self._detail_lines)
 
     def _detail_lines(self) -> bool:
-        from kalog.rulekit import kind_mask  # rulekit imports this module
+        from kalog.check.rulekit import kind_mask  # rulekit imports this module
 
         return bool(kind_mask(self.events, DETAIL_KINDS).any())
 

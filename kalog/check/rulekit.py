@@ -1,6 +1,6 @@
 """Small helpers rules share: evidence lines, segment walks, reference profiles.
 
-Kept out of `kalog.findings` (which defines records and loading) so that a
+Kept out of `kalog.check.findings` (which defines records and loading) so that a
 rule author has one place for the conveniences of reading the model's
 timeline; nothing here decides what is a violation.
 """
@@ -20,14 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kalog.findings import Evidence, NotEvaluable
+from kalog.check.findings import Evidence, NotEvaluable
 from kalog.model import rows as model_rows
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
 from kalog.model.rows import seconds_between as seconds_between  # rules import it from here
 from kalog.model.timeline import STATES, InstanceTimeline, RunInfo, Segment, Timeline, clock
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.analysis import AnalysisContext
+    from kalog.check.analysis import AnalysisContext
 
 
 def timeline_of(ctx: AnalysisContext) -> Timeline:

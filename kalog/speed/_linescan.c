@@ -1,5 +1,5 @@
 /*
- * kalog._linescan: the byte loops of reading a big syslog file, compiled.
+ * kalog.speed._linescan: the byte loops of reading a big syslog file, compiled.
  *
  * Why C: on a gigabyte syslog file with 1% keepalived lines, finding those
  * lines, numbering them and ruling out relayed console stamps took ~80% of
@@ -9,7 +9,7 @@
  * found every space, colon and "[" of a million lines to pick a few per
  * line.  Here each is one pass at memchr speed.
  *
- * The three functions are exact replacements of Python code in kalog.read,
+ * The three functions are exact replacements of Python code in kalog.ingest.read,
  * kalog.grammar.envelope and kalog.grammar.bulk, which stays as the fallback
  * (a machine without a compiler) and as the oracle of tests/test_linescan.py.
  *
@@ -285,8 +285,8 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "kalog._linescan",
-    "Compiled byte passes of the reader (see kalog/_linescan.c).", -1, methods,
+    PyModuleDef_HEAD_INIT, "kalog.speed._linescan",
+    "Compiled byte passes of the reader (see kalog/speed/_linescan.c).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 
