@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kalog.check.analysis import AnalysisContext, AnalysisResult, run_rules
-from kalog.check.findings import RuleSpec, load_rules
+from kalog.check.analysis import AnalysisResult, run_rules
+from kalog.check.context import AnalysisContext
+from kalog.check.registry import RuleSpec, load_rules
 from kalog.check.rulekit import seconds_between, segment_table
 from kalog.check.settings import Settings
 from kalog.model import Timeline, replay

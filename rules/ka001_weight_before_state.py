@@ -65,8 +65,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kalog.check.findings import Evidence, Finding, Need, Severity
-from kalog.check.rulekit import (
+from kalog.check.api import (
+    Evidence,
+    Finding,
+    Need,
+    Segment,
+    Severity,
     event_times,
     evidence,
     fmt_time,
@@ -78,10 +82,10 @@ from kalog.check.rulekit import (
     timeline_of,
     ts_ns,
 )
-from kalog.model.timeline import Segment
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA001"
 NAME = "weight-before-state"

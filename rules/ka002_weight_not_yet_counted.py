@@ -65,14 +65,23 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kalog.check.findings import Finding, Need, Severity
-from kalog.check.rulekit import evidence, fmt_time, run_of, runs_of, timeline_of
-from kalog.model.priority import effective_priority
-from kalog.model.profiles import PROFILES
-from kalog.model.replay import trackers_for
+from kalog.check.api import (
+    PROFILES,
+    Finding,
+    Need,
+    Severity,
+    effective_priority,
+    evidence,
+    fmt_time,
+    run_of,
+    runs_of,
+    timeline_of,
+    trackers_for,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA002"
 NAME = "weight-not-yet-counted"

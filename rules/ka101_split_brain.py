@@ -63,8 +63,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kalog.check.findings import Finding, Need, Severity
-from kalog.check.rulekit import (
+from kalog.check.api import (
+    Finding,
+    Need,
+    Severity,
     advert_interval,
     fmt_time,
     segment_evidence,
@@ -74,7 +76,8 @@ from kalog.check.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA101"
 NAME = "split-brain"

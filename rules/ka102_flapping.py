@@ -54,8 +54,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kalog.check.findings import Finding, Need, Severity
-from kalog.check.rulekit import (
+from kalog.check.api import (
+    Finding,
+    Need,
+    Severity,
     seconds_between,
     segment_evidence,
     segment_table,
@@ -64,7 +66,8 @@ from kalog.check.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA102"
 NAME = "flapping"

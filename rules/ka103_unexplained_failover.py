@@ -48,11 +48,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kalog.check.findings import Finding, Need, Severity
-from kalog.check.rulekit import evidence, fmt_time, timeline_of
+from kalog.check.api import Finding, Need, Severity, evidence, fmt_time, timeline_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA103"
 NAME = "unexplained-failover"

@@ -53,10 +53,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from kalog.check.findings import Finding, Need, Severity
-from kalog.check.rulekit import (
+from kalog.check.api import (
+    Finding,
     HostRows,
+    Need,
     SegmentTable,
+    Severity,
     cells,
     event_times,
     evidence_many,
@@ -69,7 +71,8 @@ from kalog.check.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA110"
 NAME = "fault"

@@ -55,8 +55,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kalog.check.findings import Finding, Need, Severity
-from kalog.check.rulekit import (
+from kalog.check.api import (
+    Finding,
+    Need,
+    Severity,
     advert_interval,
     evidence,
     fmt_time,
@@ -69,7 +71,8 @@ from kalog.check.rulekit import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA201"
 NAME = "slow-takeover"

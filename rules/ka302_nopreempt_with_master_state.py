@@ -51,11 +51,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kalog.check.findings import Evidence, Finding, Need, Severity
-from kalog.check.rulekit import evidence, may_contain
+from kalog.check.api import Evidence, Finding, Need, Severity, evidence, may_contain
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA302"
 NAME = "nopreempt-with-master-state"

@@ -50,12 +50,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kalog.check.findings import Evidence, Finding, Need, Severity
-from kalog.check.rulekit import kind_mask
-from kalog.ingest.events import Kind
+from kalog.check.api import Evidence, Finding, Kind, Need, Severity, kind_mask
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.api import AnalysisContext
+
 
 CODE = "KA901"
 NAME = "unparsed-lines"

@@ -8,20 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kalog.check.analysis import AnalysisContext, run_rules
-from kalog.check.findings import (
-    DOC_HEADINGS,
-    Evidence,
-    Finding,
-    Need,
-    RuleLoadError,
-    RuleState,
-    Severity,
-    exit_code,
-    find_rule,
-    load_rules,
-    parse_doc,
-)
+from kalog.check.analysis import run_rules
+from kalog.check.context import AnalysisContext
+from kalog.check.findings import Evidence, Finding, Need, RuleState, Severity, exit_code
+from kalog.check.registry import DOC_HEADINGS, RuleLoadError, find_rule, load_rules, parse_doc
 from kalog.check.settings import Settings
 from kalog.ingest.events import empty_frame
 

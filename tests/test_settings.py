@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kalog.check.findings import Severity, load_rules
+from kalog.check.findings import Severity
+from kalog.check.registry import load_rules
 from kalog.check.settings import Settings, SettingsError, find_settings, load_settings
 
 SPECS = load_rules()

@@ -1,8 +1,6 @@
-"""What the rules read and what the reports render.
+"""Running the rules, and what the reports render.
 
-`AnalysisContext` bundles everything the pipeline produced for one run
-(events frame, replayed timeline and transitions, parsed configurations,
-versions) so a rule's signature never changes when a new input appears.
+The rules read a `kalog.check.context.AnalysisContext`.
 `AnalysisResult` is the single object every output format takes: render
 once, export many.
 
@@ -13,15 +11,14 @@ relies on `RuleSpec.run` to contain a crashing rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-import pandas as pd
-
-from kalog.check.findings import Finding, Need, RuleSpec, RuleState, RuleStatus, Severity
+from kalog.check.context import DETAIL_KINDS, AnalysisContext, TimelineLike
+from kalog.check.findings import Finding, Need, RuleState, RuleStatus, Severity
+from kalog.check.registry import RuleSpec
 from kalog.check.settings import Settings
-from kalog.ingest.events import Kind
 
 __all__ = [
     "DETAIL_KINDS",
@@ -31,78 +28,6 @@ __all__ = [
     "run_rules",
     "unmet_needs",
 ]
-
-#: Kinds keepalived only logs when run with -D (detailed logging); seeing one
-#: is how an analysis knows detail lines are present.
-DETAIL_KINDS: frozenset[str] = frozenset({Kind.ADVERT_TIMEOUT.value, Kind.PRIORITY_SET.value})
-
-
-@runtime_checkable
-class TimelineLike(Protocol):
-    """The replay model's timeline, as far as rules and reports rely on it."""
-
-    def to_frame(self) -> pd.DataFrame: ...
-
-
-@dataclass
-class AnalysisContext:
-    """Everything a rule may read.  Only `events` is required.
-
-    configs: host -> parsed keepalived configuration (kalog.config's type).
-    versions: host -> keepalived version string seen in the log.
-    profile_by_run: the model's version profile per keepalived run.
-    expect: the reference profile named with --expect, if any.
-    detail_lines: whether -D lines are present; None infers it from the events.
-    """
-
-    events: pd.DataFrame
-    timeline: TimelineLike | Any | None = None
-    transitions: Sequence[Any] = ()
-    configs: Mapping[str, Any] = field(default_factory=dict)
-    versions: Mapping[str, str] = field(default_factory=dict)
-    profile_by_run: Mapping[Any, Any] = field(default_factory=dict)
-    expect: str | None = None
-    detail_lines: bool | None = None
-    settings: Settings = field(default_factory=Settings)
-
-    @property
-    def hosts(self) -> list[str]:
-        """The distinct hosts in the events, sorted."""
-        if "host" not in self.events or self.events.empty:
-            return []
-        return list(self._memo("hosts", self._hosts))
-
-    def _hosts(self) -> list[str]:
-        return sorted(str(h) for h in self.events["host"].dropna().unique())
-
-    @property
-    def has_detail_lines(self) -> bool:
-        if self.detail_lines is not None:
-            return self.detail_lines
-        if "kind" not in self.events or self.events.empty:
-            return False
-        return self._memo("detail", self._detail_lines)
-
-    def _detail_lines(self) -> bool:
-        from kalog.check.rulekit import kind_mask  # rulekit imports this module
-
-        return bool(kind_mask(self.events, DETAIL_KINDS).any())
-
-    def _memo(self, name: str, compute: Any) -> Any:
-        """`compute()` once per events frame: every rule's needs ask again."""
-        memo = self.__dict__.setdefault("_kalog_memo", {})
-        key = (name, id(self.events))
-        if key not in memo:
-            memo[key] = (self.events, compute())  # the frame is kept so its id stays its own
-        return memo[key][1]
-
-    @property
-    def has_version(self) -> bool:
-        if self.versions or self.expect:
-            return True
-        if "version" not in self.events or self.events.empty:
-            return False
-        return bool(self.events["version"].notna().any())
 
 
 def unmet_needs(ctx: AnalysisContext, needs: frozenset[Need]) -> list[Need]:

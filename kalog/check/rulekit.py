@@ -21,13 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kalog.check.findings import Evidence, NotEvaluable
+from kalog.ingest.events import kind_mask as kind_mask  # rules import it from here
 from kalog.model import rows as model_rows
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
 from kalog.model.rows import seconds_between as seconds_between  # rules import it from here
 from kalog.model.timeline import STATES, InstanceTimeline, RunInfo, Segment, Timeline, clock
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.analysis import AnalysisContext
+    from kalog.check.context import AnalysisContext
 
 
 def timeline_of(ctx: AnalysisContext) -> Timeline:
@@ -406,23 +407,6 @@ def stamp_ns(ts: Any) -> int | None:
     if ts is None or ts is pd.NaT:
         return None
     return int(pd.Timestamp(ts).value)
-
-
-def kind_mask(events: pd.DataFrame, kinds: Iterable[str]) -> np.ndarray:
-    """Rows whose kind is one of `kinds`, as a bool array.
-
-    Equal to ``events["kind"].astype("string").isin(kinds)`` (missing: False)
-    but, for the frame's categorical kind, decided once per category and
-    spread by the codes: converting a million categorical cells to strings
-    costs a quarter of a second.
-    """
-    wanted = frozenset(kinds)
-    kind = events["kind"]
-    if isinstance(kind.dtype, pd.CategoricalDtype):
-        categories = kind.cat.categories.astype("string")
-        per_category = np.append(np.asarray(categories.isin(wanted), dtype=bool), False)
-        return per_category[kind.cat.codes.to_numpy()]  # code -1 (missing) picks the False
-    return kind.astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)
 
 
 def may_contain(values: pd.Series, text: str) -> bool:

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kalog.check.findings import FAIL_NEVER, RuleSpec, Severity
+from kalog.check.findings import FAIL_NEVER, Severity
+from kalog.check.registry import RuleSpec
 
 __all__ = [
     "FAIL_ON_CHOICES",

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from kalog.check.findings import RuleLoadError, RuleSpec, find_rule, load_rules
+from kalog.check.registry import RuleLoadError, RuleSpec, find_rule, load_rules
 from kalog.check.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
 
 __all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]

@@ -22,8 +22,9 @@ from typing import Any
 from urllib.parse import quote
 
 from kalog.check.analysis import AnalysisResult
-from kalog.check.findings import Evidence, Finding, RuleSpec, RuleState
+from kalog.check.findings import Evidence, Finding, RuleState
 from kalog.check.findings import iso_time as iso
+from kalog.check.registry import RuleSpec
 from kalog.report._data import dumps_indented
 from kalog.speed.gc_pause import gc_paused
 

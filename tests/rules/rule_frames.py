@@ -1,8 +1,8 @@
 """Build event frames with the contract's columns and dtypes from a few dicts.
 
-Rule tests use this while the parser is written in parallel: each row names
-only the fields a line would fill; everything else is missing, exactly as in
-a parsed frame.
+Rule tests use it to state a case's events by hand (events.jsonl): each row
+names only the fields a line would fill; everything else is missing, exactly
+as in a parsed frame, so a rule is tested apart from the grammar.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 from rule_frames import read_jsonl
 
-from kalog.check.analysis import AnalysisContext, AnalysisResult, run_rules
-from kalog.check.findings import load_rules
+from kalog.check.analysis import AnalysisResult, run_rules
+from kalog.check.context import AnalysisContext
+from kalog.check.registry import load_rules
 from kalog.check.settings import Settings
 
 HERE = Path(__file__).resolve().parent

@@ -1,0 +1,93 @@
+"""Everything a rule module imports, from one place.
+
+A rule (one module in `rules/` or in a `--rules DIR`) declares `CODE`,
+`NAME`, `SEVERITY`, `NEEDS`, optional `DEFAULTS` and `check(ctx, options)`
+(kalog.check.findings says how), and imports what it uses from here only:
+
+* the records it reports: `Finding`, `Evidence`, `Severity`, `Need`,
+  `NotEvaluable`;
+* what it reads: `AnalysisContext` (events, timeline, configs, settings),
+  the model's types (`Segment`, `InstanceTimeline`, `RunInfo`, `Timeline`),
+  the event kinds (`Kind`);
+* the helpers rules share (`kalog.check.rulekit`): the timeline, segment
+  tables, evidence lookups, times as nanoseconds, rows by host and kind;
+* what the model knows about priorities and versions (`effective_priority`,
+  `trackers_for`, `PROFILES`), so a rule asks the model rather than
+  re-deriving it.
+
+Why one module: a rule then depends on a stable surface, and the engine's
+modules can move without touching any rule.
+"""
+
+from __future__ import annotations
+
+from kalog.check.context import AnalysisContext
+from kalog.check.findings import Evidence, Finding, Need, NotEvaluable, Severity
+from kalog.check.rulekit import (
+    HostRows,
+    SegmentTable,
+    advert_interval,
+    cells,
+    event_times,
+    evidence,
+    evidence_many,
+    fmt_time,
+    host_rows,
+    instances_by_key,
+    kind_mask,
+    may_contain,
+    reference_profile,
+    run_of,
+    runs_by_key,
+    runs_of,
+    seconds_between,
+    segment_evidence,
+    segment_table,
+    stamp_ns,
+    timeline_of,
+    ts_ns,
+)
+from kalog.ingest.events import Kind
+from kalog.model.priority import effective_priority
+from kalog.model.profiles import PROFILES
+from kalog.model.replay import trackers_for
+from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline
+
+__all__ = [
+    "PROFILES",
+    "AnalysisContext",
+    "Evidence",
+    "Finding",
+    "HostRows",
+    "InstanceTimeline",
+    "Kind",
+    "Need",
+    "NotEvaluable",
+    "RunInfo",
+    "Segment",
+    "SegmentTable",
+    "Severity",
+    "Timeline",
+    "advert_interval",
+    "cells",
+    "effective_priority",
+    "event_times",
+    "evidence",
+    "evidence_many",
+    "fmt_time",
+    "host_rows",
+    "instances_by_key",
+    "kind_mask",
+    "may_contain",
+    "reference_profile",
+    "run_of",
+    "runs_by_key",
+    "runs_of",
+    "seconds_between",
+    "segment_evidence",
+    "segment_table",
+    "stamp_ns",
+    "timeline_of",
+    "trackers_for",
+    "ts_ns",
+]
