@@ -50,8 +50,9 @@ def render(
     """Write `result` in format `fmt` to `file` (default stdout).
 
     width/color/timeline only matter to `rich`: a fixed width, forced colour
-    on/off, and the lead's pre-rendered timeline (a rich renderable, or a
-    callable taking the console and returning one).
+    on/off, and the pre-rendered lane view of the timeline
+    (`kalog.report.lanes.render_timeline`: a rich renderable, or a callable
+    taking the console and returning one).
     """
     fmt = OutputFormat(fmt)
     out = file if file is not None else sys.stdout

@@ -1,10 +1,10 @@
 """Plain-data views of an AnalysisResult shared by the machine formats.
 
-The model's timeline and transitions are the lead's types; reports only rely
-on them being a DataFrame (or having `to_frame()`) and records that are
-dataclasses, mappings or have `to_dict()`.  Everything is turned into JSON
-types here once: timestamps as ISO 8601, durations as seconds, missing
-values as None.
+Reports rely only on the model's timeline (`kalog.model.timeline`) being a
+DataFrame or having `to_frame()`, and on its transitions
+(`kalog.model.transitions`) being records that are dataclasses, mappings or
+have `to_dict()`.  Everything is turned into JSON types here once:
+timestamps as ISO 8601, durations as seconds, missing values as None.
 
 A day of a busy fleet has hundreds of thousands of segments and transitions,
 and converting them cell by cell (`to_frame()`, then `to_jsonable` per value)
