@@ -1294,6 +1294,12 @@ REAL_LINES = [
         "VRRP_Instance(vi_2) Received higher prio advert 255",
         {"kind": "advert_higher", "instance": "vi_2", "prio_peer": 255, "wording": "1.2.13-1.2.24"},
     ),
+    # keepalived 1.2.21-1.2.24, vrrp.c vrrp_state_master_rx: the lower advert's
+    # priority after the 1.2.x wording, as 012.log's higher one
+    (
+        "VRRP_Instance(VI_1) Received lower prio advert 90, forcing new election",
+        {"kind": "advert_lower", "instance": "VI_1", "prio_peer": 90, "wording": "1.2.21-1.2.24"},
+    ),
     # seed ex1-A-backup-99.log
     (
         "VRRP_Instance(vi_1) Entering BACKUP STATE",

@@ -560,6 +560,12 @@ _t(K.FORCE_ELECTION, "{vi} forcing a new MASTER election", "1.2.13-1.4.5")
 _t(K.ADVERT_HIGHER, "{vi} Received higher prio advert {prio_peer}", "1.2.13-1.2.24")
 _t(K.ADVERT_HIGHER, "{vi} Received higher prio advert", "1.2.13-1.2.24")
 _t(K.ADVERT_LOWER, "{vi} Received lower prio advert, forcing new election", "1.2.13-1.2.24")
+# 1.2.21-1.2.24 print the advert's priority (vrrp.c vrrp_state_master_rx, v1.2.21)
+_t(
+    K.ADVERT_LOWER,
+    "{vi} Received lower prio advert {prio_peer}, forcing new election",
+    "1.2.21-1.2.24",
+)
 _t(
     K.ADVERT_HIGHER,
     "{vi} Received advert with higher priority {prio_peer}, ours {prio_ours}",
