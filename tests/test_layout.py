@@ -97,3 +97,22 @@ def test_rules_import_their_api_from_one_place() -> None:
     for path in sorted(RULES.glob("ka*.py")):
         imported = _imports(path, modules)
         assert imported <= {"kalog.check.api"}, (path.name, sorted(imported))
+
+
+def test_rules_install_inside_kalog() -> None:
+    """The repo's rules/ installs as kalog.rules (a link), never as a top-level
+    `rules` package (a name another PyPI project uses)."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    from kalog.check.registry import load_rules
+
+    assert (PACKAGE / "rules").resolve() == RULES.resolve()
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["packages"]["find"]["include"]
+    packages = find_packages(str(ROOT), include=include)
+    assert "kalog.rules" in packages
+    assert "rules" not in packages
+    assert {spec.module.rsplit(".", 1)[0] for spec in load_rules()} == {"kalog.rules"}

@@ -93,7 +93,7 @@ def test_user_rules_dir(tmp_path: Path) -> None:
     (tmp_path / "clash.py").write_text((tmp_path / "mine.py").read_text().replace("KA990", "KA301"))
     code, out = run("rules", "--rules", str(tmp_path))
     assert code == 2
-    assert "rule KA301 defined twice: rules.ka301_config_mismatch and " in out
+    assert "rule KA301 defined twice: kalog.rules.ka301_config_mismatch and " in out
 
 
 def test_docs_index_is_the_generated_one() -> None:

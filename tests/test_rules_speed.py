@@ -35,11 +35,11 @@ from kalog.ingest.events import COLUMNS, KINDS
 from kalog.ingest.frame import read_events
 from kalog.model.timeline import InstanceTimeline, Segment, Timeline
 from kalog.pipeline import analyze_events, host_versions, summarize
-from rules import ka001_weight_before_state as ka001
-from rules import ka101_split_brain as ka101
-from rules import ka102_flapping as ka102
-from rules import ka110_fault as ka110
-from rules import ka201_slow_takeover as ka201
+from kalog.rules import ka001_weight_before_state as ka001
+from kalog.rules import ka101_split_brain as ka101
+from kalog.rules import ka102_flapping as ka102
+from kalog.rules import ka110_fault as ka110
+from kalog.rules import ka201_slow_takeover as ka201
 
 
 @pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])

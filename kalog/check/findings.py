@@ -5,7 +5,7 @@ to be evaluated), `RuleState` / `RuleStatus` and `NotEvaluable` are plain
 data that rules, the engine and every report share; loading rules is
 `kalog.check.registry`'s job, running them `kalog.check.analysis`'s.
 
-A rule is a plain module in the `rules` package (or in a directory named with
+A rule is a plain module in `rules/` (installed as `kalog.rules`; or in a directory named with
 `--rules DIR`) that declares, at module level::
 
     CODE = "KA901"                      # stable code, never reused

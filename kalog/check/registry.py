@@ -215,14 +215,17 @@ def spec_from_module(module: ModuleType, *, builtin: bool, path: str | None = No
 
 
 def _builtin_modules() -> list[ModuleType]:
-    import rules
+    """The rule modules of `kalog.rules`: the repo's top-level `rules/`
+    (kalog/rules is a link to it, so an install puts it inside kalog and no
+    top-level package named `rules` reaches site-packages)."""
+    import kalog.rules as rules
 
     names = sorted(
         info.name
         for info in pkgutil.iter_modules(rules.__path__)
         if not info.name.startswith("_") and not info.ispkg
     )
-    return [importlib.import_module(f"rules.{name}") for name in names]
+    return [importlib.import_module(f"kalog.rules.{name}") for name in names]
 
 
 def _load_file(path: Path) -> ModuleType:
@@ -245,7 +248,7 @@ def _load_file(path: Path) -> ModuleType:
 def load_rules(extra_dirs: Sequence[Path | str] = ()) -> list[RuleSpec]:
     """The built-in rules plus those in `extra_dirs`, sorted by code.
 
-    Built-ins are discovered with pkgutil in the installed `rules` package.
+    Built-ins are discovered with pkgutil in `kalog.rules` (the repo's `rules/`).
     A user directory is read only when named (`--rules DIR`): each `*.py` not
     starting with `_` is one rule module, imported by file path.  A code or
     name used twice raises RuleLoadError, as does any malformed module.
