@@ -130,9 +130,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             if run is not None and run.profile != reference.name:
                 message += f" (log written by profile {run.profile})"
             yield Finding(
-                rule=CODE,
-                name=NAME,
-                severity=SEVERITY,
                 message=message,
                 host=item.host,
                 instance=item.instance,

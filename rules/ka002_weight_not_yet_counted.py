@@ -182,9 +182,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             if lost is not None:
                 pairs.append((lost.source, lost.line))
             yield Finding(
-                rule=CODE,
-                name=NAME,
-                severity=SEVERITY,
                 message=message,
                 host=item.host,
                 instance=item.instance,

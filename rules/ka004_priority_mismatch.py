@@ -83,9 +83,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if len(items) > 1:
             message += f" and {len(items) - 1} more time(s) until {fmt_time(last.ts)}"
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=message,
             host=host,
             instance=instance,

@@ -274,9 +274,6 @@ def _emit(
         return
     names = ", ".join(sorted(hosts))
     yield Finding(
-        rule=CODE,
-        name=NAME,
-        severity=SEVERITY,
         message=(
             f"{instance} MASTER on {names} at once for {seconds:.1f} s "
             f"({fmt_time(start)} - {fmt_time(end)})"

@@ -111,9 +111,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             seconds = (burst[-1].start - burst[0].start).total_seconds()
             states = " -> ".join(s.state for s in burst)
             yield Finding(
-                rule=CODE,
-                name=NAME,
-                severity=SEVERITY,
                 message=(
                     f"{item.instance} on {item.host} changed state {len(burst)} times in "
                     f"{seconds:.1f} s ({states})"

@@ -73,9 +73,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if transition.missing:
             message += f" (missing: {transition.missing})"
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=message,
             host=transition.host,
             instance=transition.instance,

@@ -117,9 +117,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     cited = evidence_many(ctx, (pairs for *_rest, pairs in drafts))
     for (entry, message, end, _pairs), lines in zip(drafts, cited, strict=True):
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=message,
             host=entry.item.host,
             instance=entry.item.instance,

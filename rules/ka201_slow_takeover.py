@@ -120,9 +120,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if delay <= expected + tolerance:
             continue
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=(
                 f"{transition.instance}: {transition.host} took over {delay:.3f} s after "
                 f"{old_host} left ({departure.state} at {fmt_time(departure.start)}); expected "

@@ -159,9 +159,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if start is not None and end is not None and end > start:
             message += f" over {_duration(end - start)}"
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=message,
             host=host,
             instance=instance,

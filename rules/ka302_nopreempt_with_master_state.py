@@ -79,9 +79,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 where = getattr(instance, "source_file", None)
                 line = getattr(instance, "source_line", None)
                 yield Finding(
-                    rule=CODE,
-                    name=NAME,
-                    severity=SEVERITY,
                     message=(
                         f"{name} on {host}: nopreempt with state MASTER is ignored by "
                         f"keepalived; use state BACKUP"
@@ -103,9 +100,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if (host_name, name) in reported:
             continue
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=(
                 f"{name} on {host_name}: keepalived warned that nopreempt will not work with "
                 f"initial state MASTER ({len(group)} time(s)); use state BACKUP"

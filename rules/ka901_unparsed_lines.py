@@ -92,9 +92,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if distinct != count:
             message += f", {distinct} distinct"
         yield Finding(
-            rule=CODE,
-            name=NAME,
-            severity=SEVERITY,
             message=message,
             host=str(hosts[0]) if len(hosts) == 1 else None,
             start=times.min() if not times.empty else None,

@@ -157,10 +157,12 @@ class Finding:
     it first appears.
     """
 
-    rule: str
-    name: str
-    severity: Severity
-    message: str
+    #: the rule's code, name and severity: a rule's `check` leaves them out
+    #: (its module declares them once) and `RuleSpec.run` fills them in
+    rule: str = ""
+    name: str = ""
+    severity: Severity = Severity.WARNING
+    message: str = ""
     host: str | None = None
     instance: str | None = None
     start: pd.Timestamp | None = None

@@ -107,8 +107,9 @@ class RuleSpec:
 
         NotEvaluable becomes a not-evaluable status; any other exception
         becomes an error status naming the exception (a kalog bug), with no
-        findings.  Findings get the effective severity, so a rule author
-        simply passes the module's SEVERITY.
+        findings.  Findings get the rule's code and name and the effective
+        severity here: a rule declares them once, at module level, and
+        yields `Finding(message=..., host=..., evidence=...)`.
         """
         effective = severity or self.severity
         try:
@@ -117,10 +118,14 @@ class RuleSpec:
             for item in produced:
                 if not isinstance(item, Finding):
                     raise TypeError(f"check() yielded {type(item).__name__}, not Finding")
-                if item.rule != self.code:
+                if item.rule not in ("", self.code):
                     raise ValueError(f"check() yielded a finding for rule {item.rule!r}")
-                if item.severity is not effective or item.name != self.name:
-                    item = replace(item, severity=effective, name=self.name)
+                if (
+                    item.rule != self.code
+                    or item.severity is not effective
+                    or item.name != self.name
+                ):
+                    item = replace(item, rule=self.code, severity=effective, name=self.name)
                 findings.append(item)  # unchanged: a copy would be equal
         except NotEvaluable as exc:
             reason = str(exc) or "not evaluable"
