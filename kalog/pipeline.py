@@ -22,24 +22,8 @@ from kalog.check.registry import RuleSpec, load_rules
 from kalog.check.rulekit import seconds_between, segment_table
 from kalog.check.settings import Settings
 from kalog.model import Timeline, replay
+from kalog.model.replay import load_configs
 from kalog.model.timeline import untimed_line
-
-
-def load_configs(
-    configs: Mapping[str, str | Path | Sequence[str | Path]] | None,
-    versions: Mapping[str, str | None],
-) -> dict[str, list[Any]]:
-    """Parse `--config HOST=PATH` files (per host, in reload order) with the
-    host's keepalived defaults."""
-    loaded: dict[str, list[Any]] = {}
-    if not configs:
-        return loaded  # the configuration parser is not even imported (a quarter second)
-    from kalog.config import load_config
-
-    for host, paths in configs.items():
-        items = [paths] if isinstance(paths, str | Path) else list(paths)
-        loaded[host] = [load_config(path, version=versions.get(host)) for path in items]
-    return loaded
 
 
 def host_versions(events: pd.DataFrame) -> dict[str, str]:

@@ -43,7 +43,8 @@ def timeline(
     """
     inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.model import replay
-    from kalog.pipeline import host_versions, load_configs
+    from kalog.model.replay import load_configs
+    from kalog.pipeline import host_versions
 
     events = inputs.read()
     versions: dict[str, Any] = host_versions(events)

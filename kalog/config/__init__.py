@@ -33,7 +33,7 @@ from kalog.config.model import (
     VirtualAddress,
     VrrpInstance,
     VrrpScript,
-    parse_version,
+    config_version,
 )
 
 __all__ = [
@@ -71,7 +71,7 @@ def parse_config(
     selects ``@id`` lines like ``keepalived -i id`` (None: only unconditioned
     lines are used).
     """
-    ver = parse_version(version)
+    ver = config_version(version)
     if base_dir is None:
         src = Path(source)
         base_dir = src.parent if not source.startswith("<") and src.parent.is_dir() else Path()

@@ -8,10 +8,10 @@ is kept where the difference matters to a log replay (`priority_configured`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from kalog.config.grammar import ConditionalLine, Node
+from kalog.model.profiles import parse_version
 
 __all__ = [
     "KeepalivedConfig",
@@ -23,7 +23,7 @@ __all__ = [
     "BfdInstance",
     "SyncGroup",
     "VirtualAddress",
-    "parse_version",
+    "config_version",
     "LATEST_VERSION",
 ]
 
@@ -34,14 +34,16 @@ PRIO_DEFAULT = 100  # VRRP_PRIO_DFL, vrrp-semantics.md 1.1
 PRIO_OWNER = 255  # VRRP_PRIO_OWNER, vrrp-semantics.md 1.1 / 1.4
 
 
-def parse_version(version: str | None) -> tuple[int, int, int]:
-    """ "1.2.13" / "v2.2.7" / "Keepalived v2.2.7" -> (1, 2, 13); None -> latest 2.x."""
+def config_version(version: str | None) -> tuple[int, int, int]:
+    """The release a config is read for: `kalog.model.profiles.parse_version`'s
+    tuple ("Keepalived v2.2.7" -> (2, 2, 7)); None -> the latest 2.x; text
+    that names no version is an error (the user asked for one)."""
     if version is None:
         return LATEST_VERSION
-    m = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", version)
-    if not m:
+    parsed = parse_version(version)
+    if parsed is None:
         raise ValueError(f"not a keepalived version: {version!r}")
-    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    return parsed
 
 
 @dataclass

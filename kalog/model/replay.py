@@ -1058,10 +1058,16 @@ class _RunReplay:
 # public entry point
 
 
-def _load_configs(
+def load_configs(
     configs: Mapping[str, Any] | None, versions: Mapping[str, str | None]
 ) -> dict[str, list[Any]]:
-    """host -> its configs in reload order (a single config is a list of one)."""
+    """host -> its configs in reload order, parsed with the host's keepalived
+    defaults (`versions`: host -> its logged version).
+
+    Each value of `configs` is a path, a parsed `KeepalivedConfig`, or a list
+    of them (one per reload); paths are parsed, the rest kept.  The parser
+    is only imported when a path is given (it costs a quarter second).
+    """
     loaded: dict[str, list[Any]] = {}
     for host, value in (configs or {}).items():
         items = list(value) if isinstance(value, list | tuple) else [value]
@@ -1168,7 +1174,7 @@ def _replay(
         host: (host_runs[0].version if host_runs else None)
         for host, host_runs in runs_by_host.items()
     }
-    loaded = _load_configs(configs, first_versions)
+    loaded = load_configs(configs, first_versions)
 
     times = columns.times
     everything = np.concatenate([rows.positions for rows in by_host.values()]) if by_host else []
