@@ -66,17 +66,15 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kalog.check.api import (
-    PROFILES,
     Finding,
     Need,
     Severity,
-    effective_priority,
     evidence,
     fmt_time,
+    priority_counting,
     run_of,
     runs_of,
     timeline_of,
-    trackers_for,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,8 +125,6 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             if decision.priority is None:
                 continue
             run = run_of(timeline, item.host, decision.run)
-            profile_name = run.profile if run is not None else "2"
-            profile = PROFILES.get(profile_name, PROFILES["2"])
             results, result_lines = _results_before(
                 ctx.events,
                 item.host,
@@ -139,15 +135,10 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             )
             if not results:
                 continue
-            weighted = effective_priority(
-                int(conf_instance.priority),
-                trackers_for(
-                    conf_instance, profile, weights_apply=config.weights_apply(item.instance)
-                ),
-                results,
-                unknown_is_failed=False,
+            weighted = priority_counting(
+                config, item.instance, run.profile if run is not None else None, results
             )
-            if weighted == decision.priority:
+            if weighted is None or weighted == decision.priority:
                 continue
             after = segments[segments.index(decision) + 1 :]
             lost = next((s for s in after if s.state == "BACKUP"), None)

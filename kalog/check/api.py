@@ -11,7 +11,8 @@ A rule (one module in `rules/` or in a `--rules DIR`) declares `CODE`,
   the event kinds (`Kind`);
 * the helpers rules share (`kalog.check.rulekit`): the timeline, segment
   tables, evidence lookups, times as nanoseconds, rows by host and kind;
-* what the model knows about priorities and versions (`effective_priority`,
+* what the model knows about priorities and versions (`priority_counting`:
+  a priority with given tracker results counted; `effective_priority`,
   `trackers_for`, `PROFILES`), so a rule asks the model rather than
   re-deriving it.
 
@@ -50,7 +51,7 @@ from kalog.check.rulekit import (
 from kalog.ingest.events import Kind
 from kalog.model.priority import effective_priority
 from kalog.model.profiles import PROFILES
-from kalog.model.replay import trackers_for
+from kalog.model.replay import priority_counting, trackers_for
 from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline
 
 __all__ = [
@@ -89,5 +90,6 @@ __all__ = [
     "stamp_ns",
     "timeline_of",
     "trackers_for",
+    "priority_counting",
     "ts_ns",
 ]

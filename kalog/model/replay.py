@@ -479,6 +479,34 @@ def trackers_for(
     return trackers
 
 
+def priority_counting(
+    config: ConfigLike,
+    instance: str,
+    profile: str | None,
+    results: Mapping[tuple[str, str], bool | None],
+) -> int | None:
+    """The effective priority `instance` has under `config` with the tracker
+    `results` counted at once (keepalived 2.x's rule, whatever the run's
+    profile says of *when* weights count), with the weight limits of the
+    run's `profile` (the default profile when unknown).  None when the
+    config does not name the instance.
+
+    Why here: rules ask the model what a priority would be rather than
+    rebuilding trackers and profiles themselves (KA002).
+    """
+    conf_instance = _config_instance(config, instance)
+    if conf_instance is None or getattr(conf_instance, "priority", None) is None:
+        return None
+    chosen = PROFILES.get(profile or DEFAULT_PROFILE, PROFILES[DEFAULT_PROFILE])
+    weights_apply = getattr(config, "weights_apply", None)
+    trackers = trackers_for(
+        conf_instance, chosen, weights_apply=weights_apply(instance) if weights_apply else True
+    )
+    return effective_priority(
+        int(conf_instance.priority), trackers, results, unknown_is_failed=False
+    )
+
+
 class _RunReplay:
     """Replays one run of keepalived on one host."""
 
