@@ -62,6 +62,7 @@ from kalog.check.api import (
     cells,
     event_times,
     evidence_many,
+    fault_reason,
     fmt_time,
     host_rows,
     seconds_between,
@@ -129,7 +130,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
 def _draft(entry: _Entry, last: Mapping[str, Any] | None) -> tuple[_Entry, str, Any, list]:
     """(entry, message, end, evidence pairs) of one finding."""
     item, segment, end_segment = entry.item, entry.segment, entry.end_segment
-    reason = _reason(last) if last is not None else "cause not logged"
+    reason = fault_reason(last) if last is not None else "cause not logged"
     if end_segment is not None:
         seconds = seconds_between(entry.opened, ts_ns(end_segment.start))
         span = f"for {seconds:.1f} s (until {end_segment.state})"
@@ -311,19 +312,3 @@ class _Causes:
         row = {name: values[position] for name, values in self.reasons.items()}
         row["source"], row["line"] = self.source[position], self.line[position]
         return {name: pd.NA if value is None else value for name, value in row.items()}
-
-
-def _reason(row: Mapping[str, Any]) -> str:
-    kind = str(row["kind"])
-    if kind == "script_result":
-        text = f"script {row['script']} {row['result']}"
-        if not pd.isna(row.get("exit_status")):
-            text += f" (exit {int(row['exit_status'])})"
-        return text
-    if kind == "interface_state":
-        return f"interface {row['interface']} {row['action']}"
-    detail = row.get("detail")
-    body = row.get("body")
-    if not pd.isna(detail):
-        return f"{kind.replace('_', ' ')}: {detail}"
-    return str(body) if not pd.isna(body) else kind

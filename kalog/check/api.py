@@ -53,6 +53,7 @@ from kalog.model.priority import effective_priority
 from kalog.model.profiles import PROFILES
 from kalog.model.replay import priority_counting, trackers_for
 from kalog.model.timeline import InstanceTimeline, RunInfo, Segment, Timeline
+from kalog.model.transitions import fault_reason
 
 __all__ = [
     "PROFILES",
@@ -75,6 +76,7 @@ __all__ = [
     "event_times",
     "evidence",
     "evidence_many",
+    "fault_reason",
     "fmt_time",
     "host_rows",
     "instances_by_key",

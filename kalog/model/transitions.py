@@ -849,7 +849,7 @@ def _from_master(
             )
         ]
         if causes:
-            return make("fault", _fault_reason(index.table.row(causes[-1])), causes[-1:])
+            return make("fault", fault_reason(index.table.row(causes[-1])), causes[-1:])
         return make(
             "fault",
             "FAULT (cause not logged)",
@@ -938,15 +938,27 @@ def _clock(ts: pd.Timestamp) -> str:
     return clock(ts)
 
 
-def _fault_reason(row: Mapping[str, Any] | Row) -> str:
-    """A few words for the line that put an instance in FAULT."""
-    kind = row["kind"]
+def fault_reason(row: Mapping[str, Any] | Row) -> str:
+    """A few words for the line that put an instance in FAULT, the same for
+    the change of master it ends (`fault` causes) and for KA110.
+
+    `row`: the line's fields, missing ones as None or NaN (a frame row).
+    """
+
+    def given(name: str) -> Any:
+        value = row.get(name)
+        return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+    kind = str(row["kind"])
     if kind == "script_result":
-        text = f"script {row.get('script')} {row.get('result')}"
-        if row.get("exit_status") is not None:
-            text += f" (exit {row['exit_status']})"
+        text = f"script {given('script')} {given('result')}"
+        if given("exit_status") is not None:
+            text += f" (exit {int(given('exit_status'))})"
         return text
     if kind == "interface_state":
-        return f"interface {row.get('interface')} {row.get('action')}"
-    what = row.get("detail") or row.get("interface") or row.get("script") or ""
-    return f"{kind.replace('_', ' ')} {what}".strip()
+        return f"interface {given('interface')} {given('action')}"
+    what = given("detail") or given("interface") or given("script")
+    if what is not None:
+        return f"{kind.replace('_', ' ')}: {what}"
+    body = given("body")
+    return str(body) if body is not None else kind.replace("_", " ")
