@@ -113,7 +113,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     timeline = timeline_of(ctx)
     for item in timeline.instances:
         config = (ctx.configs or {}).get(item.host)
-        conf_instance = (getattr(config, "instances", {}) or {}).get(item.instance)
+        conf_instance = config.instances.get(item.instance) if config is not None else None
         if conf_instance is None:
             continue
         for segments in runs_of(item):

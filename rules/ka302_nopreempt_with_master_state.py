@@ -70,14 +70,11 @@ WARNING = "nopreempt will not work with initial state MASTER"
 def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()
     for host, config in sorted((ctx.configs or {}).items()):
-        for name, instance in sorted((getattr(config, "instances", {}) or {}).items()):
-            if (
-                getattr(instance, "nopreempt", False)
-                and getattr(instance, "state", None) == "MASTER"
-            ):
+        for name, instance in sorted(config.instances.items()):
+            if instance.nopreempt and instance.state == "MASTER":
                 reported.add((host, name))
-                where = getattr(instance, "source_file", None)
-                line = getattr(instance, "source_line", None)
+                where = instance.source_file or None
+                line = instance.source_line or None
                 yield Finding(
                     message=(
                         f"{name} on {host}: nopreempt with state MASTER is ignored by "

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pandas as pd
 
 from kalog.check.settings import Settings
 from kalog.ingest.events import Kind, kind_mask
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.config.model import KeepalivedConfig
+    from kalog.model.timeline import Timeline
+    from kalog.model.transitions import Transition
 
 __all__ = ["DETAIL_KINDS", "AnalysisContext", "TimelineLike"]
 
@@ -44,9 +49,11 @@ class AnalysisContext:
     """
 
     events: pd.DataFrame
-    timeline: TimelineLike | Any | None = None
-    transitions: Sequence[Any] = ()
-    configs: Mapping[str, Any] = field(default_factory=dict)
+    timeline: Timeline | TimelineLike | None = None
+    transitions: Sequence[Transition] = ()
+    #: host -> its configs' first (the one it started with; the model replays
+    #: the later ones at each reload)
+    configs: Mapping[str, KeepalivedConfig] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=dict)
     profile_by_run: Mapping[Any, Any] = field(default_factory=dict)
     expect: str | None = None

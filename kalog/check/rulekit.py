@@ -376,8 +376,8 @@ def fmt_time(ts: pd.Timestamp | None) -> str:
 
 def advert_interval(ctx: AnalysisContext, host: str, instance: str, default: float = 1.0) -> float:
     config = (ctx.configs or {}).get(host)
-    inst = (getattr(config, "instances", {}) or {}).get(instance) if config is not None else None
-    value = getattr(inst, "advert_int", None)
+    inst = config.instances.get(instance) if config is not None else None
+    value = inst.advert_int if inst is not None else None
     return float(value) if value else default
 
 

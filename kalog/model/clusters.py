@@ -134,10 +134,10 @@ def cluster_hosts(
             columns = EventColumns(events)
         _log_evidence(columns, peers, vips, quoted)
     for host, config in configs.items():
-        for name, instance in (getattr(config, "instances", {}) or {}).items():
-            for vip in getattr(instance, "virtual_ipaddresses", None) or []:
+        for name, instance in config.instances.items():
+            for vip in instance.virtual_ipaddresses:
                 vips.setdefault((host, name), set()).add(_strip(vip))
-            for address in getattr(instance, "unicast_peers", None) or []:
+            for address in instance.unicast_peers:
                 other = peers.get(_strip(address))
                 if other is not None and other != host:
                     quoted.add((name, host, other))

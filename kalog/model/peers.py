@@ -23,8 +23,8 @@ from kalog.model.rows import EventColumns
 def _vips(configs: Mapping[str, Any]) -> set[str]:
     vips: set[str] = set()
     for config in configs.values():
-        for instance in (getattr(config, "instances", {}) or {}).values():
-            for vip in getattr(instance, "virtual_ipaddresses", None) or []:
+        for instance in config.instances.values():
+            for vip in instance.virtual_ipaddresses:
                 vips.add(str(vip).split("/")[0].split()[0])
     return vips
 
@@ -66,8 +66,8 @@ def map_peers(
         if len(hosts) == 1 and address not in vips
     }
     for host, config in configs.items():
-        for instance in (getattr(config, "instances", {}) or {}).values():
-            src = getattr(instance, "unicast_src_ip", None)
+        for instance in config.instances.values():
+            src = instance.unicast_src_ip
             if src:
                 mapping[str(src)] = host
     mapping.update({str(k): str(v) for k, v in explicit.items()})

@@ -25,7 +25,7 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,9 +52,14 @@ from kalog.model.timeline import (
     clock,
 )
 from kalog.model.transitions import explain_transitions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.config.model import KeepalivedConfig, VrrpInstance
 from kalog.speed.gc_pause import gc_paused
 
-ConfigLike = Any  # kalog.config.KeepalivedConfig (duck-typed to keep the model importable)
+#: A parsed keepalived.conf (named, not imported at run time: the replay
+#: imports the config parser only when a path is given)
+ConfigLike = "KeepalivedConfig"
 
 #: How far each basis is trusted: a host's own line beats the model's inference,
 #: which beats a peer's quote.
@@ -442,15 +447,12 @@ def _int_or_none(value: Any) -> int | None:
     return int(value)
 
 
-def _config_instance(config: ConfigLike | None, name: str) -> Any | None:
-    if config is None:
-        return None
-    instances = getattr(config, "instances", {}) or {}
-    return instances.get(name)
+def _config_instance(config: KeepalivedConfig | None, name: str) -> VrrpInstance | None:
+    return None if config is None else config.instances.get(name)
 
 
 def trackers_for(
-    conf_instance: Any, profile: Profile, *, weights_apply: bool = True
+    conf_instance: VrrpInstance | None, profile: Profile, *, weights_apply: bool = True
 ) -> list[Tracker]:
     """The weighted trackers of a configured instance, as the profile counts them.
 
@@ -462,25 +464,23 @@ def trackers_for(
     trackers: list[Tracker] = []
     if conf_instance is None:
         return trackers
-    for attr, kind in (
-        ("track_scripts", "script"),
-        ("track_interfaces", "interface"),
-        ("track_files", "file"),
-        ("track_processes", "process"),
-        ("track_bfds", "bfd"),
+    for refs, kind in (
+        (conf_instance.track_scripts, "script"),
+        (conf_instance.track_interfaces, "interface"),
+        (conf_instance.track_files, "file"),
+        (conf_instance.track_processes, "process"),
+        (conf_instance.track_bfds, "bfd"),
     ):
-        for ref in getattr(conf_instance, attr, None) or []:
-            weight = int(getattr(ref, "weight", 0) or 0) if weights_apply else 0
+        for ref in refs:
+            weight = int(ref.weight or 0) if weights_apply else 0
             limit = profile.weight_limit
             weight = max(-limit, min(limit, weight))
-            trackers.append(
-                Tracker(kind, str(ref.name), weight, bool(getattr(ref, "reverse", False)))
-            )
+            trackers.append(Tracker(kind, str(ref.name), weight, bool(ref.reverse)))
     return trackers
 
 
 def priority_counting(
-    config: ConfigLike,
+    config: KeepalivedConfig,
     instance: str,
     profile: str | None,
     results: Mapping[tuple[str, str], bool | None],
@@ -495,13 +495,10 @@ def priority_counting(
     rebuilding trackers and profiles themselves (KA002).
     """
     conf_instance = _config_instance(config, instance)
-    if conf_instance is None or getattr(conf_instance, "priority", None) is None:
+    if conf_instance is None or conf_instance.priority is None:
         return None
     chosen = PROFILES.get(profile or DEFAULT_PROFILE, PROFILES[DEFAULT_PROFILE])
-    weights_apply = getattr(config, "weights_apply", None)
-    trackers = trackers_for(
-        conf_instance, chosen, weights_apply=weights_apply(instance) if weights_apply else True
-    )
+    trackers = trackers_for(conf_instance, chosen, weights_apply=config.weights_apply(instance))
     return effective_priority(
         int(conf_instance.priority), trackers, results, unknown_is_failed=False
     )
@@ -549,7 +546,7 @@ class _RunReplay:
         )
         self.stopped = False
         if config is not None:
-            for name in getattr(config, "instances", {}) or {}:
+            for name in config.instances:
                 inst = self._instance(name, run.start if run.started else None, None)
                 if self.profile.weights_polled and inst.trackers:
                     # 1.x: the first recomputation comes one advert after start,
@@ -564,19 +561,21 @@ class _RunReplay:
         if existing is not None:
             return existing
         conf = _config_instance(self.config, name)
-        base = getattr(conf, "priority", None) if conf is not None else None
+        base = conf.priority if conf is not None else None
         if name in self.reloaded:
             base = None  # the config given is from before a reload
-        weights_apply = getattr(self.config, "weights_apply", None)
         trackers = trackers_for(
-            conf, self.profile, weights_apply=weights_apply(name) if weights_apply else True
+            conf,
+            self.profile,
+            # (an instance the config does not name has no trackers to weigh)
+            weights_apply=self.config.weights_apply(name) if conf is not None else True,
         )
         for tracker in trackers:
             if tracker.kind != "script":
                 self.results.setdefault((tracker.kind, tracker.name), True)
                 self.polled.setdefault((tracker.kind, tracker.name), True)
-        advert_int = float(getattr(conf, "advert_int", None) or 1.0)
-        vrid = getattr(conf, "vrid", None) if conf is not None else None
+        advert_int = float(conf.advert_int or 1.0) if conf is not None else 1.0
+        vrid = conf.vrid if conf is not None else None
         inst = _Instance(
             host=self.run.host,
             name=name,
@@ -782,8 +781,8 @@ class _RunReplay:
         # FAULT sync: members that were BACKUP go to FAULT silently
         if str(row.get("state") or "").upper() != "FAULT" or self.config is None:
             return
-        group = getattr(self.config, "sync_groups", {}).get(row.get("group"))
-        for member in getattr(group, "instances", None) or getattr(group, "members", None) or []:
+        group = self.config.sync_groups.get(row.get("group"))
+        for member in group.group if group is not None else []:
             inst = self.instances.get(member)
             if inst is not None and inst.state == "BACKUP":
                 inst.open(ts, state="FAULT", row=row, cause="sync_group")
@@ -821,12 +820,11 @@ class _RunReplay:
             conf = _config_instance(self.config, name_)
             if conf is None:
                 continue
-            weights_apply = getattr(self.config, "weights_apply", None)
             inst.base = int(conf.priority) if conf.priority is not None else None
             inst.trackers = trackers_for(
-                conf, self.profile, weights_apply=weights_apply(name_) if weights_apply else True
+                conf, self.profile, weights_apply=self.config.weights_apply(name_)
             )
-            inst.advert_int = float(getattr(conf, "advert_int", None) or 1.0)
+            inst.advert_int = float(conf.advert_int or 1.0)
             value = self._infer(inst)
             if value is not None and (value != inst.inferred or inst.priority != value):
                 inst.set_inferred(ts, value)
