@@ -18,7 +18,7 @@ section *Bodies*) that is compiled at import into a pyparsing expression with
 results names and typed parse actions - the specification - and into an
 equivalent regular expression, which `parse_body` runs (about 10 µs instead
 of 170 µs per distinct body; see "one element, two forms" below and
-tests/test_body_fast.py).  A cheap dispatch on the instance prefix and the
+tests/speed/test_body_fast.py).  A cheap dispatch on the instance prefix and the
 first word then selects the few candidates to try, so a cache miss costs a
 handful of attempts instead of 250.
 
@@ -110,7 +110,7 @@ __all__ = ["parse_body", "TEMPLATES", "Template"]
 #   `convert` functions applied to the groups' text afterwards.
 #
 # The templates end with the optional trailer and parse_string(parse_all=True)'s
-# end check (whitespace, then the end of the string).  tests/test_body_fast.py
+# end check (whitespace, then the end of the string).  tests/speed/test_body_fast.py
 # proves fast == plain on every real body we have.
 
 _WHITE = pp.ParserElement.DEFAULT_WHITE_CHARS

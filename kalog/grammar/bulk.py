@@ -23,7 +23,7 @@ Which lines, and why the answers equal `envelope.read_envelope_row`:
   line) is left to the per-line reader, which unwraps it.
 
 Every other line goes through `read_envelope_row`, so the answers cannot
-differ; tests/test_speed_equivalence.py checks both on every real line.
+differ; tests/speed/test_speed_equivalence.py checks both on every real line.
 """
 
 from __future__ import annotations

@@ -657,7 +657,7 @@ def read_envelope_row(line: str, layout: FileLayout, primary: Style) -> Row | No
     line in the file's primary style from a keepalived ident, its message
     not a relayed console line - is read straight from the match groups;
     anything else takes the general path, so the answers cannot differ
-    (tests/test_speed_equivalence.py compares both on every real line).
+    (tests/speed/test_speed_equivalence.py compares both on every real line).
     """
     if layout == "syslog" and primary.layout == "syslog":
         match = primary.regex.fullmatch(line)

@@ -42,7 +42,7 @@ def seconds_between(start_ns: Any, end_ns: Any) -> Any:
     slow.  pandas computes a nanosecond Timedelta's total_seconds as the
     whole seconds plus the nanosecond remainder divided by 1e9; this is the
     same arithmetic on Python ints, so the float is bit for bit the same
-    (tests/test_rules_speed.py pins it against pandas).
+    (tests/speed/test_rules_speed.py pins it against pandas).
     """
     delta = end_ns - start_ns
     return delta // 1_000_000_000 + (delta % 1_000_000_000) / 1e9

@@ -12,7 +12,7 @@ costs seconds.  `timeline_table` and `transition_table` are the fast path for
 the model's own `Timeline` and `Transition` objects: they read each object's
 attributes once into columns, check each column's value types at C speed and
 convert timestamps once per distinct second.  Their records are equal to
-`timeline_records` / `to_jsonable(record(t))` (tests/test_report_fast.py);
+`timeline_records` / `to_jsonable(record(t))` (tests/speed/test_report_fast.py);
 whenever a column holds a type whose conversion the slow path would change
 (a float, a numpy scalar, an int column with gaps...) they return None and
 the caller takes the slow path.

@@ -7,7 +7,7 @@ in one pass each at memchr speed: on the 10M-line benchmark file the first
 two were ~80% of the reading processes' time in Python.  Where it was not
 built, `linescan` is None and kalog.ingest.read, kalog.grammar.envelope and
 kalog.grammar.bulk run their Python passes, which give the same answers
-(tests/test_linescan.py compares both on real lines and on edge cases).
+(tests/speed/test_linescan.py compares both on real lines and on edge cases).
 Read at call time, so tests can set it to None to drive the Python passes.
 """
 

@@ -340,7 +340,7 @@ def test_source_codes_equal_factorize(values: list[str | None]) -> None:
 def test_analyze_events_leaves_the_collector_as_it_was(enabled: bool) -> None:
     import gc
 
-    log = Path(__file__).parent.parent / "samples" / "lab" / "interface-fault" / "node-a.log"
+    log = Path(__file__).parents[2] / "samples" / "lab" / "interface-fault" / "node-a.log"
     frame = read_events(log)
     was = gc.isenabled()
     try:

@@ -168,7 +168,7 @@ def byte_passes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
     if request.param == "python":
         monkeypatch.setattr(compiled, "linescan", None)
     elif compiled.linescan is None:
-        pytest.skip("kalog.speed._linescan not built (tests/test_linescan.py says why)")
+        pytest.skip("kalog.speed._linescan not built (tests/speed/test_linescan.py says why)")
     return request.param
 
 
