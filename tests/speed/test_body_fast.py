@@ -147,7 +147,7 @@ def test_every_template_matches_its_own_wording_both_ways() -> None:
                 return content.split("=", 1)[1].split("|")[-1].split(">")[0]
             return "42" if "int" in content or "prio" in content or "num" in content else "x1"
 
-        return grammar._SPEC_TOKEN.sub(value, spec)
+        return grammar.SPEC_TOKEN.sub(value, spec)
 
     texts = [filled(t.spec) for t in grammar.TEMPLATES]
     _assert_same(texts)
