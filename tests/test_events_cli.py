@@ -89,7 +89,7 @@ def test_csv_and_output_file(tmp_path) -> None:
 
 def test_csv_written_in_slices_is_one_table(tmp_path, monkeypatch) -> None:
     """The header once, every row once and in order, whatever the slice size."""
-    from kalog.commands import events as command
+    from kalog.cli import events as command
 
     logs = [str(p) for p in sorted(CORPUS.glob("*.log"))]
     whole = tmp_path / "whole.csv"
@@ -298,7 +298,7 @@ def test_jsonl_lines_are_json_dumps_of_the_records() -> None:
     import json
     import warnings
 
-    from kalog.commands.events import iter_records, jsonl_blocks
+    from kalog.cli.events import iter_records, jsonl_blocks
     from kalog.ingest.frame import read_events
 
     files = [
@@ -359,7 +359,7 @@ def _odd_frame() -> pd.DataFrame:
 )
 def test_jsonl_blocks_odd_cells(change, monkeypatch) -> None:
     """Escapes, missing values, ints, booleans, categories, odd times: as `json.dumps` has them."""
-    from kalog.commands import events as module
+    from kalog.cli import events as module
 
     frame = change(_odd_frame())
     expected = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in module.iter_records(frame))

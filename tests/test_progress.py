@@ -10,7 +10,7 @@ from conftest import SEED
 from rich.console import Console
 
 from kalog.cli import main
-from kalog.commands.common import ProgressBar
+from kalog.cli.common import ProgressBar
 from kalog.ingest.frame import read_events
 
 SEED_FILES = sorted(SEED.glob("*.log"))
@@ -74,7 +74,7 @@ def test_quiet_drops_the_summary_not_the_warnings(tmp_path) -> None:
 def test_spinner_after_reading_only_when_reading_was_slow() -> None:
     """`working` shows a transient spinner on a terminal when the bar was shown
     (a big input), and nothing otherwise."""
-    from kalog.commands.common import LogInputs
+    from kalog.cli.common import LogInputs
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=100, markup=False, highlight=False)
@@ -90,7 +90,7 @@ def test_spinner_after_reading_only_when_reading_was_slow() -> None:
 
 def test_slow_is_set_by_the_shown_bar(monkeypatch) -> None:
     """`read` records whether its bar was shown; piped (not a terminal) never."""
-    from kalog.commands import common
+    from kalog.cli import common
 
     class Shown(ProgressBar):
         @property
@@ -111,7 +111,7 @@ def test_slow_is_set_by_a_long_read_without_the_bar(monkeypatch) -> None:
     takes seconds more: over a second in all counts as slow too."""
     import types
 
-    from kalog.commands import common
+    from kalog.cli import common
 
     class Hidden(ProgressBar):
         @property

@@ -119,7 +119,7 @@ def test_prepare_rules_for_analyze(tmp_path: Path) -> None:
     import click
     import pytest
 
-    from kalog.commands.rules import prepare_rules
+    from kalog.cli.rules import prepare_rules
 
     settings_file = tmp_path / "kalog.toml"
     settings_file.write_text('fail_on = "error"\n[rules.KA901]\nmax_examples = 2\n')

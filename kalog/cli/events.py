@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import click
 
-from kalog.commands.common import LogInputs, handle_errors, log_input_options
+from kalog.cli.common import LogInputs, handle_errors, log_input_options
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
 _SLICE = 16_384  # rows turned into Python values or JSON text at once (bounds memory)

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from kalog.commands.common import LogInputs, handle_errors, log_input_options
-from kalog.commands.model_options import model_options
+from kalog.cli.common import LogInputs, handle_errors, log_input_options
+from kalog.cli.model_options import model_options
 
 
 @click.command()

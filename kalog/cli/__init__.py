@@ -1,6 +1,6 @@
 """The `kalog` command line: a thin click group.
 
-Each subcommand lives in its own module under `kalog.commands` and is imported
+Each subcommand lives in its own module under `kalog.cli` and is imported
 only when it is run, so `kalog --help` stays instant (pandas and pyparsing are
 not imported until a command needs them).
 """
@@ -20,11 +20,11 @@ from kalog.speed.allocator import reuse_big_buffers
 
 #: subcommand name -> (module, attribute, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
-    "events": ("kalog.commands.events", "events", "Parse logs into typed events."),
-    "timeline": ("kalog.commands.timeline", "timeline", "Replay logs into state timelines."),
-    "analyze": ("kalog.commands.analyze", "analyze", "Explain failovers and flag violations."),
-    "rules": ("kalog.commands.rules", "rules", "List the rules."),
-    "rule": ("kalog.commands.rules", "rule", "Show one rule's documentation."),
+    "events": ("kalog.cli.events", "events", "Parse logs into typed events."),
+    "timeline": ("kalog.cli.timeline", "timeline", "Replay logs into state timelines."),
+    "analyze": ("kalog.cli.analyze", "analyze", "Explain failovers and flag violations."),
+    "rules": ("kalog.cli.rules", "rules", "List the rules."),
+    "rule": ("kalog.cli.rules", "rule", "Show one rule's documentation."),
 }
 
 
@@ -101,7 +101,3 @@ def run() -> None:
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()
     os._exit(code)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    run()

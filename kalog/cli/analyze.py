@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from kalog.commands.common import LogInputs, handle_errors, log_input_options
-from kalog.commands.model_options import model_options
-from kalog.commands.rules import prepare_rules, rule_options
+from kalog.cli.common import LogInputs, handle_errors, log_input_options
+from kalog.cli.model_options import model_options
+from kalog.cli.rules import prepare_rules, rule_options
 from kalog.errors import EXIT_INPUT_ERROR
 
 
