@@ -100,15 +100,16 @@ def test_docs_index_is_the_generated_one() -> None:
     """The index in docs/rules.md is exactly what `kalog rules --format markdown` prints:
     a registered rule missing from it fails, and so does a row for no registered rule
     or a row that differs from what the rule declares."""
+    from kalog.cli.rules import INDEX_END as end
+    from kalog.cli.rules import INDEX_START as start
+
     docs = DOCS.read_text(encoding="utf-8")
-    start = "<!-- rules-index:start (generated: kalog rules --format markdown) -->\n"
-    end = "<!-- rules-index:end -->"
     assert docs.count(start) == docs.count(end) == 1, f"{DOCS}: index markers"
     index = docs.split(start)[1].split(end)[0]
     listed = re.findall(r"^\| ([A-Z]{2,}[0-9]{3,}) \|", index, flags=re.MULTILINE)
     missing = [c for c in CODES if c not in listed]
     unknown = [c for c in listed if c not in CODES]
-    fix = "paste `kalog rules --format markdown` between the rules-index markers"
+    fix = "run `kalog rules --write-index docs/rules.md`"
     assert (missing, unknown) == ([], []), f"{DOCS}: missing {missing}, not rules {unknown}; {fix}"
     code, out = run("rules", "--format", "markdown")
     assert code == 0
@@ -133,3 +134,16 @@ def test_prepare_rules_for_analyze(tmp_path: Path) -> None:
         prepare_rules(severity=["KA901"])
     with pytest.raises(click.UsageError, match="select: no rule matches 'nope'"):
         prepare_rules(select=["nope"])
+
+
+def test_write_index_regenerates_the_marked_block(tmp_path: Path) -> None:
+    doc = tmp_path / "rules.md"
+    original = DOCS.read_text(encoding="utf-8")
+    stale = re.sub(r"^\| KA302 \|.*\n", "", original, flags=re.MULTILINE)
+    assert stale != original
+    doc.write_text(stale, encoding="utf-8")
+    code, out = run("rules", "--write-index", str(doc))
+    assert (code, out.strip()) == (0, f"{doc}: index regenerated")
+    assert doc.read_text(encoding="utf-8") == original
+    code, out = run("rules", "--write-index", str(doc))
+    assert (code, out.strip()) == (0, f"{doc}: index up to date")

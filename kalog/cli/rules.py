@@ -128,6 +128,30 @@ def rules_markdown(specs: Sequence[RuleSpec]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The markers of the generated rule index in docs/rules.md.
+INDEX_START = "<!-- rules-index:start (generated: kalog rules --format markdown) -->\n"
+INDEX_END = "<!-- rules-index:end -->"
+
+
+def write_index(path: Path, specs: Sequence[RuleSpec]) -> bool:
+    """Put `rules_markdown(specs)` between the index markers of `path`; True if it changed.
+
+    Why: a new rule then touches its module and its fixtures, and the docs
+    index is regenerated, never edited by hand (tests/test_rules_cli.py
+    checks the file against the registry both ways).
+    """
+    text = path.read_text(encoding="utf-8")
+    if text.count(INDEX_START) != 1 or text.count(INDEX_END) != 1:
+        raise click.UsageError(f"{path}: no single pair of rules-index markers")
+    head, rest = text.split(INDEX_START)
+    _old, tail = rest.split(INDEX_END)
+    new = head + INDEX_START + rules_markdown(specs) + INDEX_END + tail
+    if new == text:
+        return False
+    path.write_text(new, encoding="utf-8")
+    return True
+
+
 @click.command("rules")
 @_RULES_DIR
 @click.option(
@@ -137,9 +161,19 @@ def rules_markdown(specs: Sequence[RuleSpec]) -> str:
     default="text",
     show_default=True,
 )
-def rules(rule_dirs: tuple[Path, ...], fmt: str) -> None:
+@click.option(
+    "--write-index",
+    "index_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Regenerate the rule index between the rules-index markers of FILE (docs/rules.md).",
+)
+def rules(rule_dirs: tuple[Path, ...], fmt: str, index_file: Path | None) -> None:
     """List the rules: code, name, severity, needs and summary."""
     specs = load_specs(rule_dirs)
+    if index_file is not None:
+        changed = write_index(index_file, specs)
+        click.echo(f"{index_file}: {'index regenerated' if changed else 'index up to date'}")
+        return
     if fmt == "json":
         click.echo(json.dumps([_rule_row(s) for s in specs], indent=2, ensure_ascii=False))
         return
