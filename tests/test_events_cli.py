@@ -89,7 +89,7 @@ def test_csv_and_output_file(tmp_path) -> None:
 
 def test_csv_written_in_slices_is_one_table(tmp_path, monkeypatch) -> None:
     """The header once, every row once and in order, whatever the slice size."""
-    from kalog.cli import events as command
+    from kalog.report import events as command
 
     logs = [str(p) for p in sorted(CORPUS.glob("*.log"))]
     whole = tmp_path / "whole.csv"
@@ -298,8 +298,8 @@ def test_jsonl_lines_are_json_dumps_of_the_records() -> None:
     import json
     import warnings
 
-    from kalog.cli.events import iter_records, jsonl_blocks
     from kalog.ingest.frame import read_events
+    from kalog.report.events import iter_records, jsonl_blocks
 
     files = [
         *sorted(CORPUS.glob("*.log")),
@@ -359,7 +359,7 @@ def _odd_frame() -> pd.DataFrame:
 )
 def test_jsonl_blocks_odd_cells(change, monkeypatch) -> None:
     """Escapes, missing values, ints, booleans, categories, odd times: as `json.dumps` has them."""
-    from kalog.cli import events as module
+    from kalog.report import events as module
 
     frame = change(_odd_frame())
     expected = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in module.iter_records(frame))

@@ -10,8 +10,8 @@ from rich.cells import cell_len
 
 from kalog import read_events
 from kalog.cli import main
-from kalog.cli.events import iter_records
 from kalog.report import events_table
+from kalog.report.events import iter_records
 from kalog.report.events_table import _fold, _fold_cells, _times, table_lines
 
 EX1_B = SEED / "ex1-B-master-100.log"

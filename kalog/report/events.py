@@ -1,0 +1,374 @@
+"""Writers of the event frame (`kalog events`): table, jsonl, csv, parquet.
+
+The frame is written a slice of rows at a time (`_SLICE`), so a million
+events print in the memory of the frame; jsonl is assembled from Arrow
+buffers, each distinct value encoded once, and is exactly what
+`json.dumps` gives for `iter_records` (tests/test_events_cli.py).  The
+table is `kalog.report.events_table`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import sys
+from collections.abc import Iterator
+from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
+from typing import IO, Any
+
+FORMATS = ("table", "jsonl", "csv", "parquet")
+_SLICE = 16_384  # rows turned into Python values or JSON text at once (bounds memory)
+
+
+def write_events(frame: Any, fmt: str, output: str | None) -> None:
+    """Write `frame` in `fmt` to the file `output` (None or "-": stdout)."""
+    if fmt == "parquet":
+        _write_parquet(frame, str(output))
+    elif fmt == "jsonl" and output not in (None, "-"):
+        with open(output, "wb") as binary:  # the blocks are the UTF-8 text already
+            binary.writelines(jsonl_blocks(frame))
+    elif output in (None, "-"):
+        _write(frame, fmt, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            _write(frame, fmt, handle)
+
+
+def _write(frame: Any, fmt: str, out: IO[str]) -> None:
+    if fmt == "jsonl":
+        for block in jsonl_blocks(frame):
+            out.write(str(block, "utf-8"))
+    elif fmt == "csv":
+        _write_csv(frame, out)
+    else:
+        _write_table(frame, out)
+
+
+def _write_csv(frame: Any, out: IO[str]) -> None:
+    """Every column, `ts` in ISO 8601, a slice of rows at a time.
+
+    Why slices: a copy of the whole frame for the `ts` text (and pandas'
+    writer over it) held a second frame: the dense benchmark file took
+    21.7 s and 884 MB.  Each distinct time is formatted once.
+    """
+    from kalog.speed.isotime import iso_texts
+
+    for start in range(0, max(len(frame), 1), _SLICE):
+        part = frame.iloc[start : start + _SLICE].copy()
+        part["ts"] = iso_texts(part["ts"], None)  # NaT: an empty cell
+        part.to_csv(out, index=False, header=start == 0, lineterminator="\n")
+
+
+def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
+    """One JSON-ready dict per event: frame column names, ISO `ts`, nulls omitted.
+
+    `source` and `line` are always present (they locate the event).
+    """
+    columns = list(frame.columns)
+    # column by column (iterating rows of arrow-backed columns boxes each cell
+    # slowly), a slice of rows at a time (a million rows as lists would be GBs)
+    for start in range(0, len(frame), _SLICE):
+        part = frame.iloc[start : start + _SLICE]
+        values = [part[name].astype(object).tolist() for name in columns]
+        yield from _records(columns, values)
+
+
+def jsonl_blocks(frame: Any) -> Iterator[memoryview]:
+    """The UTF-8 JSON lines of `frame`, many lines per block.
+
+    Their text is `json.dumps(record, ensure_ascii=False) + "\\n"` for each
+    of `iter_records(frame)` (tests/test_events_cli.py compares both on real
+    logs).  Why not that: a million events are thirty million cells, each
+    boxed to a Python value and then encoded (20 s on the dense benchmark).
+
+    Here a slice of rows is written by one Arrow `take`: a pool of strings
+    holds each column's JSON values (`_Cells`) and the few glue pieces
+    (`"{"`, `, "name": "`, closing quotes and braces), and numpy works out,
+    per row, which pool entries follow each other.  The taken array's data
+    buffer is then the slice's text.
+    """
+    import pyarrow as pa
+
+    columns = list(frame.columns)
+    glue = _Glue(columns)
+    for start in range(0, len(frame), _SLICE):
+        part = frame.iloc[start : start + _SLICE]
+        cells = [_cells(name, part[name]) for name in columns]
+        pool = pa.concat_arrays([glue.pool, *(c.texts for c in cells)])
+        lines = pool.take(glue.order(cells, len(part)))
+        del part, cells, pool  # only one slice's arrays alive at a time: memory
+        yield _data(lines)
+        del lines
+
+
+_CLOSES = 3
+
+
+class _Glue:
+    """The glue pieces between a row's values, and the order of all pieces.
+
+    A field is two pieces: its prefix (what ends the previous field, the
+    separator or the opening brace, the key, an opening quote for a string)
+    and its value; a row ends with a closing piece.  The prefix depends on
+    the row's previous field, so every variant is in the pool:
+    `prefix[c][after][quoted]` with `after` 0 (first field), 1 (after an
+    unquoted value) or 2 (after a string, whose closing quote it writes).
+    """
+
+    def __init__(self, columns: list[str]) -> None:
+        import pyarrow as pa
+
+        leads = ("{", ", ", '", ')
+        texts = ["{}\n", "}\n", '"}\n']  # the row's end, by `after`: _CLOSES entries
+        for name in columns:
+            key = json.dumps(name) + ": "
+            texts += [lead + key + quote for lead in leads for quote in ("", '"')]
+        self.pool = pa.array(texts, pa.large_string())
+
+    def order(self, cells: list[_Cells], rows: int) -> Any:
+        """Pool positions of each row's pieces, row after row (`cells` as pool offsets)."""
+        import numpy as np
+
+        counts = np.ones(rows, dtype=np.int64)
+        for cell in cells:
+            counts += 2 * (cell.index >= 0)
+        position = np.zeros(rows, dtype=np.int64)  # of each row's next piece
+        np.cumsum(counts[:-1], out=position[1:])
+        order = np.empty(int(counts.sum()), dtype=np.int64)
+        after = np.zeros(rows, dtype=np.int64)
+        offset = len(self.pool)
+        for c, cell in enumerate(cells):
+            present = np.flatnonzero(cell.index >= 0)
+            where = position[present]
+            quoted = cell.quoted[present] if cell.quoted is not None else 0
+            order[where] = _CLOSES + 6 * c + 2 * after[present] + quoted
+            order[where + 1] = cell.index[present] + offset
+            position[present] += 2
+            after[present] = 1 + quoted
+            offset += len(cell.texts)
+        order[position] = after  # the row's end
+        return order
+
+
+@dataclasses.dataclass
+class _Cells:
+    """One column of a slice as pool entries."""
+
+    #: JSON texts of its values (Arrow large_string; strings without their quotes)
+    texts: Any
+    #: per row, its entry in `texts` (numpy int64); -1 where the record omits the field
+    index: Any
+    #: per row, whether its entry is written between quotes (numpy bool); None: never
+    quoted: Any = None
+
+
+def _cells(name: str, column: Any) -> _Cells:
+    """The JSON text of each cell of `column`, as `_records` + `_encode` write it.
+
+    Strings, ints and booleans are taken as Arrow holds them (`_encode`
+    writes the same digits and `true`/`false`; strings are quoted, and the
+    few that need escapes go through `encode_basestring`); naive
+    whole-second times are written once per distinct second by numpy;
+    anything else (categories, time zones, floats, objects...) once per
+    distinct value through `_records` itself, so both writers apply the
+    same rules.  `source` and `line` are never omitted: missing, they are
+    written `null`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = _arrow(column)
+    cells = None
+    if array is None:
+        pass
+    elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        cells = _strings(array.cast(pa.large_string()))
+    elif pa.types.is_integer(array.type) or pa.types.is_boolean(array.type):
+        cells = _Cells(pc.cast(array.drop_null(), pa.large_string()), _valid_index(array, True))
+    elif pa.types.is_timestamp(array.type) and array.type.tz is None:
+        cells = _iso_seconds(column)
+    if cells is None:
+        cells = _distinct(name, column)
+    if name in ("source", "line"):  # never omitted
+        _null_when_missing(cells)
+    return cells
+
+
+def _null_when_missing(cells: _Cells) -> None:
+    """Write missing cells as `null` (what `_records` keeps for `source` and `line`)."""
+    import pyarrow as pa
+
+    missing = cells.index < 0
+    if missing.any():
+        cells.index[missing] = len(cells.texts)
+        null = pa.array(["null"], pa.large_string())
+        cells.texts = pa.concat_arrays([cells.texts, null])
+
+
+def _data(strings: Any) -> memoryview:
+    """The UTF-8 text of all strings of a large_string array without nulls, concatenated."""
+    import numpy as np
+
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int64)
+    first, last = int(offsets[strings.offset]), int(offsets[strings.offset + len(strings)])
+    data = strings.buffers()[2]
+    return memoryview(data)[first:last] if data is not None else memoryview(b"")
+
+
+def _arrow(column: Any) -> Any:
+    """The pandas column as one Arrow array (no copy for Arrow-backed ones), or None.
+
+    Only for the dtypes whose cells `_records` writes as Arrow holds them:
+    numpy ints and bools, pandas' nullable ints, booleans, strings and
+    naive datetimes.  Object columns (whose cells may be anything) are not taken.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = column.dtype
+    taken = (
+        isinstance(dtype, pd.StringDtype | pd.BooleanDtype | pd.core.arrays.integer.IntegerDtype)
+        or dtype.kind in "iub"
+        or (dtype.kind == "M" and not isinstance(dtype, pd.DatetimeTZDtype))
+    )
+    if not taken:
+        return None
+    array = pa.array(column)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _valid_index(array: Any, dropped: bool = False) -> Any:
+    """Each cell's position in `array` (in `array.drop_null()` if `dropped`); -1 at nulls."""
+    import numpy as np
+
+    if not array.null_count:
+        return np.arange(len(array), dtype=np.int64)
+    valid = array.is_valid().to_numpy(zero_copy_only=False)
+    if dropped:
+        index = np.full(len(array), -1, dtype=np.int64)
+        index[valid] = np.arange(np.count_nonzero(valid))
+    else:
+        index = np.arange(len(array), dtype=np.int64)
+        index[~valid] = -1
+    return index
+
+
+def _strings(array: Any) -> _Cells:
+    """A large_string array as quoted cells.
+
+    Most log text needs no escape at all: a string is written between
+    quotes as it is unless its bytes hold a control character, a quote or a
+    backslash; those few strings (found by numpy in the array's data buffer)
+    go through `encode_basestring` itself and are added to the entries.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    rows = len(array)
+    index = _valid_index(array)
+    quoted = index >= 0
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[
+        array.offset : array.offset + rows + 1
+    ]
+    data = array.buffers()[2]
+    if data is None or offsets[-1] == offsets[0]:
+        return _Cells(array, index, quoted)
+    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    special = np.flatnonzero((raw < 0x20) | (raw == 0x22) | (raw == 0x5C))
+    if len(special):
+        odd = np.unique(np.searchsorted(offsets, special + offsets[0], side="right") - 1)
+        escaped = [encode_basestring(text)[1:-1] for text in array.take(odd).to_pylist()]
+        index[odd] = rows + np.arange(len(odd))
+        array = pa.concat_arrays([array, pa.array(escaped, pa.large_string())])
+    return _Cells(array, index, quoted)
+
+
+def _iso_seconds(column: Any) -> _Cells | None:
+    """`Timestamp.isoformat()` of a naive datetime column; None unless all whole seconds.
+
+    Each distinct second is written once (`kalog.speed.isotime`); sub-second
+    times and years outside 1000-9999 are left to `_distinct`.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    from kalog.speed.isotime import whole_seconds
+
+    stamps = column.to_numpy(dtype="datetime64[ns]")
+    texts, index, odd = whole_seconds(stamps)
+    missing = np.isnat(stamps)
+    if (odd & ~missing).any():
+        return None
+    index[missing] = -1
+    return _Cells(pa.array(texts, pa.large_string()), index, index >= 0)
+
+
+def _distinct(name: str, column: Any) -> _Cells:
+    """Each distinct value encoded once through `_records` (texts with their quotes)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        cells = [*uniques.tolist(), None]  # the last one stands for code -1: a missing cell
+    except TypeError:  # unhashable values: each cell is its own
+        cells = [*column.astype(object).tolist(), None]
+        codes = np.arange(len(column))
+    texts = [_encode(r[name]) if r else None for r in _records([name], [cells])]
+    index = np.where(codes < 0, len(cells) - 1, codes).astype(np.int64)
+    omitted = [i for i, text in enumerate(texts) if text is None]
+    if omitted:
+        index[np.isin(index, omitted)] = -1
+    return _Cells(pa.array(texts, pa.large_string()), index)
+
+
+def _encode(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, without building an encoder per call."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _records(columns: list[str], values: list[list[Any]]) -> Iterator[dict[str, Any]]:
+    from pandas import NA, NaT  # not at the top: pandas loads after reading starts
+
+    for row in zip(*values, strict=True):
+        record: dict[str, Any] = {}
+        for name, value in zip(columns, row, strict=True):
+            if value is None or value is NA or value is NaT:
+                if name in ("source", "line"):
+                    record[name] = None
+                continue
+            if isinstance(value, float) and math.isnan(value):
+                continue
+            if name == "ts":
+                value = value.isoformat()
+            elif hasattr(value, "item"):  # numpy scalars -> int / bool
+                value = value.item()
+            record[name] = value
+        yield record
+
+
+def _write_parquet(frame: Any, path: str) -> None:
+    frame = frame.copy()
+    frame.attrs = {}  # stats hold lists of messages; keep the file's metadata small
+    frame.to_parquet(path, index=False)
+
+
+def _write_table(frame: Any, out: IO[str]) -> None:
+    """The readable table (kalog.report.events_table), as wide as the terminal,
+    200 columns in a pipe or a file."""
+    import shutil
+
+    from kalog.report.events_table import table_lines
+
+    on_terminal = getattr(out, "isatty", lambda: False)()
+    width = shutil.get_terminal_size().columns if on_terminal else 200
+    for line in table_lines(frame, width):
+        out.write(line + "\n")
