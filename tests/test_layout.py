@@ -116,3 +116,14 @@ def test_rules_install_inside_kalog() -> None:
     assert "kalog.rules" in packages
     assert "rules" not in packages
     assert {spec.module.rsplit(".", 1)[0] for spec in load_rules()} == {"kalog.rules"}
+
+
+def test_every_machine_format_is_a_machine_format() -> None:
+    import importlib
+
+    from kalog.report import MachineFormat, OutputFormat
+
+    machine = [f for f in OutputFormat if f is not OutputFormat.RICH]
+    assert machine
+    for fmt in machine:
+        assert isinstance(importlib.import_module(fmt.module), MachineFormat), fmt

@@ -1,9 +1,12 @@
 """Output formats: one module per format, chosen through `OutputFormat`.
 
 Every format takes the same `AnalysisResult` (render once, export many).
-Machine formats (`json`, `sarif`, `junit`, `github`) expose
-`dumps(result) -> str`; the human format (`rich`) draws on a console from
-`kalog.console`.  Modules are imported only when their format is used.
+A machine format (`json`, `sarif`, `junit`, `github`) is a module that is a
+`MachineFormat`: `dumps(result) -> str`, and `chunks(result)` too where a
+report can be big enough to stream; the human format (`rich`) draws on a
+console from `kalog.console`.  Modules are imported only when their format
+is used.  The event frame's writers (`kalog events`) are `events` and
+`events_table`.
 """
 
 from __future__ import annotations
@@ -13,11 +16,21 @@ import os
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO, Any, Protocol, runtime_checkable
 
 from kalog.check.analysis import AnalysisResult
 
-__all__ = ["OutputFormat", "default_format", "render"]
+__all__ = ["MachineFormat", "OutputFormat", "default_format", "render"]
+
+
+@runtime_checkable
+class MachineFormat(Protocol):
+    """The one interface of a machine format module (tests/test_layout.py
+    checks every machine format against it)."""
+
+    def dumps(self, result: AnalysisResult) -> str:
+        """The whole report as text."""
+        ...
 
 
 class OutputFormat(StrEnum):
