@@ -564,12 +564,7 @@ class _RunReplay:
         base = conf.priority if conf is not None else None
         if name in self.reloaded:
             base = None  # the config given is from before a reload
-        trackers = trackers_for(
-            conf,
-            self.profile,
-            # (an instance the config does not name has no trackers to weigh)
-            weights_apply=self.config.weights_apply(name) if conf is not None else True,
-        )
+        trackers = self._trackers(name, conf)
         for tracker in trackers:
             if tracker.kind != "script":
                 self.results.setdefault((tracker.kind, tracker.name), True)
@@ -603,6 +598,13 @@ class _RunReplay:
             stop_ts, where, kind = self.stop_line
             inst.open(stop_ts, state="STOPPED", row=where, cause=str(kind))
         return inst
+
+    def _trackers(self, name: str, conf: VrrpInstance | None) -> list[Tracker]:
+        """The instance's weighted trackers under the current config and the
+        run's profile (none for an instance the config does not name)."""
+        if conf is None or self.config is None:
+            return []
+        return trackers_for(conf, self.profile, weights_apply=self.config.weights_apply(name))
 
     def _infer(self, inst: _Instance, *, initial: bool = False) -> int | None:
         if inst.base is None:
@@ -821,9 +823,7 @@ class _RunReplay:
             if conf is None:
                 continue
             inst.base = int(conf.priority) if conf.priority is not None else None
-            inst.trackers = trackers_for(
-                conf, self.profile, weights_apply=self.config.weights_apply(name_)
-            )
+            inst.trackers = self._trackers(name_, conf)
             inst.advert_int = float(conf.advert_int or 1.0)
             value = self._infer(inst)
             if value is not None and (value != inst.inferred or inst.priority != value):
