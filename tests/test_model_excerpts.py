@@ -301,3 +301,11 @@ def test_a_1x_transition_that_hears_a_lower_advert_is_preempting(tmp_path: Path)
     takeover = timeline.transitions[-1]
     assert (takeover.to_state, takeover.cause) == ("MASTER", "preemption")
     assert (str(path), transition + 2) in takeover.evidence
+
+
+def test_lines_without_times_keep_their_numbers_in_any_zone() -> None:
+    """With --tz the frame is zone-aware; the stand-in times of a bare paste
+    still read as its line numbers (not shifted by the zone's 1678 offset)."""
+    frame = kalog.read_events([CORPUS / "096.log"], tz="Europe/Paris")
+    item = replay(frame).get("096", "VI_1")
+    assert [untimed_line(s.start) for s in item.segments] == [1, 1, 2, 3, 4]

@@ -1423,7 +1423,9 @@ def _timed(events: pd.DataFrame) -> pd.DataFrame:
     if untimed.any():
         base = UNTIMED_BASE
         if getattr(ts.dt, "tz", None) is not None:
-            base = base.tz_localize(ts.dt.tz)
+            # the stand-ins count from UNTIMED_BASE in UTC (a zone's 1678
+            # offset is local mean time, seconds off the hour)
+            base = base.tz_localize("UTC").tz_convert(ts.dt.tz)
         lines = pd.to_numeric(events["line"], errors="coerce").fillna(0).astype("int64")
         filled = filled.where(~untimed, base + pd.to_timedelta(lines, unit="ms"))
     frame = events.copy(deep=False)
