@@ -52,14 +52,11 @@ from kalog.model.timeline import (
     clock,
 )
 from kalog.model.transitions import explain_transitions
+from kalog.speed.gc_pause import gc_paused
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.config.model import KeepalivedConfig, VrrpInstance
-from kalog.speed.gc_pause import gc_paused
 
-#: A parsed keepalived.conf (named, not imported at run time: the replay
-#: imports the config parser only when a path is given)
-ConfigLike = "KeepalivedConfig"
 
 #: How far each basis is trusted: a host's own line beats the model's inference,
 #: which beats a peer's quote.
@@ -510,7 +507,7 @@ class _RunReplay:
     def __init__(
         self,
         run: _Run,
-        configs: list[ConfigLike],
+        configs: list[KeepalivedConfig],
         cursor: int = 0,
         reloaded: dict[str, tuple[pd.Timestamp, int | None]] | None = None,
     ) -> None:
