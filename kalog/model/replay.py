@@ -1525,6 +1525,7 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
         segment = target.segments[position - 1]
         value = int(value)
         reloaded = timeline.reloads.get((target_host, str(name)))
+        where = (str(lists["source"][at]), int(lists["line"][at] or 0))
         if (
             reloaded is not None
             and reloaded[1] is not None
@@ -1532,38 +1533,51 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
             and ts >= reloaded[0]
         ):
             # the config given says otherwise, but keepalived was reloaded
+            note = reload_note(reloaded[0], quoted_by=str(host))
             timeline.observations.append(
-                Observation(
-                    host=target_host,
-                    instance=str(name),
-                    ts=ts,
-                    observed=value,
-                    basis="advertised",
-                    model=reloaded[1],
-                    model_basis="inferred",
-                    source=str(lists["source"][at]),
-                    line=int(lists["line"][at] or 0),
-                    note=reload_note(reloaded[0], quoted_by=str(host)),
-                )
+                _quoted(target_host, str(name), ts, value, reloaded[1], "inferred", where, note)
             )
         if segment.priority is None:
             index = _index_of(target.segments, segment, starts, in_order)
             target.segments[index] = replace(segment, priority=value, basis="advertised")
         elif segment.priority != value:
             timeline.observations.append(
-                Observation(
-                    host=target_host,
-                    instance=str(name),
-                    ts=ts,
-                    observed=value,
-                    basis="advertised",
-                    model=segment.priority,
-                    model_basis=segment.basis,
-                    source=str(lists["source"][at]),
-                    line=int(lists["line"][at] or 0),
-                    note=f"quoted by {host}",
+                _quoted(
+                    target_host,
+                    str(name),
+                    ts,
+                    value,
+                    segment.priority,
+                    segment.basis,
+                    where,
+                    f"quoted by {host}",
                 )
             )
+
+
+def _quoted(
+    host: str,
+    instance: str,
+    ts: pd.Timestamp,
+    value: int,
+    model: int,
+    model_basis: str,
+    where: tuple[str, int],
+    note: str,
+) -> Observation:
+    """A peer's quote of `value` that the model holds as `model` (`where`: the quoting line)."""
+    return Observation(
+        host=host,
+        instance=instance,
+        ts=ts,
+        observed=value,
+        basis="advertised",
+        model=model,
+        model_basis=model_basis,
+        source=where[0],
+        line=where[1],
+        note=note,
+    )
 
 
 def _quote_target(
