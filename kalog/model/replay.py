@@ -398,6 +398,19 @@ class _Instance:
             )
         )
 
+    def left_unknown(self, states: set[str], ts: pd.Timestamp) -> bool:
+        """Whether the instance's first known state is one of `states`, opened
+        by a state line at most a second before `ts`, right after the
+        UNKNOWN head: the line at `ts` may then tell what came before it."""
+        drafts = self.segments
+        return (
+            len(drafts) >= 2
+            and drafts[-2].state == "UNKNOWN"
+            and drafts[-1].state in states
+            and drafts[-1].state_basis == "logged"
+            and ts.value - drafts[-1].start.value <= _CONFIRM_NS
+        )
+
     def may_imply(self, state: str) -> bool:
         """Whether the excerpt's opening can be `state`: nothing but lines
         proving that same state (`evidence`) came after the UNKNOWN head."""
@@ -429,11 +442,6 @@ def reload_note(ts: pd.Timestamp, quoted_by: str | None = None) -> str:
     """The note of a priority that differs from the config given, after a reload."""
     text = f"the config given is from before the reload at {clock(ts)}"
     return f"quoted by {quoted_by}; {text}" if quoted_by else text
-
-
-def row_ts(row: Mapping[str, Any] | Row) -> pd.Timestamp:
-    """The row's time (every row the replay feeds has one)."""
-    return row.get("ts")
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -675,26 +683,27 @@ class _RunReplay:
             return
         inst = self._instance(str(name), ts, row)
         if inst.segments[0].state == "UNKNOWN":
-            implied = self._implied_previous(inst, row, state)
+            implied = self._implied_previous(inst, row, ts, state)
             if implied is not None and inst.may_imply(implied):
                 # an excerpt that starts mid-run: the first state line still
                 # tells where the instance came from, so the change is kept
                 # (a zero-length segment when it is the excerpt's first line)
-                inst.imply(implied, row, *self._implied_by(inst, row))
+                leader = self.synced_down[2] if self._follows_sync(inst, ts) else []
+                inst.imply(implied, row, *leader)
         inst.open(ts, state=state, row=row, cause=str(row["kind"]))
 
-    def _implied_by(self, inst: _Instance, row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-        """Lines besides `row` that an implication read: a sync group's
-        follower was MASTER because its leader stepped down (that line)."""
-        if (
+    def _follows_sync(self, inst: _Instance, ts: pd.Timestamp) -> bool:
+        """Whether `inst` is a sync-group member that a sibling's step down
+        (`synced_down`, within a second of `ts`) took out of MASTER."""
+        return (
             self.synced_down is not None
             and inst.name != self.synced_down[1]
-            and row_ts(row).value - self.synced_down[0].value <= _CONFIRM_NS
-        ):
-            return self.synced_down[2]
-        return []
+            and ts.value - self.synced_down[0].value <= _CONFIRM_NS
+        )
 
-    def _implied_previous(self, inst: _Instance, row: Mapping[str, Any], state: str) -> str | None:
+    def _implied_previous(
+        self, inst: _Instance, row: Mapping[str, Any], ts: pd.Timestamp, state: str
+    ) -> str | None:
         """The state an instance must have left, from the first state line of an excerpt.
 
         Read from keepalived's source (docs/model.md, "Excerpts"): 2.x enters
@@ -725,13 +734,7 @@ class _RunReplay:
             return "BACKUP"
         if state == "BACKUP" and inst.name in self.stepped_down:
             return None  # `_on_advert_higher` decided
-        if (
-            state == "BACKUP"
-            and kind == "enter_state"
-            and self.synced_down is not None
-            and inst.name != self.synced_down[1]
-            and row_ts(row).value - self.synced_down[0].value <= _CONFIRM_NS
-        ):
+        if state == "BACKUP" and kind == "enter_state" and self._follows_sync(inst, ts):
             # vrrp_sync_backup moves the members that are not BACKUP with the
             # one that left MASTER: the group, so they too, were MASTER
             return "MASTER"
@@ -993,15 +996,10 @@ class _RunReplay:
             # "removing protocol VIPs.": the VIPs were set, so it was MASTER,
             # not between Transition and Entering MASTER (no VIPs yet)
             inst = self.instances.get(str(name))
-            drafts = inst.segments if inst is not None else []
             if (
                 inst is not None
                 and inst.name in self.stepped_down
-                and len(drafts) >= 2
-                and drafts[-2].state == "UNKNOWN"
-                and drafts[-1].state == "BACKUP"
-                and drafts[-1].state_basis == "logged"
-                and ts.value - drafts[-1].start.value <= _CONFIRM_NS
+                and inst.left_unknown({"BACKUP"}, ts)
             ):
                 inst.imply("MASTER", row, self.stepped_down[inst.name])
 
@@ -1016,7 +1014,6 @@ class _RunReplay:
         if not name:
             return
         inst = self._instance(str(name), ts, row)
-        drafts = inst.segments
         if inst.state == "UNKNOWN":
             if (
                 not self.profile.goto_master_start
@@ -1029,13 +1026,7 @@ class _RunReplay:
                 return
             inst.imply("MASTER", row)
             inst.open(ts, state="STOPPED", row=row, cause="prio0_sent")
-        elif (
-            len(drafts) >= 2
-            and drafts[-2].state == "UNKNOWN"
-            and drafts[-1].state in {"FAULT", "BACKUP", "STOPPED"}
-            and drafts[-1].state_basis == "logged"
-            and ts.value - drafts[-1].start.value <= _CONFIRM_NS
-        ):
+        elif inst.left_unknown({"FAULT", "BACKUP", "STOPPED"}, ts):
             inst.imply("MASTER", row)  # the state line just before left MASTER
 
     # -- trackers --------------------------------------------------------------

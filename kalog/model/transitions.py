@@ -228,23 +228,25 @@ def explain_transitions(
 
     def sibling_of(item: InstanceTimeline, segment: Segment, sync: int) -> str | None:
         """The instance of the same host whose own change into `segment`'s
-        state, logged before the sync line `sync`, set the group off."""
+        state, logged before the sync line `sync` (and at most `WINDOW_S`
+        before it), set the group off: the latest such."""
         best: tuple[int, str] | None = None
+        sync_ns = index.times[sync]
         for other in on_host.get(item.host, []):
             if other is item:
                 continue
-            for at, seg in enumerate(other.segments):
+            starts = history.starts(other)  # bisected: only the window's segments
+            lo = bisect.bisect_left(starts, sync_ns - _nanoseconds(WINDOW_S))
+            for at in range(max(lo, 1), bisect.bisect_right(starts, sync_ns)):
+                seg = other.segments[at]
                 if (
-                    at
-                    and seg.state == segment.state
+                    seg.state == segment.state
                     and other.segments[at - 1].state != seg.state
                     and seg.state_basis == "logged"
-                    and _before(index, sync, seg) is False
-                    and index.times[sync] - seg.start.value <= _nanoseconds(WINDOW_S)
+                    and not _before(index, sync, seg)
+                    and (best is None or seg.start.value >= best[0])
                 ):
-                    key = seg.start.value
-                    if best is None or key >= best[0]:
-                        best = (key, other.instance)
+                    best = (seg.start.value, other.instance)
         return best[1] if best else None
 
     transitions: list[Transition] = []
