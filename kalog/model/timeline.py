@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
@@ -116,6 +117,21 @@ class InstanceTimeline:
         return self.segments[position - 1] if position else None
 
 
+#: A segment's keys in `Timeline.to_dict` (the JSON of `kalog timeline`), in
+#: order; the JSON writer's fast path (kalog.report._data) lays out the same.
+SEGMENT_DICT_FIELDS = (
+    "start",
+    "end",
+    "state",
+    "priority",
+    "basis",
+    "source",
+    "line",
+    "state_basis",
+)
+_TIME_FIELDS = frozenset({"start", "end"})
+
+
 @dataclass
 class Timeline:
     """Everything the replay inferred, for rules and reports."""
@@ -208,14 +224,12 @@ class Timeline:
                     "profile": item.profile,
                     "segments": [
                         {
-                            "start": _iso(segment.start),
-                            "end": _iso(segment.end),
-                            "state": segment.state,
-                            "priority": segment.priority,
-                            "basis": segment.basis,
-                            "source": segment.source,
-                            "line": segment.line,
-                            "state_basis": segment.state_basis,
+                            name: _iso(value) if name in _TIME_FIELDS else value
+                            for name, value in zip(
+                                SEGMENT_DICT_FIELDS,
+                                attrgetter(*SEGMENT_DICT_FIELDS)(segment),
+                                strict=True,
+                            )
                         }
                         for segment in item.segments
                     ],

@@ -34,7 +34,13 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from kalog.model.timeline import UNTIMED_BASE, Segment, Timeline, iso_or_none
+from kalog.model.timeline import (
+    SEGMENT_DICT_FIELDS,
+    UNTIMED_BASE,
+    Segment,
+    Timeline,
+    iso_or_none,
+)
 from kalog.model.transitions import Transition
 from kalog.speed.isotime import whole_seconds
 
@@ -357,16 +363,7 @@ def timeline_table(timeline: Any) -> Table | None:
 
 
 #: `Segment` fields of `Timeline.to_dict()`'s segment records, in order.
-_DICT_SEGMENT_FIELDS = [
-    "start",
-    "end",
-    "state",
-    "priority",
-    "basis",
-    "source",
-    "line",
-    "state_basis",
-]
+_DICT_SEGMENT_FIELDS = list(SEGMENT_DICT_FIELDS)
 
 
 def instance_table(timeline: Any) -> Table | None:
