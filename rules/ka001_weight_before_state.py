@@ -71,16 +71,13 @@ from kalog.check.api import (
     Need,
     Segment,
     Severity,
-    event_times,
-    evidence,
     fmt_time,
     host_rows,
+    ns,
     reference_profile,
     runs_by_key,
-    segment_evidence,
     segment_table,
     timeline_of,
-    ts_ns,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -136,9 +133,9 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 start=changed[0].start,
                 end=entered.start if entered is not None else last.end,
                 evidence=[
-                    *segment_evidence(ctx, changed),
+                    *changed,
                     *_logged_changes(ctx, item.host, item.instance, init[0], entered),
-                    *segment_evidence(ctx, [entered] if entered else []),
+                    *([entered] if entered else []),
                 ],
             )
 
@@ -183,13 +180,13 @@ def _logged_changes(
     events = ctx.events
     if events.empty or "prio_new" not in events:
         return []
-    times = event_times(ctx)
+    times = ctx.times_ns
     changes = host_rows(ctx, ["priority_change"])
     instances, sources, lines = (changes.column(name) for name in ("instance", "source", "line"))
-    entered_ns = ts_ns(entered.start) if entered is not None else None
+    entered_ns = ns(entered.start) if entered is not None else None
     pairs = []
     # rows after the entry into a state never count: the window ends there
-    for row in changes.between(host, ts_ns(first.start), entered_ns).tolist():
+    for row in changes.between(host, ns(first.start), entered_ns).tolist():
         if instances[row] != instance:
             continue
         if entered is not None and not (
@@ -203,4 +200,4 @@ def _logged_changes(
         ):
             continue
         pairs.append((sources[row], lines[row]))
-    return evidence(ctx, pairs)
+    return pairs

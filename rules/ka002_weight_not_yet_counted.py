@@ -69,7 +69,6 @@ from kalog.check.api import (
     Finding,
     Need,
     Severity,
-    evidence,
     fmt_time,
     priority_counting,
     run_of,
@@ -178,7 +177,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 instance=item.instance,
                 start=decision.start,
                 end=lost.start if lost is not None else decision.end,
-                evidence=evidence(ctx, pairs),
+                evidence=pairs,
             )
 
 

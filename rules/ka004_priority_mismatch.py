@@ -52,7 +52,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kalog.check.api import Finding, Need, Severity, evidence, fmt_time, timeline_of
+from kalog.check.api import (
+    Finding,
+    Need,
+    Severity,
+    fmt_time,
+    timeline_of,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.check.api import AnalysisContext
@@ -88,5 +94,5 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             instance=instance,
             start=first.ts,
             end=last.ts,
-            evidence=evidence(ctx, ((o.source, o.line) for o in items[:5])),
+            evidence=items[:5],
         )

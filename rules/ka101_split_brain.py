@@ -69,9 +69,8 @@ from kalog.check.api import (
     Severity,
     advert_interval,
     fmt_time,
-    segment_evidence,
+    ns,
     segment_table,
-    stamp_ns,
     timeline_of,
 )
 
@@ -134,7 +133,7 @@ def _may_overlap(ctx: AnalysisContext, timeline: Any, items: list[Any]) -> bool:
             return True
         master = table.states == table.state_code("MASTER")
         item_starts, item_ends = table.starts[master], table.ends[master]
-        host_end = stamp_ns(timeline.host_end.get(item.host))
+        host_end = ns(timeline.host_end.get(item.host))
         if host_end is not None:  # min(end, host_end): NaT, never smaller, clips nothing
             item_ends = np.minimum(item_ends, host_end)
         kept = item_ends > item_starts
@@ -282,5 +281,5 @@ def _emit(
         instance=instance,
         start=start,
         end=end,
-        evidence=segment_evidence(ctx, sorted(segments, key=lambda s: s.start)),
+        evidence=sorted(segments, key=lambda s: s.start),
     )

@@ -58,10 +58,9 @@ from kalog.check.api import (
     Finding,
     Need,
     Severity,
+    ns,
     seconds_between,
-    segment_evidence,
     segment_table,
-    stamp_ns,
     timeline_of,
 )
 
@@ -104,7 +103,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             starts = table.starts[counted].tolist()
             openings = _openings(table.starts[counted], window, limit)
         else:
-            starts = [stamp_ns(segments[position].start) for position in counted.tolist()]
+            starts = [ns(segments[position].start) for position in counted.tolist()]
             openings = None
         for first, last in _bursts(starts, window, limit, openings):
             burst = [segments[position] for position in counted[first : last + 1].tolist()]
@@ -119,7 +118,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                 instance=item.instance,
                 start=burst[0].start,
                 end=burst[-1].start,
-                evidence=segment_evidence(ctx, burst),
+                evidence=burst,
             )
 
 

@@ -48,7 +48,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from kalog.check.api import Finding, Need, Severity, evidence, fmt_time, timeline_of
+from kalog.check.api import (
+    Finding,
+    Need,
+    Severity,
+    fmt_time,
+    timeline_of,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.check.api import AnalysisContext
@@ -78,5 +84,5 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             instance=transition.instance,
             start=transition.ts,
             end=transition.ts,
-            evidence=evidence(ctx, transition.evidence),
+            evidence=transition.evidence,
         )

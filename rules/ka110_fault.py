@@ -60,15 +60,13 @@ from kalog.check.api import (
     SegmentTable,
     Severity,
     cells,
-    event_times,
-    evidence_many,
     fault_reason,
     fmt_time,
     host_rows,
+    ns,
     seconds_between,
     segment_table,
     timeline_of,
-    ts_ns,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,22 +106,18 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     entries = list(_entries(ctx, host_rows(ctx, _CAUSE_KINDS), window))
     # the cells of the rows looked at, fetched in one go for all entries
     looked_at = np.concatenate([e.candidates for e in entries]) if entries else np.zeros(0, int)
-    causes = _Causes(ctx.events, looked_at.tolist(), event_times(ctx))
+    causes = _Causes(ctx.events, looked_at.tolist(), ctx.times_ns)
     lasts = [causes.last_cause(entry) for entry in entries]
     causes.fetch_reasons(last for last in lasts if last is not None)
-    drafts = [
-        _draft(entry, causes.row(last) if last is not None else None)
-        for entry, last in zip(entries, lasts, strict=True)
-    ]
-    cited = evidence_many(ctx, (pairs for *_rest, pairs in drafts))
-    for (entry, message, end, _pairs), lines in zip(drafts, cited, strict=True):
+    for entry, last in zip(entries, lasts, strict=True):
+        _entry, message, end, pairs = _draft(entry, causes.row(last) if last is not None else None)
         yield Finding(
             message=message,
             host=entry.item.host,
             instance=entry.item.instance,
             start=entry.segment.start,
             end=end,
-            evidence=lines,
+            evidence=pairs,
         )
 
 
@@ -132,7 +126,7 @@ def _draft(entry: _Entry, last: Mapping[str, Any] | None) -> tuple[_Entry, str, 
     item, segment, end_segment = entry.item, entry.segment, entry.end_segment
     reason = fault_reason(last) if last is not None else "cause not logged"
     if end_segment is not None:
-        seconds = seconds_between(entry.opened, ts_ns(end_segment.start))
+        seconds = seconds_between(entry.opened, ns(end_segment.start))
         span = f"for {seconds:.1f} s (until {end_segment.state})"
         end = end_segment.start
     else:
@@ -180,13 +174,13 @@ def _entries(ctx: AnalysisContext, causes: HostRows, window: pd.Timedelta) -> It
             windows = causes.windows(item.host, opened - window.value, opened)
             opened_ns = opened.tolist()
         else:
-            opened_ns = [ts_ns(segments[position].start) for position in entries]
+            opened_ns = [ns(segments[position].start) for position in entries]
             windows = [
                 causes.between(
                     item.host,
                     start - window.value
                     if window is not pd.NaT
-                    else ts_ns(segments[position].start - window),
+                    else ns(segments[position].start - window),
                     start,
                 )
                 for position, start in zip(entries, opened_ns, strict=True)
@@ -276,7 +270,7 @@ class _Causes:
         name = self.instance[row]
         if name is not None and name != instance:
             return False
-        if self.times[row] == ts_ns(segment.start) and segment.source is not None:
+        if self.times[row] == ns(segment.start) and segment.source is not None:
             if segment.line is None:
                 pass
             else:

@@ -60,13 +60,12 @@ from kalog.check.api import (
     Need,
     Severity,
     advert_interval,
-    evidence,
     fmt_time,
     instances_by_key,
+    ns,
     runs_by_key,
     seconds_between,
     segment_table,
-    stamp_ns,
     timeline_of,
 )
 
@@ -98,7 +97,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         if item is None:
             continue
         # a missing time sorts after every time, as bisecting a NaT did
-        when = stamp_ns(transition.ts)
+        when = ns(transition.ts)
         when = math.inf if when is None else when
         left = departures.before(transition.host, when, item.cluster or item.instance)
         if left is None:
@@ -129,7 +128,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             instance=transition.instance,
             start=departure.start,
             end=transition.ts,
-            evidence=evidence(ctx, [(departure.source, departure.line), *transition.evidence]),
+            evidence=[departure, *transition.evidence],
         )
 
 

@@ -51,7 +51,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kalog.check.api import Evidence, Finding, Need, Severity, evidence, may_contain
+from kalog.check.api import (
+    Evidence,
+    Finding,
+    Need,
+    Severity,
+    may_contain,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.check.api import AnalysisContext
@@ -105,5 +111,5 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
             instance=name,
             start=group["ts"].min(),
             end=group["ts"].max(),
-            evidence=evidence(ctx, zip(group["source"], group["line"], strict=True)),
+            evidence=list(zip(group["source"], group["line"], strict=True)),
         )

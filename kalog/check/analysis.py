@@ -6,7 +6,8 @@ once, export many.
 
 `run_rules` is the only place rules are executed: it applies the selection
 and severity settings, turns unmet NEEDS into "not evaluable" statuses and
-relies on `RuleSpec.run` to contain a crashing rule.
+relies on `RuleSpec.run` to contain a crashing rule; the cited lines' texts
+are attached to all findings at once (`kalog.check.citations`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kalog.check.citations import attach_texts
 from kalog.check.context import DETAIL_KINDS, AnalysisContext, TimelineLike
 from kalog.check.findings import Finding, Need, RuleState, RuleStatus, Severity
 from kalog.check.registry import RuleSpec
@@ -68,6 +70,7 @@ def run_rules(
         produced, status = spec.run(ctx, settings.options_for(spec), severity)
         findings.extend(produced)
         statuses.append(status)
+    attach_texts(ctx, findings)
     findings.sort(key=lambda f: f.sort_key)
     return findings, statuses
 

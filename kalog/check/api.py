@@ -10,7 +10,11 @@ A rule (one module in `rules/` or in a `--rules DIR`) declares `CODE`,
   the model's types (`Segment`, `InstanceTimeline`, `RunInfo`, `Timeline`),
   the event kinds (`Kind`);
 * the helpers rules share (`kalog.check.rulekit`): the timeline, segment
-  tables, evidence lookups, times as nanoseconds, rows by host and kind;
+  tables, rows by host and kind, times as nanoseconds (`ns`, one form for
+  a time or an array of them; `ctx.times_ns` for the events');
+* evidence needs no helper: a finding cites locations (`Evidence`, (source,
+  line) pairs, segments, transitions) and the engine attaches the lines'
+  texts to all findings in one lookup;
 * what the model knows about priorities and versions (`priority_counting`:
   a priority with given tracker results counted; `effective_priority`,
   `trackers_for`, `PROFILES`), so a rule asks the model rather than
@@ -29,24 +33,19 @@ from kalog.check.rulekit import (
     SegmentTable,
     advert_interval,
     cells,
-    event_times,
-    evidence,
-    evidence_many,
     fmt_time,
     host_rows,
     instances_by_key,
     kind_mask,
     may_contain,
+    ns,
     reference_profile,
     run_of,
     runs_by_key,
     runs_of,
     seconds_between,
-    segment_evidence,
     segment_table,
-    stamp_ns,
     timeline_of,
-    ts_ns,
 )
 from kalog.ingest.events import Kind
 from kalog.model.priority import effective_priority
@@ -73,25 +72,20 @@ __all__ = [
     "advert_interval",
     "cells",
     "effective_priority",
-    "event_times",
-    "evidence",
-    "evidence_many",
     "fault_reason",
     "fmt_time",
     "host_rows",
     "instances_by_key",
     "kind_mask",
     "may_contain",
+    "ns",
     "reference_profile",
     "run_of",
     "runs_by_key",
     "runs_of",
     "seconds_between",
-    "segment_evidence",
     "segment_table",
-    "stamp_ns",
     "timeline_of",
     "trackers_for",
     "priority_counting",
-    "ts_ns",
 ]

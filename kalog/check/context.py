@@ -8,14 +8,16 @@ appears.  Rules read it through `kalog.check.api`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
 from kalog.check.settings import Settings
 from kalog.ingest.events import Kind, kind_mask
+from kalog.model.rows import times_ns
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.config.model import KeepalivedConfig
@@ -65,7 +67,7 @@ class AnalysisContext:
         """The distinct hosts in the events, sorted."""
         if "host" not in self.events or self.events.empty:
             return []
-        return list(self._memo("hosts", self._hosts))
+        return list(self.cached("hosts", self._hosts))
 
     def _hosts(self) -> list[str]:
         return sorted(str(h) for h in self.events["host"].dropna().unique())
@@ -76,18 +78,24 @@ class AnalysisContext:
             return self.detail_lines
         if "kind" not in self.events or self.events.empty:
             return False
-        return self._memo("detail", self._detail_lines)
+        return self.cached("detail", self._detail_lines)
 
     def _detail_lines(self) -> bool:
         return bool(kind_mask(self.events, DETAIL_KINDS).any())
 
-    def _memo(self, name: str, compute: Any) -> Any:
-        """`compute()` once per events frame: every rule's needs ask again."""
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """`build()` once per events frame: what every rule would otherwise
+        recompute (the needs, the events' times, segment tables, line lookup)."""
         memo = self.__dict__.setdefault("_kalog_memo", {})
         key = (name, id(self.events))
         if key not in memo:
-            memo[key] = (self.events, compute())  # the frame is kept so its id stays its own
+            memo[key] = (self.events, build())  # the frame is kept so its id stays its own
         return memo[key][1]
+
+    @property
+    def times_ns(self) -> np.ndarray:
+        """The events' `ts` as int64 nanoseconds (UTC for aware times), NaT as int64 min."""
+        return self.cached("times_ns", lambda: times_ns(self.events["ts"]))
 
     @property
     def has_version(self) -> bool:

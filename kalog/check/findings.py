@@ -124,12 +124,37 @@ class Evidence:
         return {"source": self.source, "line": self.line}
 
 
-def _distinct(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    """`evidence` without repeats of a (source, line), in first-seen order."""
+def _cited(evidence: Iterable[Any]) -> tuple[Evidence, ...]:
+    """The lines a finding cites, as Evidence, without repeats, in first-seen order.
+
+    A rule passes locations: `Evidence`, (source, line) pairs, or anything
+    with `.source` and `.line` (a `Segment`, a `Transition`).  A location
+    missing its source or line is dropped; the engine attaches the lines'
+    texts afterwards (`kalog.check.citations`).
+    """
     first: dict[tuple[str, int], Evidence] = {}
     for item in evidence:
-        first.setdefault((item.source, item.line), item)
+        if type(item) is Evidence:
+            first.setdefault((item.source, item.line), item)
+            continue
+        if isinstance(item, tuple):
+            source, line = item
+        else:
+            source, line = item.source, item.line
+        if type(source) is not str or type(line) is not int:
+            if _missing(source) or _missing(line):
+                continue
+            source, line = str(source), int(line)
+        key = (source, line)
+        if key not in first:
+            first[key] = Evidence(source, line)
     return tuple(first.values())
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd  # loaded by then (findings come from an analysis)
+
+    return value is None or bool(pd.isna(value))
 
 
 def iso_time(value: Any) -> str | None:
@@ -152,9 +177,10 @@ class Finding:
 
     `start`/`end` bound the time the finding covers (equal for a single line,
     None when unknown).  `evidence` lists the log lines, first the one a report
-    should point at; a line listed twice (one rule step naming the line that
-    opened a segment, another the same line as logged) is kept once, where
-    it first appears.
+    should point at, as locations (`_cited` says which forms a rule may pass;
+    the engine attaches their texts); a line listed twice (one rule step
+    naming the line that opened a segment, another the same line as logged)
+    is kept once, where it first appears.
     """
 
     #: the rule's code, name and severity: a rule's `check` leaves them out
@@ -174,7 +200,7 @@ class Finding:
         import pandas as pd  # loaded by then (findings come from an analysis)
 
         object.__setattr__(self, "severity", Severity(self.severity))
-        object.__setattr__(self, "evidence", _distinct(self.evidence))
+        object.__setattr__(self, "evidence", _cited(self.evidence))
         for attr in ("start", "end"):
             value = getattr(self, attr)
             # a Timestamp (never NaT, which is not one) is already canonical

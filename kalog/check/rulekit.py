@@ -7,20 +7,19 @@ timeline; nothing here decides what is a violation.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from kalog.check.findings import Evidence, NotEvaluable
+from kalog.check.citations import python_values
+from kalog.check.findings import NotEvaluable
 from kalog.ingest.events import kind_mask as kind_mask  # rules import it from here
 from kalog.model import rows as model_rows
 from kalog.model.profiles import PROFILES, Profile, resolve_profile
@@ -37,196 +36,6 @@ def timeline_of(ctx: AnalysisContext) -> Timeline:
     if not isinstance(timeline, Timeline):
         raise NotEvaluable("no replayed timeline")
     return timeline
-
-
-def _cached(ctx: AnalysisContext, name: str, build: Callable[[], Any]) -> Any:
-    """A value computed once per analysis context (lost on a frozen context)."""
-    cached = getattr(ctx, name, None)
-    if cached is not None:
-        return cached
-    value = build()
-    with contextlib.suppress(AttributeError, TypeError):  # a frozen context: no cache
-        object.__setattr__(ctx, name, value)
-    return value
-
-
-@dataclass
-class _LineLookup:
-    """Where each (source, line) sits in the events frame.
-
-    Why not a dict of every line's text: a dense log has millions of events,
-    and a dict with a key tuple and a str per row costs hundreds of MB for the
-    few dozen lines findings cite.  Lines are sorted per source (stably, so
-    of a line read twice the last row wins, as a dict would keep it) and
-    searched with numpy.
-    """
-
-    sources: dict[str, tuple[int, int]]  # source -> slice of `lines`/`positions`
-    lines: np.ndarray
-    positions: np.ndarray
-    raw: Any  # position -> the frame's raw cell (values fetched on demand)
-    raw_column: pd.Series | None = None  # the same cells, for fetching many at once
-
-    def text(self, source: str, line: int) -> str | None:
-        where = self.sources.get(source)
-        if where is None:
-            return None
-        lo, hi = where
-        found = lo + int(self.lines[lo:hi].searchsorted(line, side="right")) - 1
-        if found < lo or int(self.lines[found]) != line:
-            return None
-        return _raw_text(self.raw(int(self.positions[found])))
-
-    def texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str | None]:
-        """`{key: self.text(*key)}` with one search per source and one fetch of the cells."""
-        result: dict[tuple[str, int], str | None] = {}
-        by_source: dict[str, list[int]] = {}
-        for source, line in keys:
-            by_source.setdefault(source, []).append(line)
-        found_keys: list[tuple[str, int]] = []
-        found_rows: list[np.ndarray] = []
-        for source, lines in by_source.items():
-            where = self.sources.get(source)
-            if where is None or any(not _INT64_MIN < line < _INT64_MAX for line in lines):
-                result.update({(source, line): self.text(source, line) for line in lines})
-                continue
-            lo, hi = where
-            wanted = np.array(lines, dtype=np.int64)
-            found = lo + self.lines[lo:hi].searchsorted(wanted, side="right") - 1
-            hit = found >= lo
-            hit[hit] = self.lines[found[hit]] == wanted[hit]
-            for line, ok in zip(lines, hit.tolist(), strict=True):
-                if ok:
-                    found_keys.append((source, line))
-                else:
-                    result[(source, line)] = None
-            found_rows.append(self.positions[found[hit]])
-        if found_keys:
-            rows = np.concatenate(found_rows).tolist()
-            if self.raw_column is not None:
-                raws = _python_values(self.raw_column.iloc[rows])
-            else:
-                raws = [self.raw(row) for row in rows]
-            for key, raw in zip(found_keys, raws, strict=True):
-                result[key] = _raw_text(raw)
-        return result
-
-
-_INT64_MIN, _INT64_MAX = np.iinfo(np.int64).min, np.iinfo(np.int64).max
-
-
-def _raw_text(raw: Any) -> str:
-    """A raw cell as evidence text: "" for a missing one."""
-    if type(raw) is str:
-        return raw
-    return "" if raw is None or pd.isna(raw) else str(raw)
-
-
-def _line_lookup(ctx: AnalysisContext) -> _LineLookup:
-    def build() -> _LineLookup:
-        events = ctx.events
-        empty = np.zeros(0, dtype=np.int64)
-        if events.empty or not {"source", "line", "raw"} <= set(events.columns):
-            return _LineLookup({}, empty, empty, None)
-        codes, uniques = _source_codes(events["source"])
-        lines = events["line"].to_numpy(dtype=np.float64, na_value=np.nan)
-        keep = np.flatnonzero((codes >= 0) & ~np.isnan(lines))
-        kept_codes, kept_lines = codes[keep], lines[keep]
-        code_steps, line_steps = np.diff(kept_codes), np.diff(kept_lines)
-        if np.all((code_steps > 0) | ((code_steps == 0) & (line_steps >= 0))):
-            order = keep  # already sorted by (source, line): the stable sort is the identity
-        else:
-            order = keep[np.lexsort((kept_lines, kept_codes))]
-        sorted_codes = codes[order]
-        bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1), side="left")
-        sources: dict[str, tuple[int, int]] = {}
-        for code, name in enumerate(uniques):
-            sources[str(name)] = (int(bounds[code]), int(bounds[code + 1]))
-        raw = events["raw"]
-        return _LineLookup(sources, lines[order].astype(np.int64), order, _cell_reader(raw), raw)
-
-    return _cached(ctx, "_kalog_line_lookup", build)
-
-
-def _source_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
-    """`pd.factorize(values, use_na_sentinel=True)`, quicker for a log read from one file.
-
-    Hashing a million source cells was half of building the line lookup;
-    when the pyarrow-backed column has no missing cell and every cell
-    equals the first (one comparison pass), the codes are all 0 and the
-    only unique value is that first cell.
-    """
-    if len(values) and isinstance(values.dtype, pd.StringDtype):
-        array = values.array
-        if hasattr(array, "__arrow_array__"):
-            chunks = array.__arrow_array__()
-            first = chunks[0]
-            if chunks.null_count == 0 and pc.all(pc.equal(chunks, first)).as_py():
-                return np.zeros(len(values), dtype=np.intp), pd.Index([first.as_py()])
-    return pd.factorize(values, use_na_sentinel=True)
-
-
-def _cell_reader(values: pd.Series) -> Callable[[int], Any]:
-    """position -> the cell's value, missing as None or a pandas NA value.
-
-    Why not `values.array[i]`: on a pyarrow-backed column each such access
-    goes through pandas' indexing machinery (several microseconds); the
-    pyarrow scalar gives the same str (None for null) in a fraction of that.
-    """
-    array = values.array
-    if isinstance(values.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__"):
-        chunks = array.__arrow_array__()
-        if chunks.num_chunks == 1:
-            chunk = chunks.chunk(0)
-            return lambda position: chunk[position].as_py()
-        return lambda position: chunks[position].as_py()
-    return array.__getitem__
-
-
-def _evidence_keys(pairs: Iterable[tuple[Any, Any]]) -> list[tuple[str, int]]:
-    """The (source, line) pairs as (str, int), missing ones dropped, deduplicated."""
-    seen: set[tuple[str, int]] = set()
-    keys: list[tuple[str, int]] = []
-    for source, line in pairs:
-        if type(source) is str and type(line) is int:
-            key = (source, line)  # the usual case, without pd.isna's cost
-        elif source is None or line is None or pd.isna(source) or pd.isna(line):
-            continue
-        else:
-            key = (str(source), int(line))
-        if key in seen:
-            continue
-        seen.add(key)
-        keys.append(key)
-    return keys
-
-
-def evidence(ctx: AnalysisContext, pairs: Iterable[tuple[Any, Any]]) -> list[Evidence]:
-    """Evidence records (with the line's text) for (source, line) pairs, deduplicated."""
-    lookup = _line_lookup(ctx)
-    return [
-        Evidence(source, line, lookup.text(source, line)) for source, line in _evidence_keys(pairs)
-    ]
-
-
-def evidence_many(
-    ctx: AnalysisContext, groups: Iterable[Iterable[tuple[Any, Any]]]
-) -> list[list[Evidence]]:
-    """`[evidence(ctx, pairs) for pairs in groups]`, the lines' text looked up in one go.
-
-    For a rule with thousands of findings citing a few lines each: one
-    vectorised search per log file and one fetch of the raw cells instead of
-    a binary search and a cell access per line.
-    """
-    keyed = [_evidence_keys(pairs) for pairs in groups]
-    texts = _line_lookup(ctx).texts({key: None for keys in keyed for key in keys})
-    return [
-        [Evidence(source, line, texts[(source, line)]) for source, line in keys] for keys in keyed
-    ]
-
-
-def segment_evidence(ctx: AnalysisContext, segments: Iterable[Segment]) -> list[Evidence]:
-    return evidence(ctx, ((s.source, s.line) for s in segments))
 
 
 @dataclass(frozen=True)
@@ -263,9 +72,7 @@ class SegmentTable:
 
 def segment_table(ctx: AnalysisContext, item: InstanceTimeline) -> SegmentTable:
     """`item`'s `SegmentTable`, the whole timeline's built once per context."""
-    tables = _cached(
-        ctx, "_kalog_segment_tables", lambda: _segment_tables(timeline_of(ctx).instances)
-    )
+    tables = ctx.cached("segment_tables", lambda: _segment_tables(timeline_of(ctx).instances))
     table = tables.get(id(item))
     if table is None or table[0] is not item:  # not one of the timeline's instances
         return _segment_tables([item])[id(item)][1]
@@ -384,29 +191,21 @@ def advert_interval(ctx: AnalysisContext, host: str, instance: str, default: flo
 _NAT = np.iinfo(np.int64).min
 
 
-def times_ns(events: pd.DataFrame) -> np.ndarray:
-    """The `ts` column as int64 nanoseconds (UTC for aware times), NaT as int64 min."""
-    return model_rows.times_ns(events["ts"])
+def ns(value: Any) -> Any:
+    """Times as int nanoseconds (UTC for aware times): the one conversion rules use.
 
-
-def event_times(ctx: AnalysisContext) -> np.ndarray:
-    """`times_ns(ctx.events)`, computed once per context (rules ask per segment)."""
-    return _cached(ctx, "_kalog_times_ns", lambda: times_ns(ctx.events))
-
-
-def ts_ns(ts: pd.Timestamp) -> int:
-    if type(ts) is pd.Timestamp:
-        return ts.value  # what pd.Timestamp(ts).value gives, without the call
-    return int(pd.Timestamp(ts).value)
-
-
-def stamp_ns(ts: Any) -> int | None:
-    """A timestamp as int nanoseconds (UTC for aware times), None for None/NaT."""
-    if type(ts) is pd.Timestamp:
-        return ts.value
-    if ts is None or ts is pd.NaT:
+    A scalar (Timestamp, datetime, ISO text) gives an int, None or NaT gives
+    None; a Series, Index or array of times gives an int64 array with NaT as
+    int64 min (numpy comparisons then treat it as "before everything").
+    `ctx.times_ns` is the events' `ts` column converted once.
+    """
+    if type(value) is pd.Timestamp:
+        return value.value  # the common case, without a constructor call
+    if value is None or value is pd.NaT:
         return None
-    return int(pd.Timestamp(ts).value)
+    if isinstance(value, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray):
+        return model_rows.times_ns(pd.Series(value, copy=False))
+    return int(pd.Timestamp(value).value)
 
 
 def may_contain(values: pd.Series, text: str) -> bool:
@@ -428,21 +227,6 @@ def may_contain(values: pd.Series, text: str) -> bool:
         if data is not None and pattern.search(memoryview(data)) is not None:
             return True
     return False
-
-
-def _python_values(values: pd.Series) -> list[Any]:
-    """A column's cells as Python values, None for missing (None, pd.NA, NaT).
-
-    Columns whose missing value is pd.NA (the frame's "string", Int64 and
-    boolean columns) convert in one `to_numpy` call, which gives the same
-    values as going through `astype(object)`, several times faster.
-    """
-    if len(values) and getattr(values.dtype, "na_value", None) is pd.NA:
-        return values.to_numpy(dtype=object, na_value=None).tolist()
-    return [
-        None if v is None or v is pd.NA or v is pd.NaT else v
-        for v in values.astype(object).tolist()
-    ]
 
 
 @dataclass
@@ -502,7 +286,7 @@ class HostRows:
             if self.events is None or len(self.chosen) == 0:
                 cells = {}
             else:
-                values = _python_values(self.events[name].iloc[self.chosen])
+                values = python_values(self.events[name].iloc[self.chosen])
                 cells = dict(zip(self.chosen.tolist(), values, strict=True))
             self._columns[name] = cells
         return cells
@@ -516,7 +300,7 @@ def host_rows(ctx: AnalysisContext, kinds: Iterable[str]) -> HostRows:
         events = ctx.events
         if events.empty:
             return HostRows({}, {}, {})
-        times = event_times(ctx)
+        times = ctx.times_ns
         mask = kind_mask(events, wanted) & events["host"].notna().to_numpy(dtype=bool)
         mask &= times != _NAT
         chosen = np.flatnonzero(mask)
@@ -535,7 +319,7 @@ def host_rows(ctx: AnalysisContext, kinds: Iterable[str]) -> HostRows:
             result.ordered[str(host)] = bool(np.all(host_times[1:] >= host_times[:-1]))
         return result
 
-    cache = _cached(ctx, "_kalog_host_rows", dict)
+    cache = ctx.cached("host_rows", dict)
     if wanted not in cache:
         cache[wanted] = build()
     return cache[wanted]
@@ -550,17 +334,5 @@ def cells(events: pd.DataFrame, name: str, positions: Iterable[int]) -> dict[int
     wanted = sorted(set(positions))
     if not wanted:
         return {}
-    values = _python_values(events[name].iloc[wanted])
+    values = python_values(events[name].iloc[wanted])
     return dict(zip(wanted, values, strict=True))
-
-
-def column(ctx: AnalysisContext, name: str) -> list[Any]:
-    """One events column as a list of Python values, None for missing (cached)."""
-
-    def build() -> list[Any]:
-        return _python_values(ctx.events[name])
-
-    cache = _cached(ctx, "_kalog_columns", dict)
-    if name not in cache:
-        cache[name] = build()
-    return cache[name]

@@ -17,19 +17,17 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from kalog.check.citations import _line_lookup, _source_codes, attach_texts, python_values
 from kalog.check.context import AnalysisContext
+from kalog.check.findings import Evidence, Finding
 from kalog.check.rulekit import (
-    _source_codes,
     cells,
-    column,
-    evidence,
-    evidence_many,
     host_rows,
     kind_mask,
+    ns,
     runs_of,
     seconds_between,
     segment_table,
-    stamp_ns,
 )
 from kalog.ingest.events import COLUMNS, KINDS
 from kalog.ingest.frame import read_events
@@ -67,8 +65,20 @@ def test_seconds_between_aware_times() -> None:
     a = pd.Timestamp("2020-01-01", tz="Europe/Paris")
     b = pd.Timestamp("2020-06-01 00:00:00.000000001", tz="Europe/Paris")
     assert seconds_between(a.value, b.value) == (b - a).total_seconds()
-    assert stamp_ns(pd.NaT) is None and stamp_ns(None) is None
-    assert stamp_ns(a) == a.value
+    assert ns(pd.NaT) is None and ns(None) is None
+    assert ns(a) == a.value and ns(a.to_pydatetime()) == a.value
+
+
+def test_ns_on_arrays_equals_each_time() -> None:
+    times = pd.Series(
+        pd.to_datetime(["2024-01-01 00:00:01", None, "2023-05-06 07:08:09.500"], format="ISO8601")
+    )
+    expected = [ns(t) if ns(t) is not None else np.iinfo(np.int64).min for t in times]
+    for form in (times, pd.Index(times), times.to_numpy(), times.array):
+        got = ns(form)
+        assert got.dtype == np.int64 and got.tolist() == expected
+    aware = times.dt.tz_localize("Europe/Paris")
+    assert ns(aware).tolist()[0] == ns(aware.iloc[0])
 
 
 def _frame() -> pd.DataFrame:
@@ -117,7 +127,7 @@ def test_column_values_equal_astype_object(name: str) -> None:
         None if v is None or v is pd.NA or v is pd.NaT else v
         for v in frame[name].astype(object).tolist()
     ]
-    got = column(AnalysisContext(events=frame), name)
+    got = python_values(frame[name])
     assert [repr(v) for v in got] == [repr(v) for v in expected]
     assert [type(v) for v in got] == [type(v) for v in expected]
 
@@ -131,23 +141,32 @@ def test_host_rows_columns_match_the_frame() -> None:
     assert rows.ordered["a"] is False
     assert rows.between("a", None, None).tolist() == [0, 4]
     assert rows.between("a", pd.Timestamp("2024-01-01 00:00:01").value, None).tolist() == [0]
-    full = column(ctx, "exit_status")
+    full = python_values(frame["exit_status"])
     cells = rows.column("exit_status")
     assert cells == {p: full[p] for p in (0, 1, 4)}
 
 
-def test_evidence_reads_raw_lines() -> None:
+def _cited(ctx: AnalysisContext, locations: list) -> list[tuple]:
+    finding = Finding(message="m", evidence=locations)
+    attach_texts(ctx, [finding])
+    return [(e.source, e.line, e.raw) for e in finding.evidence]
+
+
+def test_findings_cite_lines_and_get_their_texts() -> None:
     ctx = AnalysisContext(events=_frame())
-    found = evidence(ctx, [("x.log", 2), ("y.log", 1), ("x.log", 3), ("x.log", 9), (None, 1)])
-    assert [(e.source, e.line, e.raw) for e in found] == [
+    segment = Segment(pd.Timestamp(0), pd.Timestamp(1), "MASTER", 100, "logged", "y.log", 1, 0)
+    locations = [("x.log", 2), segment, ("x.log", 3), ("x.log", 9), (None, 1), ("x.log", 2)]
+    assert _cited(ctx, locations) == [
         ("x.log", 2, "l2"),
         ("y.log", 1, "y1"),
         ("x.log", 3, ""),
         ("x.log", 9, None),
     ]
+    # a text the rule gave is kept
+    assert _cited(ctx, [Evidence("x.log", 2, "mine")]) == [("x.log", 2, "mine")]
 
 
-def test_evidence_many_equals_evidence_per_group() -> None:
+def test_texts_attached_in_bulk_equal_one_lookup_per_line() -> None:
     frame = _frame()
     groups = [
         [("x.log", 2), ("y.log", 1), ("x.log", 2)],
@@ -155,19 +174,22 @@ def test_evidence_many_equals_evidence_per_group() -> None:
         [("x.log", 3), ("x.log", 9), (None, 1), ("z.log", 1), ("x.log", 2**70)],
         [("x.log", 1.0), (pd.NA, 4), ("x.log", 5)],
     ]
-    expected = [evidence(AnalysisContext(events=frame), pairs) for pairs in groups]
-    got = evidence_many(AnalysisContext(events=frame), groups)
-    assert [[(e.source, e.line, e.raw) for e in found] for found in got] == [
-        [(e.source, e.line, e.raw) for e in found] for found in expected
+    findings = [Finding(message="m", evidence=pairs) for pairs in groups]
+    attach_texts(AnalysisContext(events=frame), findings)
+    lookup = _line_lookup(AnalysisContext(events=frame))
+    got = [[(e.source, e.line, e.raw) for e in f.evidence] for f in findings]
+    expected = [
+        [(e.source, e.line, lookup.text(e.source, e.line)) for e in f.evidence] for f in findings
     ]
-    assert got[0][0].raw == "l2" and got[2][0].raw == "" and got[2][1].raw is None
+    assert got == expected
+    assert got[0][0][2] == "l2" and got[2][0][2] == "" and got[2][1][2] is None
+    assert got[3] == [("x.log", 1, "l1"), ("x.log", 5, "l5")]
 
 
 def test_cells_equal_column() -> None:
     frame = _frame()
-    ctx = AnalysisContext(events=frame)
     for name in ("instance", "exit_status", "kind", "line"):
-        full = column(ctx, name)
+        full = python_values(frame[name])
         got = cells(frame, name, [4, 0, 4, 2])
         assert list(got) == [0, 2, 4]
         assert [repr(v) for v in got.values()] == [repr(full[p]) for p in (0, 2, 4)]

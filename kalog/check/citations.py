@@ -1,0 +1,210 @@
+"""The text of the log lines findings cite, attached in one lookup per analysis.
+
+A rule says *where* its evidence is, as (source, line) locations (ruff's
+convention: the violation carries a location, the engine renders it); the
+engine attaches each cited line's text to every finding at once
+(`attach_texts`, called by `kalog.check.analysis.run_rules`).  Why not let
+each rule fetch its lines: a dense log has millions of rows and a rule with
+thousands of findings would search the frame and convert a cell per line;
+one search per log file for all the findings of all rules is the bulk form,
+and rules need no helper for it at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from kalog.check.findings import Evidence, Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kalog.check.context import AnalysisContext
+
+__all__ = ["attach_texts", "line_texts", "python_values"]
+
+
+def attach_texts(ctx: AnalysisContext, findings: Sequence[Finding]) -> None:
+    """Give each cited line without a text its text from `ctx.events`, in place.
+
+    Evidence that already has a text (a rule that holds the row) keeps it;
+    a location not in the events (a config file's line) stays without.
+    """
+    wanted = {
+        (item.source, item.line): None
+        for finding in findings
+        for item in finding.evidence
+        if item.raw is None
+    }
+    if not wanted:
+        return
+    texts = line_texts(ctx, wanted)
+    for finding in findings:
+        if any(item.raw is None for item in finding.evidence):
+            cited = tuple(
+                item
+                if item.raw is not None
+                else Evidence(item.source, item.line, texts[(item.source, item.line)])
+                for item in finding.evidence
+            )
+            object.__setattr__(finding, "evidence", cited)  # frozen: the same finding, texts added
+
+
+def line_texts(
+    ctx: AnalysisContext, keys: Iterable[tuple[str, int]]
+) -> dict[tuple[str, int], str | None]:
+    """(source, line) -> the line's text in `ctx.events` ("" for a row without
+    one), None for a line not in the events."""
+    return _line_lookup(ctx).texts(keys)
+
+
+@dataclass
+class _LineLookup:
+    """Where each (source, line) sits in the events frame.
+
+    Why not a dict of every line's text: a dense log has millions of events,
+    and a dict with a key tuple and a str per row costs hundreds of MB for the
+    few dozen lines findings cite.  Lines are sorted per source (stably, so
+    of a line read twice the last row wins, as a dict would keep it) and
+    searched with numpy.
+    """
+
+    sources: dict[str, tuple[int, int]]  # source -> slice of `lines`/`positions`
+    lines: np.ndarray
+    positions: np.ndarray
+    raw: Any  # position -> the frame's raw cell (values fetched on demand)
+    raw_column: pd.Series | None = None  # the same cells, for fetching many at once
+
+    def text(self, source: str, line: int) -> str | None:
+        where = self.sources.get(source)
+        if where is None:
+            return None
+        lo, hi = where
+        found = lo + int(self.lines[lo:hi].searchsorted(line, side="right")) - 1
+        if found < lo or int(self.lines[found]) != line:
+            return None
+        return _raw_text(self.raw(int(self.positions[found])))
+
+    def texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str | None]:
+        """`{key: self.text(*key)}` with one search per source and one fetch of the cells."""
+        result: dict[tuple[str, int], str | None] = {}
+        by_source: dict[str, list[int]] = {}
+        for source, line in keys:
+            by_source.setdefault(source, []).append(line)
+        found_keys: list[tuple[str, int]] = []
+        found_rows: list[np.ndarray] = []
+        for source, lines in by_source.items():
+            where = self.sources.get(source)
+            if where is None or any(not _INT64_MIN < line < _INT64_MAX for line in lines):
+                result.update({(source, line): self.text(source, line) for line in lines})
+                continue
+            lo, hi = where
+            wanted = np.array(lines, dtype=np.int64)
+            found = lo + self.lines[lo:hi].searchsorted(wanted, side="right") - 1
+            hit = found >= lo
+            hit[hit] = self.lines[found[hit]] == wanted[hit]
+            for line, ok in zip(lines, hit.tolist(), strict=True):
+                if ok:
+                    found_keys.append((source, line))
+                else:
+                    result[(source, line)] = None
+            found_rows.append(self.positions[found[hit]])
+        if found_keys:
+            rows = np.concatenate(found_rows).tolist()
+            if self.raw_column is not None:
+                raws = python_values(self.raw_column.iloc[rows])
+            else:
+                raws = [self.raw(row) for row in rows]
+            for key, raw in zip(found_keys, raws, strict=True):
+                result[key] = _raw_text(raw)
+        return result
+
+
+_INT64_MIN, _INT64_MAX = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+
+
+def _raw_text(raw: Any) -> str:
+    """A raw cell as evidence text: "" for a missing one."""
+    if type(raw) is str:
+        return raw
+    return "" if raw is None or pd.isna(raw) else str(raw)
+
+
+def _line_lookup(ctx: AnalysisContext) -> _LineLookup:
+    def build() -> _LineLookup:
+        events = ctx.events
+        empty = np.zeros(0, dtype=np.int64)
+        if events.empty or not {"source", "line", "raw"} <= set(events.columns):
+            return _LineLookup({}, empty, empty, None)
+        codes, uniques = _source_codes(events["source"])
+        lines = events["line"].to_numpy(dtype=np.float64, na_value=np.nan)
+        keep = np.flatnonzero((codes >= 0) & ~np.isnan(lines))
+        kept_codes, kept_lines = codes[keep], lines[keep]
+        code_steps, line_steps = np.diff(kept_codes), np.diff(kept_lines)
+        if np.all((code_steps > 0) | ((code_steps == 0) & (line_steps >= 0))):
+            order = keep  # already sorted by (source, line): the stable sort is the identity
+        else:
+            order = keep[np.lexsort((kept_lines, kept_codes))]
+        sorted_codes = codes[order]
+        bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1), side="left")
+        sources: dict[str, tuple[int, int]] = {}
+        for code, name in enumerate(uniques):
+            sources[str(name)] = (int(bounds[code]), int(bounds[code + 1]))
+        raw = events["raw"]
+        return _LineLookup(sources, lines[order].astype(np.int64), order, _cell_reader(raw), raw)
+
+    return ctx.cached("line_lookup", build)
+
+
+def _source_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """`pd.factorize(values, use_na_sentinel=True)`, quicker for a log read from one file.
+
+    Hashing a million source cells was half of building the line lookup;
+    when the pyarrow-backed column has no missing cell and every cell
+    equals the first (one comparison pass), the codes are all 0 and the
+    only unique value is that first cell.
+    """
+    if len(values) and isinstance(values.dtype, pd.StringDtype):
+        array = values.array
+        if hasattr(array, "__arrow_array__"):
+            chunks = array.__arrow_array__()
+            first = chunks[0]
+            if chunks.null_count == 0 and pc.all(pc.equal(chunks, first)).as_py():
+                return np.zeros(len(values), dtype=np.intp), pd.Index([first.as_py()])
+    return pd.factorize(values, use_na_sentinel=True)
+
+
+def _cell_reader(values: pd.Series) -> Callable[[int], Any]:
+    """position -> the cell's value, missing as None or a pandas NA value.
+
+    Why not `values.array[i]`: on a pyarrow-backed column each such access
+    goes through pandas' indexing machinery (several microseconds); the
+    pyarrow scalar gives the same str (None for null) in a fraction of that.
+    """
+    array = values.array
+    if isinstance(values.dtype, pd.StringDtype) and hasattr(array, "__arrow_array__"):
+        chunks = array.__arrow_array__()
+        if chunks.num_chunks == 1:
+            chunk = chunks.chunk(0)
+            return lambda position: chunk[position].as_py()
+        return lambda position: chunks[position].as_py()
+    return array.__getitem__
+
+
+def python_values(values: pd.Series) -> list[Any]:
+    """A column's cells as Python values, None for missing (None, pd.NA, NaT).
+
+    Columns whose missing value is pd.NA (the frame's "string", Int64 and
+    boolean columns) convert in one `to_numpy` call, which gives the same
+    values as going through `astype(object)`, several times faster.
+    """
+    if len(values) and getattr(values.dtype, "na_value", None) is pd.NA:
+        return values.to_numpy(dtype=object, na_value=None).tolist()
+    return [
+        None if v is None or v is pd.NA or v is pd.NaT else v
+        for v in values.astype(object).tolist()
+    ]
