@@ -309,3 +309,47 @@ def test_lines_without_times_keep_their_numbers_in_any_zone() -> None:
     frame = kalog.read_events([CORPUS / "096.log"], tz="Europe/Paris")
     item = replay(frame).get("096", "VI_1")
     assert [untimed_line(s.start) for s in item.segments] == [1, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("given", [1, 2, 3])
+def test_rules_read_the_config_the_model_replayed_at_each_reload(given: int) -> None:
+    """reload-priority (2.2.7): node-a's configs in reload order (priority 100,
+    then 80, then 100).  The model records which config was in force from when,
+    and a rule asking `ctx.config_at` reads that one, not the first: with
+    fewer configs than reloads, what follows the last one given is unknown."""
+    from kalog.check.context import AnalysisContext
+    from kalog.config import load_config
+
+    scenario = LAB / "reload-priority"
+    frame = kalog.read_events([scenario / "node-a.log", scenario / "node-b.log"])
+    paths = [scenario / "node-a.conf", scenario / "node-a.conf.2", scenario / "node-a.conf.3"]
+    configs = [load_config(path) for path in paths[:given]]
+    timeline = replay(frame, configs={"node-a": configs, "node-b": scenario / "node-b.conf"})
+    first = timeline.configs_in_force["node-a"][0][0]
+    reloads = [
+        pd.Timestamp("2026-11-26 07:36:00.905661", tz="UTC"),
+        pd.Timestamp("2026-11-26 07:36:08.230788", tz="UTC"),
+    ]
+    expected = {
+        1: [(first, 0), (reloads[0], None)],
+        2: [(first, 0), (reloads[0], 1), (reloads[1], None)],
+        3: [(first, 0), (reloads[0], 1), (reloads[1], 2)],
+    }[given]
+    assert timeline.configs_in_force["node-a"] == expected
+    assert first == next(run.start for run in timeline.runs if run.host == "node-a")
+    ctx = AnalysisContext(
+        events=frame,
+        timeline=timeline,
+        configs={"node-a": configs[0]},
+        configs_by_host={"node-a": configs},
+    )
+
+    def priority_at(clock: str) -> int | None:
+        config = ctx.config_at("node-a", pd.Timestamp(f"2026-11-26 {clock}", tz="UTC"))
+        return None if config is None else config.instances["vi_1"].priority
+
+    assert priority_at("07:35:59") == 100
+    assert priority_at("07:36:05") == (None, 80, 80)[given - 1]
+    assert priority_at("07:36:10") == (None, None, 100)[given - 1]
+    assert ctx.config_at("node-a", None) is configs[0]
+    assert ctx.config_at("node-b", None) is None  # no config given for it in ctx

@@ -18,10 +18,10 @@ import pandas as pd
 from kalog.check.settings import Settings
 from kalog.ingest.events import Kind, kind_mask
 from kalog.model.rows import times_ns
+from kalog.model.timeline import Timeline
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.config.model import KeepalivedConfig
-    from kalog.model.timeline import Timeline
     from kalog.model.transitions import Transition
 
 __all__ = ["DETAIL_KINDS", "AnalysisContext", "TimelineLike"]
@@ -53,14 +53,40 @@ class AnalysisContext:
     events: pd.DataFrame
     timeline: Timeline | TimelineLike | None = None
     transitions: Sequence[Transition] = ()
-    #: host -> its configs' first (the one it started with; the model replays
-    #: the later ones at each reload)
+    #: host -> the config it started with (the first given for it)
     configs: Mapping[str, KeepalivedConfig] = field(default_factory=dict)
+    #: host -> every config given for it, in reload order (`--config HOST=PATH`
+    #: repeated); empty: only `configs` (`config_at` then answers with those)
+    configs_by_host: Mapping[str, Sequence[KeepalivedConfig]] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=dict)
     profile_by_run: Mapping[Any, Any] = field(default_factory=dict)
     expect: str | None = None
     detail_lines: bool | None = None
     settings: Settings = field(default_factory=Settings)
+
+    def configs_of(self, host: str) -> Sequence[KeepalivedConfig]:
+        """Every config given for `host`, in reload order (none: [])."""
+        given = self.configs_by_host.get(host)
+        if given:
+            return given
+        first = self.configs.get(host)
+        return [first] if first is not None else []
+
+    def config_at(self, host: str, ts: pd.Timestamp | None) -> KeepalivedConfig | None:
+        """The config in force on `host` at `ts`, as the model replayed it.
+
+        The first config given until a reload moves to the next one; None
+        after a reload past the last one given (the inputs do not tell the
+        config then: the model's priorities are unknown there too), and for a
+        host without a config.  Rules ask this instead of taking the first
+        config, so a rule and the model never read different configs.
+        """
+        given = self.configs_of(host)
+        if not given:
+            return None
+        timeline = self.timeline
+        index = timeline.config_index_at(host, ts) if isinstance(timeline, Timeline) else 0
+        return given[index] if index is not None and index < len(given) else None
 
     @property
     def hosts(self) -> list[str]:

@@ -181,8 +181,16 @@ def fmt_time(ts: pd.Timestamp | None) -> str:
     return clock(ts)
 
 
-def advert_interval(ctx: AnalysisContext, host: str, instance: str, default: float = 1.0) -> float:
-    config = (ctx.configs or {}).get(host)
+def advert_interval(
+    ctx: AnalysisContext,
+    host: str,
+    instance: str,
+    default: float = 1.0,
+    at: pd.Timestamp | None = None,
+) -> float:
+    """`instance`'s advert interval on `host` (seconds) in the config in force
+    `at` (the first given without a time), `default` when no config tells."""
+    config = ctx.config_at(host, at)
     inst = config.instances.get(instance) if config is not None else None
     value = inst.advert_int if inst is not None else None
     return float(value) if value else default

@@ -518,6 +518,7 @@ class _RunReplay:
         configs: list[KeepalivedConfig],
         cursor: int = 0,
         reloaded: dict[str, tuple[pd.Timestamp, int | None]] | None = None,
+        in_force: list[tuple[pd.Timestamp, int | None]] | None = None,
     ) -> None:
         self.run = run
         #: the host's configs in reload order (`--config HOST=PATH` repeated):
@@ -525,6 +526,11 @@ class _RunReplay:
         self.configs = configs
         self.cursor = min(cursor, len(configs) - 1) if configs else 0
         self.config = configs[self.cursor] if configs else None
+        #: the host's (time, index into `configs`) from which each config was
+        #: in force, None from a reload past the last one given (Timeline.configs_in_force)
+        self.in_force = in_force if in_force is not None else []
+        if configs and not self.in_force:
+            self.in_force.append((run.start, self.cursor))
         self.last_reload: pd.Timestamp | None = None
         config = self.config
         self.profile = run.profile
@@ -814,10 +820,13 @@ class _RunReplay:
             return
         self.last_reload = ts
         if self.cursor + 1 >= len(self.configs):
+            if self.configs and self.in_force[-1][1] is not None:
+                self.in_force.append((ts, None))
             self._forget_inferred(row, ts)
             return
         self.cursor += 1
         self.config = self.configs[self.cursor]
+        self.in_force.append((ts, self.cursor))
         for name_, inst in self.instances.items():
             conf = _config_instance(self.config, name_)
             if conf is None:
@@ -1226,6 +1235,7 @@ def _replay(
     observations: list[Observation] = []
     cursors: dict[str, int] = {}
     reloads: dict[str, dict[str, tuple[pd.Timestamp, int | None]]] = {}
+    in_force: dict[str, list[tuple[pd.Timestamp, int | None]]] = {}
     host_end = _host_ends(columns, by_host)
     offset = 0
     for host, host_runs in runs_by_host.items():
@@ -1239,7 +1249,11 @@ def _replay(
                 else host_end.get(host, log_end)
             )
             replayer = _RunReplay(
-                run, loaded.get(host, []), cursors.get(host, 0), reloads.setdefault(host, {})
+                run,
+                loaded.get(host, []),
+                cursors.get(host, 0),
+                reloads.setdefault(host, {}),
+                in_force.setdefault(host, []),
             )
             first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
             feed = replayer.feed
@@ -1300,6 +1314,7 @@ def _replay(
             for host, by_name in reloads.items()
             for name, value in by_name.items()
         },
+        configs_in_force={host: periods for host, periods in in_force.items() if periods},
     )
     first_configs = {host: items[0] for host, items in loaded.items() if items}
     clusters = cluster_hosts(

@@ -154,6 +154,23 @@ class Timeline:
     #: longer tells the priority, the priority it gave): from there on the
     #: host's logged values and its peers' quotes stand (kalog.model.replay)
     reloads: dict[tuple[str, str], tuple[pd.Timestamp, int | None]] = field(default_factory=dict)
+    #: host -> (time, index into the host's configs given) from which each was
+    #: in force: the first from the host's first run, the next from each
+    #: reload (`--config HOST=PATH` repeated); index None from a reload past
+    #: the last config given, whose config the inputs do not tell
+    configs_in_force: dict[str, list[tuple[pd.Timestamp, int | None]]] = field(default_factory=dict)
+
+    def config_index_at(self, host: str, ts: pd.Timestamp | None) -> int | None:
+        """Which of `host`'s configs given was in force at `ts` (see
+        `configs_in_force`): the first before the host's first run or without
+        a time, None after a reload past the last one given."""
+        periods = self.configs_in_force.get(host)
+        if not periods:
+            return 0
+        if ts is None or ts is pd.NaT:
+            return periods[0][1]
+        position = bisect.bisect_right(periods, ts, key=lambda period: period[0])
+        return periods[max(position - 1, 0)][1]
 
     def peers_of(self, item: InstanceTimeline) -> list[InstanceTimeline]:
         """The other hosts' timelines of the same instance (same cluster)."""
