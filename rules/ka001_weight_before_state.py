@@ -60,7 +60,7 @@ a state (BACKUP at ...)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -69,6 +69,7 @@ from kalog.check.api import (
     Evidence,
     Finding,
     Need,
+    NoOptions,
     Segment,
     Severity,
     fmt_time,
@@ -88,10 +89,9 @@ CODE = "KA001"
 NAME = "weight-before-state"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
-DEFAULTS: dict[str, Any] = {}
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: NoOptions) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     runs = runs_by_key(timeline)
     for item in timeline.instances:

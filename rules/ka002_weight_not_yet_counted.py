@@ -60,7 +60,7 @@ it lost to 192_168_173_203 at 102 and would have won with 103`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -68,6 +68,7 @@ import pandas as pd
 from kalog.check.api import (
     Finding,
     Need,
+    NoOptions,
     Severity,
     fmt_time,
     priority_counting,
@@ -84,7 +85,6 @@ CODE = "KA002"
 NAME = "weight-not-yet-counted"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.CONFIG, Need.TIMELINE})
-DEFAULTS: dict[str, Any] = {}
 
 
 def _results_before(
@@ -108,15 +108,15 @@ def _results_before(
     return results, lines
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: NoOptions) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     for item in timeline.instances:
-        config = (ctx.configs or {}).get(item.host)
-        conf_instance = config.instances.get(item.instance) if config is not None else None
-        if conf_instance is None:
-            continue
         for segments in runs_of(item):
             if segments[0].state != "INIT":
+                continue
+            # the config this run started with, as the model replayed reloads
+            config = ctx.config_at(item.host, segments[0].start)
+            if config is None or item.instance not in config.instances:
                 continue
             decision = next((s for s in segments if s.state != "INIT"), None)
             if decision is None or decision.state not in {"GOTO_MASTER", "MASTER"}:

@@ -49,12 +49,13 @@ h1: 80 quoted by h2, model 101 (inferred)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from kalog.check.api import (
     Finding,
     Need,
+    NoOptions,
     Severity,
     fmt_time,
     timeline_of,
@@ -68,10 +69,9 @@ CODE = "KA004"
 NAME = "priority-mismatch"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
-DEFAULTS: dict[str, Any] = {}
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: NoOptions) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     groups: dict[tuple, list[Any]] = {}
     for obs in timeline.observations:

@@ -57,7 +57,8 @@ gives `KA101 split-brain: vi_1 MASTER on h1, h2 for 30.0 s (10:01:10 -
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,12 +83,16 @@ CODE = "KA101"
 NAME = "split-brain"
 SEVERITY = Severity.ERROR
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE, Need.TWO_HOSTS})
-DEFAULTS: dict[str, Any] = {
-    "min_seconds": None,  # overlap that counts; None: one advert interval
-}
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class Options:
+    """Set in the settings file: `[tool.kalog.rules.KA101]`."""
+
+    min_seconds: float | None = None  # overlap that counts; None: one advert interval
+
+
+def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     groups: dict[str, list[Any]] = {}  # hosts running the same instance (its cluster)
     for item in timeline.instances:
@@ -109,7 +114,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
                     intervals.append((segment.start, end, item.host, segment, closer))
         if len(intervals) < 2:
             continue
-        threshold = options.get("min_seconds")
+        threshold = options.min_seconds
         if threshold is None:
             threshold = max(advert_interval(ctx, i.host, instance) for i in items)
         yield from _overlaps(ctx, instance, intervals, float(threshold))

@@ -49,8 +49,9 @@ gives `KA102 flapping: vi_1 on lb-a changed state 5 times in 32.0 s`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -72,16 +73,20 @@ CODE = "KA102"
 NAME = "flapping"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
-DEFAULTS: dict[str, Any] = {
-    "max_changes": 4,  # more changes than this within the window are flapping
-    "window_seconds": 60.0,
-}
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class Options:
+    """Set in the settings file: `[tool.kalog.rules.KA102]`."""
+
+    max_changes: int = 4  # more changes than this within the window are flapping
+    window_seconds: float = 60.0
+
+
+def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
-    limit = int(options["max_changes"])
-    window = float(options["window_seconds"])
+    limit = options.max_changes
+    window = options.window_seconds
     for item in timeline.instances:
         table = segment_table(ctx, item)
         codes, code = table.states, table.state_code

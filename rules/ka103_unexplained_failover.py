@@ -45,12 +45,13 @@ log, and no -D detail lines ...)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from kalog.check.api import (
     Finding,
     Need,
+    NoOptions,
     Severity,
     fmt_time,
     timeline_of,
@@ -64,10 +65,9 @@ CODE = "KA103"
 NAME = "unexplained-failover"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
-DEFAULTS: dict[str, Any] = {}
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: NoOptions) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
     for transition in timeline.transitions:
         if transition.cause != "unknown":

@@ -77,7 +77,14 @@ CODE = "KA110"
 NAME = "fault"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
-DEFAULTS: dict[str, Any] = {"window_seconds": 5.0}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Set in the settings file: `[tool.kalog.rules.KA110]`."""
+
+    window_seconds: float = 5.0
+
 
 _CAUSE_KINDS = {
     "fault_cause",
@@ -101,8 +108,8 @@ class _Entry:
     candidates: np.ndarray  # cause rows of the host in the window, frame positions
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
-    window = pd.Timedelta(seconds=float(options["window_seconds"]))
+def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
+    window = pd.Timedelta(seconds=options.window_seconds)
     entries = list(_entries(ctx, host_rows(ctx, _CAUSE_KINDS), window))
     # the cells of the rows looked at, fetched in one go for all entries
     looked_at = np.concatenate([e.candidates for e in entries]) if entries else np.zeros(0, int)

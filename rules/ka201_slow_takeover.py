@@ -50,7 +50,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -77,15 +78,21 @@ CODE = "KA201"
 NAME = "slow-takeover"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset({Need.TIMELINE, Need.TWO_HOSTS})
-DEFAULTS: dict[str, Any] = {"tolerance_seconds": 1.0}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Set in the settings file: `[tool.kalog.rules.KA201]`."""
+
+    tolerance_seconds: float = 1.0
 
 
 _CAUSES = frozenset({"master_down_timeout", "peer_priority_0", "peer_fault"})
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
     timeline = timeline_of(ctx)
-    tolerance = float(options["tolerance_seconds"])
+    tolerance = options.tolerance_seconds
     departures = _Departures(ctx, timeline)
     starts_of: dict[int, list[int]] = {}  # id(item) -> its segments' starts in ns
     runs = runs_by_key(timeline)
@@ -105,7 +112,7 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         old_host, departure = left
         segment = _at(ctx, item, when, starts_of)
         priority = segment.priority if segment is not None and segment.priority else 100
-        adv = advert_interval(ctx, transition.host, transition.instance)
+        adv = advert_interval(ctx, transition.host, transition.instance, at=transition.ts)
         skew = (256 - priority) / 256 * adv
         run = runs.get((transition.host, segment.run)) if segment is not None else None
         two_step = run is not None and run.profile in {"1.2", "1.3"}

@@ -63,7 +63,8 @@ persistent mismatches.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -78,10 +79,15 @@ CODE = "KA301"
 NAME = "config-mismatch"
 SEVERITY = Severity.ERROR
 NEEDS: frozenset[Need] = frozenset()
-DEFAULTS: dict[str, Any] = {
-    "max_examples": 5,  # evidence lines kept per finding (first ones, then the last)
-    "min_count": 1,  # report a group only from this many lines on
-}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Set in the settings file: `[tool.kalog.rules.KA301]`."""
+
+    max_examples: int = 5  # evidence lines kept per finding (first ones, then the last)
+    min_count: int = 1  # report a group only from this many lines on
+
 
 KINDS: tuple[str, ...] = (
     Kind.PACKET_ERROR.value,
@@ -130,7 +136,7 @@ def _text(value: Any) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
     events = ctx.events
     if events.empty:
         return
@@ -139,11 +145,11 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
         return
     rows = rows.assign(_kind=rows["kind"].astype("string"))
     keys = ["host", "instance", "_kind", "detail"]
-    limit = max(0, options["max_examples"])
+    limit = max(0, options.max_examples)
     for key, group in rows.groupby(keys, dropna=False, sort=False):
         host, instance, kind, detail = (_text(k) for k in key)
         count = len(group)
-        if count < options["min_count"]:
+        if count < options.min_count:
             continue
         group = group.sort_values(["ts", "source", "line"], kind="stable", na_position="last")
         examples = group if count <= limit else pd.concat([group.head(limit - 1), group.tail(1)])

@@ -46,8 +46,8 @@ MASTER is ignored; use state BACKUP`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -55,6 +55,7 @@ from kalog.check.api import (
     Evidence,
     Finding,
     Need,
+    NoOptions,
     Severity,
     may_contain,
 )
@@ -67,17 +68,17 @@ CODE = "KA302"
 NAME = "nopreempt-with-master-state"
 SEVERITY = Severity.WARNING
 NEEDS: frozenset[Need] = frozenset()
-DEFAULTS: dict[str, Any] = {}
 
 #: keepalived's warning (1.2.20+) that the combination does not work.
 WARNING = "nopreempt will not work with initial state MASTER"
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(ctx: AnalysisContext, options: NoOptions) -> Iterator[Finding]:
     reported: set[tuple[str, str]] = set()
-    for host, config in sorted((ctx.configs or {}).items()):
+    given = [(host, config) for host in sorted(ctx.configs) for config in ctx.configs_of(host)]
+    for host, config in given:  # every config given, the reloaded ones too
         for name, instance in sorted(config.instances.items()):
-            if instance.nopreempt and instance.state == "MASTER":
+            if instance.nopreempt and instance.state == "MASTER" and (host, name) not in reported:
                 reported.add((host, name))
                 where = instance.source_file or None
                 line = instance.source_line or None

@@ -45,8 +45,9 @@ raise `min_count` or ignore the rule when a known-harmless line dominates.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -60,13 +61,17 @@ CODE = "KA901"
 NAME = "unparsed-lines"
 SEVERITY = Severity.INFO
 NEEDS: frozenset[Need] = frozenset()
-DEFAULTS: dict[str, Any] = {
-    "max_examples": 5,  # distinct example lines shown as evidence per file
-    "min_count": 1,  # report a file only from this many unknown lines on
-}
 
 
-def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]:
+@dataclass(frozen=True)
+class Options:
+    """Set in the settings file: `[tool.kalog.rules.KA901]`."""
+
+    max_examples: int = 5  # distinct example lines shown as evidence per file
+    min_count: int = 1  # report a file only from this many unknown lines on
+
+
+def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
     events = ctx.events
     if events.empty:
         return
@@ -76,12 +81,12 @@ def check(ctx: AnalysisContext, options: Mapping[str, Any]) -> Iterator[Finding]
     totals = events.groupby("source", dropna=False, observed=True, sort=False).size()
     for source, group in unknown.groupby("source", dropna=False, observed=True, sort=True):
         count = len(group)
-        if count < options["min_count"]:
+        if count < options.min_count:
             continue
         source_name = "-" if pd.isna(source) else str(source)
         total = int(totals[source])
         group = group.sort_values("line", kind="stable")
-        examples = group.drop_duplicates("body").head(max(0, options["max_examples"]))
+        examples = group.drop_duplicates("body").head(max(0, options.max_examples))
         hosts = group["host"].dropna().unique()
         times = group["ts"].dropna()
         share = 100.0 * count / total

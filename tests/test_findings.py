@@ -24,12 +24,15 @@ def write_rule(directory: Path, stem: str, code: str, name: str, body: str, **ex
     path.write_text(
         DOC
         + textwrap.dedent(f"""
+        from dataclasses import dataclass
         from kalog.check.findings import Finding, Need, NotEvaluable, Severity
         CODE = {code!r}
         NAME = {name!r}
         SEVERITY = Severity.WARNING
         NEEDS = {needs}
-        DEFAULTS = {{"limit": 3}}
+        @dataclass(frozen=True)
+        class Options:
+            limit: int = 3
         def check(ctx, options):
         """)
         + textwrap.indent(textwrap.dedent(body), "    ")
@@ -133,7 +136,7 @@ def test_user_rules_dir_loads_and_runs(tmp_path: Path) -> None:
         "KA950",
         "my-rule",
         """
-        yield Finding(CODE, NAME, SEVERITY, f"limit {options['limit']}", host="lb1")
+        yield Finding(CODE, NAME, SEVERITY, f"limit {options.limit}", host="lb1")
         """,
     )
     specs = load_rules([tmp_path])
@@ -183,7 +186,7 @@ def test_crashing_rule_is_contained(tmp_path: Path) -> None:
     assert by_rule["KA960"].state is RuleState.ERROR
     assert (
         by_rule["KA960"].reason
-        == "internal error: ZeroDivisionError: division by zero (boom.py:35)"
+        == "internal error: ZeroDivisionError: division by zero (boom.py:38)"
     )
     assert by_rule["KA961"].state is RuleState.NOT_EVALUABLE
     assert by_rule["KA961"].reason == "no config for lb2"
@@ -204,3 +207,40 @@ def test_unmet_needs_make_a_rule_not_evaluable(tmp_path: Path) -> None:
     _, statuses = run_rules(AnalysisContext(events=empty_frame()), specs, settings)
     assert statuses[0].state is RuleState.NOT_EVALUABLE
     assert statuses[0].reason == (f"needs {Need.CONFIG.description}; {Need.TWO_HOSTS.description}")
+
+
+@pytest.mark.parametrize(
+    ("declaration", "message"),
+    [
+        (
+            'DEFAULTS = {"limit": 3}',
+            "DEFAULTS is not read; declare options as a dataclass `Options` "
+            "with typed, defaulted fields",
+        ),
+        ("Options = {'limit': 3}", "Options must be a dataclass"),
+        (
+            "@dataclass(frozen=True)\nclass Options:\n    limit: int\n",
+            "option limit needs a default",
+        ),
+        (
+            "@dataclass(frozen=True)\nclass Options:\n    hosts: list = None\n",
+            "option hosts: <class 'list'> is not one of bool, int, float, str "
+            "(or one of them | None)",
+        ),
+    ],
+)
+def test_rule_options_are_checked_when_loaded(
+    tmp_path: Path, declaration: str, message: str
+) -> None:
+    path = tmp_path / "opts.py"
+    path.write_text(
+        DOC
+        + "\nfrom dataclasses import dataclass\n"
+        + "from kalog.check.findings import Severity\n"
+        + 'CODE = "KA970"\nNAME = "opts"\nSEVERITY = Severity.INFO\nNEEDS = frozenset()\n'
+        + declaration
+        + "\ndef check(ctx, options):\n    return []\n"
+    )
+    with pytest.raises(RuleLoadError) as info:
+        load_rules([tmp_path])
+    assert str(info.value) == f"{path}: {message}"

@@ -33,7 +33,8 @@ def test_pyproject_table_found_upwards_and_resolved(tmp_path: Path) -> None:
     assert [s.code for s in settings.selected(SPECS)] == [*expected, "KA901"]
     assert settings.severity == {"KA901": Severity.WARNING}
     ka901 = next(s for s in SPECS if s.code == "KA901")
-    assert settings.options_for(ka901) == {"max_examples": 2, "min_count": 1}
+    assert settings.options_for(ka901) == ka901.options_type(max_examples=2, min_count=1)
+    assert ka901.defaults == {"max_examples": 5, "min_count": 1}
 
 
 def test_kalog_toml_wins_and_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
@@ -86,6 +87,14 @@ def test_command_line_wins(tmp_path: Path) -> None:
             "[rules.KA901]\nmax_examples = true\n",
             "rules.KA901.max_examples: expected int, got bool",
         ),
+        (
+            '[rules.split-brain]\nmin_seconds = "2"\n',
+            "kalog.toml: rules.split-brain.min_seconds: expected float, got str '2'",
+        ),
+        (
+            "[rules.KA102]\nmax_changes = 4.5\n",
+            "kalog.toml: rules.KA102.max_changes: expected int, got float 4.5",
+        ),
         ('select = ["KA7"]\n', "kalog.toml: select: no rule matches 'KA7'"),
         ("select = [\n", "kalog.toml: invalid TOML"),
     ],
@@ -103,3 +112,16 @@ def test_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:
 def test_explicit_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="settings file not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_option_values_take_the_annotated_types(tmp_path: Path) -> None:
+    """An Optional float option takes a float or an int (as float); the rule
+    sees its Options with the configured values over the defaults."""
+    path = tmp_path / "kalog.toml"
+    path.write_text("[rules.KA101]\nmin_seconds = 3\n[rules.KA102]\nwindow_seconds = 30\n")
+    settings = load_settings(path).resolve(SPECS)
+    ka101, ka102 = (next(s for s in SPECS if s.code == code) for code in ("KA101", "KA102"))
+    assert ka101.options().min_seconds is None
+    seen = settings.options_for(ka101)
+    assert seen.min_seconds == 3.0 and type(seen.min_seconds) is float
+    assert settings.options_for(ka102) == ka102.options_type(max_changes=4, window_seconds=30.0)

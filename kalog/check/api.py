@@ -1,7 +1,7 @@
 """Everything a rule module imports, from one place.
 
 A rule (one module in `rules/` or in a `--rules DIR`) declares `CODE`,
-`NAME`, `SEVERITY`, `NEEDS`, optional `DEFAULTS` and `check(ctx, options)`
+`NAME`, `SEVERITY`, `NEEDS`, optional `Options` and `check(ctx, options)`
 (kalog.check.findings says how), and imports what it uses from here only:
 
 * the records it reports: `Finding`, `Evidence`, `Severity`, `Need`,
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from kalog.check.context import AnalysisContext
 from kalog.check.findings import Evidence, Finding, Need, NotEvaluable, Severity
+from kalog.check.registry import NoOptions
 from kalog.check.rulekit import (
     HostRows,
     SegmentTable,
@@ -63,6 +64,7 @@ __all__ = [
     "InstanceTimeline",
     "Kind",
     "Need",
+    "NoOptions",
     "NotEvaluable",
     "RunInfo",
     "Segment",

@@ -12,9 +12,12 @@ A rule is a plain module in `rules/` (installed as `kalog.rules`; or in a direct
     NAME = "unparsed-lines"             # kebab name of the *pattern*
     SEVERITY = Severity.INFO            # default, overridable in settings
     NEEDS = frozenset({Need.CONFIG})    # what must be present to evaluate it
-    DEFAULTS = {"max_examples": 5}      # optional configurable options
 
-    def check(ctx: AnalysisContext, options: Mapping) -> Iterable[Finding]: ...
+    @dataclass(frozen=True)
+    class Options:                      # optional: typed options with defaults,
+        max_examples: int = 5           # set in the settings file
+
+    def check(ctx: AnalysisContext, options: Options) -> Iterable[Finding]: ...
 
 and whose docstring is its documentation: a one-line summary, then the fixed
 headings of `DOC_HEADINGS` (ruff's rule-doc style).  The same text feeds

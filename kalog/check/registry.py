@@ -1,7 +1,8 @@
 """Finding and loading rules: the repo's `rules/` and user rule folders.
 
 A rule is a plain module that declares `CODE`, `NAME`, `SEVERITY`, `NEEDS`,
-optional `DEFAULTS` and a `check(ctx, options)` function, and whose
+optional `Options` (a dataclass of typed options with defaults) and a
+`check(ctx, options)` function, and whose
 docstring is its documentation (`DOC_HEADINGS`; kalog.check.findings says
 more).  `load_rules` imports the built-in ones and those of `--rules DIR`,
 validates each (`spec_from_module`) and returns `RuleSpec`s, which run one
@@ -10,6 +11,7 @@ rule safely (`RuleSpec.run`).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import pkgutil
@@ -17,6 +19,8 @@ import re
 import sys
 import textwrap
 import traceback
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from hashlib import sha1
@@ -35,6 +39,7 @@ from kalog.check.findings import (
 
 __all__ = [
     "DOC_HEADINGS",
+    "NoOptions",
     "RuleLoadError",
     "RuleSpec",
     "find_rule",
@@ -75,7 +80,11 @@ class RuleSpec:
     name: str
     severity: Severity
     needs: frozenset[Need]
+    #: the rule's `Options` dataclass (`NoOptions` when it declares none)
+    options_type: type
+    #: option -> its default, and the types a configured value may have
     defaults: Mapping[str, Any]
+    option_types: Mapping[str, tuple[type, ...]]
     check: CheckFunction = field(repr=False, compare=False)
     summary: str
     sections: Mapping[str, str] = field(repr=False, compare=False)
@@ -91,16 +100,15 @@ class RuleSpec:
             parts += [f"## {heading}", "", self.sections[heading], ""]
         return "\n".join(parts).rstrip() + "\n"
 
-    def options(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """`DEFAULTS` updated with configured values (already validated)."""
-        merged = dict(self.defaults)
-        merged.update(overrides or {})
-        return merged
+    def options(self, overrides: Mapping[str, Any] | None = None) -> Any:
+        """The rule's `Options` with the configured values (already validated
+        by `kalog.check.settings`) over the defaults."""
+        return self.options_type(**overrides) if overrides else self.options_type()
 
     def run(
         self,
         ctx: Any,  # a kalog.check.context.AnalysisContext (see CheckFunction)
-        options: Mapping[str, Any] | None = None,
+        options: Any = None,  # the rule's Options, or a mapping of values over the defaults
         severity: Severity | None = None,
     ) -> tuple[list[Finding], RuleStatus]:
         """Run `check` so that nothing it does can take the analysis down.
@@ -113,7 +121,9 @@ class RuleSpec:
         """
         effective = severity or self.severity
         try:
-            produced = list(self.check(ctx, self.options(options)))
+            if not isinstance(options, self.options_type):
+                options = self.options(options)
+            produced = list(self.check(ctx, options))
             findings = []
             for item in produced:
                 if not isinstance(item, Finding):
@@ -198,9 +208,7 @@ def spec_from_module(module: ModuleType, *, builtin: bool, path: str | None = No
         needs = frozenset(Need(n) for n in module.NEEDS)
     except (TypeError, ValueError):
         raise RuleLoadError(f"{where}: NEEDS must be a set of Need, got {module.NEEDS!r}") from None
-    defaults = getattr(module, "DEFAULTS", {})
-    if not isinstance(defaults, Mapping) or not all(isinstance(k, str) for k in defaults):
-        raise RuleLoadError(f"{where}: DEFAULTS must be a dict of option name -> value")
+    options_type, defaults, option_types = _options_of(module, where)
     if not callable(module.check):
         raise RuleLoadError(f"{where}: check is not callable")
     summary, sections = parse_doc(module.__doc__, where)
@@ -209,7 +217,9 @@ def spec_from_module(module: ModuleType, *, builtin: bool, path: str | None = No
         name=name,
         severity=severity,
         needs=needs,
-        defaults=dict(defaults),
+        options_type=options_type,
+        defaults=defaults,
+        option_types=option_types,
         check=module.check,
         summary=summary,
         sections=sections,
@@ -217,6 +227,56 @@ def spec_from_module(module: ModuleType, *, builtin: bool, path: str | None = No
         path=path,
         builtin=builtin,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class NoOptions:
+    """The options of a rule that declares none."""
+
+
+#: the types an option may have: what a TOML settings file can give
+_OPTION_TYPES: tuple[type, ...] = (bool, int, float, str)
+
+
+def _options_of(
+    module: ModuleType, where: str
+) -> tuple[type, dict[str, Any], dict[str, tuple[type, ...]]]:
+    """A rule's `Options` dataclass, its defaults and each option's allowed types.
+
+    Why a dataclass and not a dict of defaults: the rule reads
+    `options.window_seconds`, so a misspelt name fails when the rule is
+    loaded and tested, not silently at a user's site; and the annotation,
+    not the default's type, says what a setting may be (`float | None = None`
+    accepts a float).
+    """
+    if hasattr(module, "DEFAULTS"):
+        raise RuleLoadError(
+            f"{where}: DEFAULTS is not read; declare options as a dataclass `Options` "
+            "with typed, defaulted fields"
+        )
+    options = getattr(module, "Options", NoOptions)
+    if not (isinstance(options, type) and dataclasses.is_dataclass(options)):
+        raise RuleLoadError(f"{where}: Options must be a dataclass")
+    try:
+        hints = typing.get_type_hints(options, globalns=vars(module))
+    except Exception as exc:  # noqa: BLE001 - an unresolvable annotation is the rule's error
+        raise RuleLoadError(f"{where}: Options annotations: {exc}") from None
+    defaults: dict[str, Any] = {}
+    allowed: dict[str, tuple[type, ...]] = {}
+    for item in dataclasses.fields(options):
+        if item.default is dataclasses.MISSING:
+            raise RuleLoadError(f"{where}: option {item.name} needs a default")
+        hint = hints[item.name]
+        members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        kinds = tuple(m for m in members if m is not type(None))
+        if not kinds or any(k not in _OPTION_TYPES for k in kinds):
+            raise RuleLoadError(
+                f"{where}: option {item.name}: {hint} is not one of bool, int, float, str "
+                "(or one of them | None)"
+            )
+        defaults[item.name] = item.default
+        allowed[item.name] = kinds
+    return options, defaults, allowed
 
 
 def _builtin_modules() -> list[ModuleType]:

@@ -12,7 +12,7 @@ own file does), or from the file named with `--settings FILE`::
 
     [tool.kalog.rules.KA102]          # a rule by code or name
     severity = "error"
-    max_changes = 4                   # an option the rule declares in DEFAULTS
+    max_changes = 4                   # an option the rule declares in its Options
 
 The command line wins over the file (`Settings.merged`).  Errors are one line
 naming the file and the key, raised as SettingsError; the CLI turns them into
@@ -122,7 +122,8 @@ class Settings:
     def severity_for(self, spec: RuleSpec) -> Severity:
         return self.severity.get(spec.code, spec.severity)
 
-    def options_for(self, spec: RuleSpec) -> dict[str, Any]:
+    def options_for(self, spec: RuleSpec) -> Any:
+        """`spec`'s `Options` as its check will see them: configured values over defaults."""
         return spec.options(self.options.get(spec.code))
 
 
@@ -147,19 +148,22 @@ def _rule_code(specs: Sequence[RuleSpec], key: str, where: str) -> str:
 
 
 def _check_option(spec: RuleSpec, option: str, value: Any, where: str) -> Any:
-    if option not in spec.defaults:
-        known = ", ".join(sorted(spec.defaults)) or "none"
+    """`value` if the rule's `Options` declares `option` with its type (an int
+    is taken for a float option, a bool never for a number)."""
+    allowed = spec.option_types.get(option)
+    if allowed is None:
+        known = ", ".join(sorted(spec.option_types)) or "none"
         raise SettingsError(f"{where}.{option}: unknown option (known: {known})")
-    default = spec.defaults[option]
-    expected = type(default)
-    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        ok = bool in allowed
+    elif isinstance(value, int) and int not in allowed and float in allowed:
         value, ok = float(value), True
-    if default is None:
-        ok = True
+    else:
+        ok = isinstance(value, allowed)
     if not ok:
+        expected = " or ".join(kind.__name__ for kind in allowed)
         raise SettingsError(
-            f"{where}.{option}: expected {expected.__name__}, got {type(value).__name__} {value!r}"
+            f"{where}.{option}: expected {expected}, got {type(value).__name__} {value!r}"
         )
     return value
 

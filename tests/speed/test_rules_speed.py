@@ -273,7 +273,7 @@ def test_fault_ends_equal_the_scan(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(30))
 def test_split_brain_prefilter_drops_no_window(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     timeline = _random_timeline(seed, hosts=2 + seed % 2, count=30)
-    options = {"min_seconds": 0.0}
+    options = ka101.Options(min_seconds=0.0)
     ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
     found = [f.to_dict() for f in ka101.check(ctx, options)]
     monkeypatch.setattr(ka101, "_may_overlap", lambda *args: True)
