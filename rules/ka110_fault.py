@@ -45,8 +45,7 @@ failed (exit 1)`.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +56,7 @@ from kalog.check.api import (
     Finding,
     HostRows,
     Need,
-    SegmentTable,
+    Segment,
     Severity,
     cells,
     fault_reason,
@@ -70,7 +69,7 @@ from kalog.check.api import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from kalog.check.api import AnalysisContext
+    from kalog.check.api import AnalysisContext, InstanceTimeline
 
 
 CODE = "KA110"
@@ -83,9 +82,10 @@ NEEDS: frozenset[Need] = frozenset({Need.TIMELINE})
 class Options:
     """Set in the settings file: `[tool.kalog.rules.KA110]`."""
 
-    window_seconds: float = 5.0
+    window_seconds: float = 5.0  # how far before the FAULT line a cause line may be
 
 
+#: the kinds of line that can name why an instance went to FAULT
 _CAUSE_KINDS = {
     "fault_cause",
     "interface_state",
@@ -95,221 +95,93 @@ _CAUSE_KINDS = {
     "track_file",
     "no_peers_fault",
 }
-
-
-@dataclass
-class _Entry:
-    """One entry into FAULT, with the cause rows logged in the window before it."""
-
-    item: Any
-    segment: Any
-    end_segment: Any
-    opened: int  # the segment's start, ns
-    candidates: np.ndarray  # cause rows of the host in the window, frame positions
+#: cause kinds that are bad news whatever their fields say
+_ALWAYS_BAD = {"fault_cause", "no_peers_fault", "track_bfd", "track_file"}
+#: the fields `fault_reason` words a cause from
+_REASON_FIELDS = (
+    "kind",
+    "script",
+    "result",
+    "exit_status",
+    "interface",
+    "action",
+    "detail",
+    "body",
+)
 
 
 def check(ctx: AnalysisContext, options: Options) -> Iterator[Finding]:
-    window = pd.Timedelta(seconds=options.window_seconds)
-    entries = list(_entries(ctx, host_rows(ctx, _CAUSE_KINDS), window))
-    # the cells of the rows looked at, fetched in one go for all entries
-    looked_at = np.concatenate([e.candidates for e in entries]) if entries else np.zeros(0, int)
-    causes = _Causes(ctx.events, looked_at.tolist(), ctx.times_ns)
-    lasts = [causes.last_cause(entry) for entry in entries]
-    causes.fetch_reasons(last for last in lasts if last is not None)
-    for entry, last in zip(entries, lasts, strict=True):
-        _entry, message, end, pairs = _draft(entry, causes.row(last) if last is not None else None)
-        yield Finding(
-            message=message,
-            host=entry.item.host,
-            instance=entry.item.instance,
-            start=entry.segment.start,
-            end=end,
-            evidence=pairs,
-        )
-
-
-def _draft(entry: _Entry, last: Mapping[str, Any] | None) -> tuple[_Entry, str, Any, list]:
-    """(entry, message, end, evidence pairs) of one finding."""
-    item, segment, end_segment = entry.item, entry.segment, entry.end_segment
-    reason = fault_reason(last) if last is not None else "cause not logged"
-    if end_segment is not None:
-        seconds = seconds_between(entry.opened, ns(end_segment.start))
-        span = f"for {seconds:.1f} s (until {end_segment.state})"
-        end = end_segment.start
-    else:
-        span = "until the end of the log"
-        end = segment.end
-    # only the line the reason names: with several instances going down in
-    # one burst, the other cause lines belong to the other instances
-    pairs = [(last["source"], last["line"])] if last is not None else []
-    pairs.append((segment.source, segment.line))
-    if end_segment is not None:
-        pairs.append((end_segment.source, end_segment.line))
-    message = (
-        f"{item.instance} on {item.host} in FAULT from {fmt_time(segment.start)} {span}: {reason}"
-    )
-    return entry, message, end, pairs
-
-
-def _entries(ctx: AnalysisContext, causes: HostRows, window: pd.Timedelta) -> Iterator[_Entry]:
-    """Every entry into FAULT, in timeline order, with its end and its window's rows.
-
-    The entries are found on the segment tables' state codes (one numpy
-    pass per instance instead of comparing every segment's state), and the
-    cause rows of all of an instance's windows with one search.
-    """
-    for item in timeline_of(ctx).instances:
-        segments = item.segments
-        table = segment_table(ctx, item)
-        fault = table.states == table.state_code("FAULT")
-        # a log that starts mid-run opens the instance with its first state
-        # line: an `Entering FAULT STATE` there is an entry into FAULT too
-        opening = fault.copy()
-        opening[1:] &= ~fault[:-1]
-        # an excerpt's FAULT that no line shows being entered (implied by
-        # the next state line, or seen in a FAULT-only line) is not an entry
-        entries = [
-            position
-            for position in np.flatnonzero(opening).tolist()
-            if segments[position].state_basis == "logged"
-        ]
-        if not entries:
-            continue
-        ends = _fault_ends(segments, table, fault, entries)
-        if table.timed and window is not pd.NaT:  # int ns: Timestamp arithmetic costs microseconds
-            opened = table.starts[entries]
-            windows = causes.windows(item.host, opened - window.value, opened)
-            opened_ns = opened.tolist()
+    window = pd.Timedelta(seconds=options.window_seconds).value
+    causes = host_rows(ctx, _CAUSE_KINDS)
+    entries = [
+        (item, segment, end, _cause(causes, item.instance, rows))
+        for item in timeline_of(ctx).instances
+        for segment, end, rows in _entries(ctx, item, causes, window)
+    ]
+    # the fields of the chosen cause rows, fetched in one go for all entries
+    chosen = [cause for *_rest, cause in entries if cause is not None]
+    fields = {name: cells(ctx.events, name, chosen) for name in _REASON_FIELDS}
+    for item, segment, end, cause in entries:
+        reason = "cause not logged"
+        cited: list[Any] = []
+        if cause is not None:
+            row = {name: fields[name][cause] for name in _REASON_FIELDS}
+            reason = fault_reason({k: pd.NA if v is None else v for k, v in row.items()})
+            # only the line the reason names: with several instances going down
+            # in one burst, the other cause lines belong to the other instances
+            cited.append((causes.column("source")[cause], causes.column("line")[cause]))
+        if end is not None:
+            seconds = seconds_between(ns(segment.start), ns(end.start))
+            span = f"for {seconds:.1f} s (until {end.state})"
         else:
-            opened_ns = [ns(segments[position].start) for position in entries]
-            windows = [
-                causes.between(
-                    item.host,
-                    start - window.value
-                    if window is not pd.NaT
-                    else ns(segments[position].start - window),
-                    start,
-                )
-                for position, start in zip(entries, opened_ns, strict=True)
-            ]
-        for position, end_segment, start, candidates in zip(
-            entries, ends, opened_ns, windows, strict=True
-        ):
-            yield _Entry(item, segments[position], end_segment, start, candidates)
-
-
-def _fault_ends(
-    segments: list[Any], table: SegmentTable, fault: np.ndarray, entries: list[int]
-) -> list[Any]:
-    """For each position of `entries`: the first later-starting segment that is
-    not FAULT (None: none).
-
-    That is the scan "the next segment, in list order, that starts after
-    this one and is not FAULT"; for segments in start order (what the
-    replay makes) it is answered without the scan, which cost a long walk
-    per FAULT entry on a busy log: the later-starting segments are those
-    from the right-side search of the start on (int ns), and the first
-    non-FAULT one at or after any index is known from one backward
-    minimum.  Other orders, or segments without Timestamps, keep the scan.
-    """
-    starts = table.starts
-    if table.timed and not np.any(starts[1:] < starts[:-1]):
-        count = len(segments)
-        # first non-FAULT index at or after each index (count: none)
-        own = np.where(fault, count, np.arange(count))
-        following = np.append(np.minimum.accumulate(own[::-1])[::-1], count)
-        found = following[np.searchsorted(starts, starts[entries], side="right")]
-        return [segments[index] if index < count else None for index in found.tolist()]
-    times = [segment.start for segment in segments]
-    ordered = all(map(operator.le, times, times[1:]))
-
-    def scan(position: int) -> Any:
-        start = times[position]
-        first = position + 1 if ordered else 0
-        return next(
-            (
-                segments[later]
-                for later in range(first, len(segments))
-                if times[later] > start and segments[later].state != "FAULT"
+            span = "until the end of the log"
+        yield Finding(
+            message=(
+                f"{item.instance} on {item.host} in FAULT from {fmt_time(segment.start)} "
+                f"{span}: {reason}"
             ),
-            None,
+            host=item.host,
+            instance=item.instance,
+            start=segment.start,
+            end=end.start if end is not None else segment.end,
+            evidence=[*cited, segment, *([end] if end is not None else [])],
         )
 
-    return [scan(position) for position in entries]
+
+def _entries(
+    ctx: AnalysisContext, item: InstanceTimeline, causes: HostRows, window: int
+) -> Iterator[tuple[Segment, Segment | None, np.ndarray]]:
+    """Each entry of `item` into FAULT: (its segment, the first later segment
+    that is not FAULT or None, the host's cause rows leading to it)."""
+    segments = item.segments
+    table = segment_table(ctx, item)
+    fault = table.states == table.state_code("FAULT")
+    # a log that starts mid-run opens the instance with its first state line:
+    # an `Entering FAULT STATE` there is an entry into FAULT too
+    opening = fault.copy()
+    opening[1:] &= ~fault[:-1]
+    # an excerpt's FAULT that no line shows being entered (implied by the
+    # next state line, or seen in a FAULT-only line) is not an entry
+    entries = [p for p in np.flatnonzero(opening).tolist() if segments[p].state_basis == "logged"]
+    if not entries:
+        return
+    opened = [segments[position] for position in entries]
+    ends = table.next_other(segments, entries, fault)
+    yield from zip(opened, ends, causes.leading_to(item.host, opened, window), strict=True)
 
 
-_REASON_FIELDS = ("kind", "script", "result", "exit_status", "interface", "action", "detail")
-
-
-class _Causes:
-    """The cells the rule reads of the cause rows it looks at, fetched once.
-
-    A busy log has tens of thousands of cause rows but the windows before
-    FAULT entries hold a few thousand, and only the chosen cause of each
-    entry needs the fields of its reason.
-    """
-
-    def __init__(self, events: pd.DataFrame, rows: list[int], times: np.ndarray) -> None:
-        self.events = events
-        self.times = times
-        self.instance = cells(events, "instance", rows)
-        self.source = cells(events, "source", rows)
-        self.line = cells(events, "line", rows)
-        self.kind = cells(events, "kind", rows)
-        self.action = cells(events, "action", rows)
-        self.result = cells(events, "result", rows)
-        self.reasons: dict[str, dict[int, Any]] = {}
-
-    def last_cause(self, entry: _Entry) -> int | None:
-        """The position of the last matching cause row of `entry`, if any."""
-        segment, instance = entry.segment, entry.item.instance
-        near = [row for row in entry.candidates.tolist() if self.matches(row, instance, segment)]
-        return near[-1] if near else None
-
-    def matches(self, row: int, instance: str, segment: Any) -> bool:
-        """A cause row (already on the host, in the window) that names a bad result.
-
-        Rows logged up to the line that opened `segment`, not later in its second:
-        with 1-second timestamps every line of a burst has the same time; a cause
-        line logged *after* the FAULT line (the next instance's interface going
-        down) must not be taken for this instance's cause.
-        """
-        name = self.instance[row]
-        if name is not None and name != instance:
-            return False
-        if self.times[row] == ns(segment.start) and segment.source is not None:
-            if segment.line is None:
-                pass
-            else:
-                source = self.source[row]
-                line = self.line[row]
-                if source != segment.source or line is None or not line <= segment.line:
-                    return False
-        return self.is_bad(row)
-
-    def is_bad(self, row: int) -> bool:
-        kind = str(self.kind[row])
-        action = self.action[row]
-        result = self.result[row]
-        return (
-            kind in {"fault_cause", "no_peers_fault", "track_bfd", "track_file"}
+def _cause(causes: HostRows, instance: str, rows: np.ndarray) -> int | None:
+    """The last of `rows` that names a bad result for `instance` (or no instance)."""
+    names, kinds = causes.column("instance"), causes.column("kind")
+    actions, results = causes.column("action"), causes.column("result")
+    for row in reversed(rows.tolist()):
+        if names[row] is not None and names[row] != instance:
+            continue
+        action = actions[row]
+        if (
+            str(kinds[row]) in _ALWAYS_BAD
             or (action is not None and str(action).lower() in {"down", "lost", "fault"})
-            or result in {"failure", "timeout"}
-        )
-
-    def fetch_reasons(self, rows: Iterable[int]) -> None:
-        """Fetch the fields `_reason` reads, for the rows `row` will be asked for."""
-        wanted = list(rows)
-        for name in (*_REASON_FIELDS, "body"):
-            self.reasons[name] = cells(self.events, name, wanted)
-
-    def row(self, position: int) -> dict[str, Any]:
-        """The fields `_reason` reads of one row, missing ones as pd.NA (as `events.iloc`
-        has them).
-
-        A row of a 30-column frame costs a millisecond through `iloc`; a busy
-        log has thousands of FAULT entries.  The cells come from `fetch_reasons`.
-        """
-        row = {name: values[position] for name, values in self.reasons.items()}
-        row["source"], row["line"] = self.source[position], self.line[position]
-        return {name: pd.NA if value is None else value for name, value in row.items()}
+            or results[row] in {"failure", "timeout"}
+        ):
+            return row
+    return None

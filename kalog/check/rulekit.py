@@ -69,6 +69,44 @@ class SegmentTable:
         """The code of `state` (-1, matching no segment, for a state no segment has)."""
         return self.codes.get(state, -1)
 
+    def next_other(
+        self, segments: list[Segment], positions: list[int], inside: np.ndarray
+    ) -> list[Segment | None]:
+        """For each of `positions`: the first segment that starts later and is
+        not `inside` (None: none), e.g. where a FAULT stretch ends.
+
+        That is the scan "the next segment, in list order, that starts after
+        this one and is not inside"; for segments in start order (what the
+        replay makes) it is answered without the scan, which cost a long walk
+        per position on a busy log: the later-starting segments are those
+        from the right-side search of the start on, and the first one not
+        inside at or after any index is known from one backward minimum.
+        Other orders, or segments without Timestamps, keep the scan.
+        """
+        starts = self.starts
+        if self.timed and not np.any(starts[1:] < starts[:-1]):
+            count = len(segments)
+            own = np.where(inside, count, np.arange(count))  # count: inside
+            following = np.append(np.minimum.accumulate(own[::-1])[::-1], count)
+            found = following[np.searchsorted(starts, starts[positions], side="right")]
+            return [segments[index] if index < count else None for index in found.tolist()]
+        times = [segment.start for segment in segments]
+        ordered = all(map(operator.le, times, times[1:]))
+        flags = inside.tolist()
+
+        def scan(position: int) -> Segment | None:
+            start = times[position]
+            return next(
+                (
+                    segments[later]
+                    for later in range(position + 1 if ordered else 0, len(segments))
+                    if times[later] > start and not flags[later]
+                ),
+                None,
+            )
+
+        return [scan(position) for position in positions]
+
 
 def segment_table(ctx: AnalysisContext, item: InstanceTimeline) -> SegmentTable:
     """`item`'s `SegmentTable`, the whole timeline's built once per context."""
@@ -255,6 +293,7 @@ class HostRows:
     ordered: dict[str, bool]
     events: pd.DataFrame | None = None
     chosen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    chosen_times: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _columns: dict[str, dict[int, Any]] = field(default_factory=dict, repr=False)
 
     def between(self, host: Any, start: int | None, end: int | None) -> np.ndarray:
@@ -287,6 +326,43 @@ class HostRows:
         highs = np.searchsorted(times, ends, side="right").tolist()
         return [positions[lo:hi] for lo, hi in zip(lows, highs, strict=True)]
 
+    def leading_to(self, host: Any, segments: list[Segment], window_ns: int) -> list[np.ndarray]:
+        """For each segment: `host`'s rows from `window_ns` before its start up
+        to the line that opened it (the lines that may have caused it).
+
+        Rows of the segment's own time logged after its opening line (same
+        file, later line) are left out: with 1-second timestamps every line
+        of a burst has the same time, and a line logged after the state line
+        (the next instance's interface going down) is not its cause.
+        """
+        starts = [ns(segment.start) for segment in segments]
+        if any(start is None for start in starts):
+            return [
+                self.leading_to(host, [segment], window_ns)[0]
+                if start is not None
+                else np.zeros(0, dtype=np.int64)
+                for segment, start in zip(segments, starts, strict=True)
+            ]
+        opened = np.array(starts, dtype=np.int64)
+        windows = self.windows(host, opened - window_ns, opened)
+        sources, lines = self.column("source"), self.column("line")
+        result = []
+        for segment, start, rows in zip(segments, starts, windows, strict=True):
+            if len(rows) and segment.source is not None and segment.line is not None:
+                same_time = self.chosen_times[np.searchsorted(self.chosen, rows)] == start
+                if same_time.any():
+                    later = [
+                        sources[row] != segment.source
+                        or lines[row] is None
+                        or lines[row] > segment.line
+                        for row in rows[same_time].tolist()
+                    ]
+                    keep = np.ones(len(rows), dtype=bool)
+                    keep[np.flatnonzero(same_time)[later]] = False
+                    rows = rows[keep]
+            result.append(rows)
+        return result
+
     def column(self, name: str) -> dict[int, Any]:
         """frame position -> the `name` cell of each of these rows, None for missing."""
         cells = self._columns.get(name)
@@ -313,7 +389,7 @@ def host_rows(ctx: AnalysisContext, kinds: Iterable[str]) -> HostRows:
         mask &= times != _NAT
         chosen = np.flatnonzero(mask)
         codes, hosts = pd.factorize(events["host"].iloc[chosen])
-        result = HostRows({}, {}, {}, events, chosen)
+        result = HostRows({}, {}, {}, events, chosen, times[chosen])
         if len(hosts) == 0:
             return result
         # one stable sort by host code instead of a pass over the rows per host

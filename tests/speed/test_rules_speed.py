@@ -36,7 +36,6 @@ from kalog.pipeline import analyze_events, host_versions, summarize
 from kalog.rules import ka001_weight_before_state as ka001
 from kalog.rules import ka101_split_brain as ka101
 from kalog.rules import ka102_flapping as ka102
-from kalog.rules import ka110_fault as ka110
 from kalog.rules import ka201_slow_takeover as ka201
 
 
@@ -258,7 +257,7 @@ def test_flapping_openings_skip_no_burst(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_fault_ends_equal_the_scan(seed: int) -> None:
+def test_next_other_segment_equals_the_scan(seed: int) -> None:
     timeline = _random_timeline(seed, hosts=1, count=200)
     ctx = AnalysisContext(events=pd.DataFrame(), timeline=timeline)
     (item,) = timeline.instances
@@ -266,8 +265,16 @@ def test_fault_ends_equal_the_scan(seed: int) -> None:
     fault = table.states == table.state_code("FAULT")
     entries = np.flatnonzero(fault).tolist()
     untimed = dataclasses.replace(table, timed=False)
-    fast = ka110._fault_ends(item.segments, table, fault, entries)
-    assert fast == ka110._fault_ends(item.segments, untimed, fault, entries)
+    fast = table.next_other(item.segments, entries, fault)
+    assert fast == untimed.next_other(item.segments, entries, fault)
+    starts = [segment.start for segment in item.segments]
+    for position, found in zip(entries, fast, strict=True):
+        later = [
+            segment
+            for segment, start in zip(item.segments, starts, strict=True)
+            if start > starts[position] and segment.state != "FAULT"
+        ]
+        assert found == (later[0] if later else None)
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -371,3 +378,61 @@ def test_analyze_events_leaves_the_collector_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_rows_leading_to_segments_equal_the_plain_filter(seed: int) -> None:
+    """HostRows.leading_to == "the host's rows of those kinds in [start -
+    window, start], minus those of the start's time logged after the
+    segment's line", written row by row."""
+    rng = np.random.default_rng(seed)
+    count = 60
+    seconds = np.sort(rng.integers(0, 12, size=count))
+    frame = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(seconds, unit="s"),
+            "host": rng.choice(["a", "b"], size=count).tolist(),
+            "kind": pd.Categorical(
+                rng.choice(["script_result", "garp"], size=count).tolist(), categories=list(KINDS)
+            ),
+            "source": rng.choice(["x.log", "y.log"], size=count).tolist(),
+            "line": np.arange(1, count + 1),
+        }
+    )
+    for name in ("host", "source", "line"):
+        frame[name] = frame[name].astype(COLUMNS[name])
+    ctx = AnalysisContext(events=frame)
+    rows = host_rows(ctx, ["script_result"])
+    segments = [
+        Segment(
+            pd.Timestamp(int(second), unit="s"),
+            pd.Timestamp(int(second) + 1, unit="s"),
+            "FAULT",
+            None,
+            "logged",
+            str(rng.choice(["x.log", "y.log"])) if rng.random() < 0.9 else None,
+            int(rng.integers(1, count + 1)),
+            0,
+        )
+        for second in rng.integers(0, 12, size=10)
+    ]
+    window = 3 * 10**9
+    got = rows.leading_to("a", segments, window)
+    for segment, found in zip(segments, got, strict=True):
+        start = segment.start.value
+        expected = []
+        for position, row in enumerate(frame.itertuples(index=False)):
+            if row.host != "a" or row.kind != "script_result":
+                continue
+            when = row.ts.value
+            if not start - window <= when <= start:
+                continue
+            opened_by = segment.source is not None and segment.line is not None
+            if (
+                when == start
+                and opened_by
+                and (row.source != segment.source or not row.line <= segment.line)
+            ):
+                continue
+            expected.append(position)
+        assert found.tolist() == expected
