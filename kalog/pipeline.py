@@ -190,7 +190,6 @@ def analyze_events(
         configs={host: items[0] for host, items in parsed.items() if items},
         configs_by_host={host: items for host, items in parsed.items() if items},
         versions=versions,
-        profile_by_run={(r.host, r.run): r.profile for r in timeline.runs},
         expect=expect,
         settings=settings,
     )

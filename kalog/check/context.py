@@ -45,7 +45,6 @@ class AnalysisContext:
 
     configs: host -> parsed keepalived configuration (kalog.config's type).
     versions: host -> keepalived version string seen in the log.
-    profile_by_run: the model's version profile per keepalived run.
     expect: the reference profile named with --expect, if any.
     detail_lines: whether -D lines are present; None infers it from the events.
     """
@@ -59,7 +58,6 @@ class AnalysisContext:
     #: repeated); empty: only `configs` (`config_at` then answers with those)
     configs_by_host: Mapping[str, Sequence[KeepalivedConfig]] = field(default_factory=dict)
     versions: Mapping[str, str] = field(default_factory=dict)
-    profile_by_run: Mapping[Any, Any] = field(default_factory=dict)
     expect: str | None = None
     detail_lines: bool | None = None
     settings: Settings = field(default_factory=Settings)
