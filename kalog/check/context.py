@@ -80,11 +80,9 @@ class AnalysisContext:
         config, so a rule and the model never read different configs.
         """
         given = self.configs_of(host)
-        if not given:
-            return None
-        timeline = self.timeline
-        index = timeline.config_index_at(host, ts) if isinstance(timeline, Timeline) else 0
-        return given[index] if index is not None and index < len(given) else None
+        if not isinstance(self.timeline, Timeline):
+            return given[0] if given else None
+        return self.timeline.config_at(host, ts, given)
 
     @property
     def hosts(self) -> list[str]:

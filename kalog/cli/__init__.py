@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "events": ("kalog.cli.events", "events", "Parse logs into typed events."),
     "timeline": ("kalog.cli.timeline", "timeline", "Replay logs into state timelines."),
     "analyze": ("kalog.cli.analyze", "analyze", "Explain failovers and flag violations."),
+    "explain": ("kalog.cli.explain", "explain", "Tell the chain of cause of one change of master."),
     "rules": ("kalog.cli.rules", "rules", "List the rules."),
     "rule": ("kalog.cli.rules", "rule", "Show one rule's documentation."),
 }

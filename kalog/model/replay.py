@@ -1062,19 +1062,29 @@ class _RunReplay:
                 inst.open(ts, priority=value, basis="inferred", row=row, cause=str(row["kind"]))
 
     def _on_script_result(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
-        script = row.get("script")
-        result = str(row.get("result") or "")
-        if script and result:
-            self._tracker_result(row, ts, "script", str(script), result == "success")
+        result = tracker_result(row)
+        if result is not None:
+            self._tracker_result(row, ts, *result)
 
-    def _on_script_reload(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
-        self._on_script_result(row, ts, name)
+    _on_script_reload = _on_script_result
+    _on_interface_state = _on_script_result
 
-    def _on_interface_state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
+
+def tracker_result(row: Mapping[str, Any]) -> tuple[str, str, bool] | None:
+    """(tracker kind, name, ok) that a script-result or interface-state line
+    reports, None when it reports none: how the replay (and `kalog explain`'s
+    arithmetic) read a tracker's result."""
+    if row.get("kind") == "interface_state":
         interface = row.get("interface")
         action = str(row.get("action") or "").lower()
         if interface and action in {"up", "down"}:
-            self._tracker_result(row, ts, "interface", str(interface), action == "up")
+            return "interface", str(interface), action == "up"
+        return None
+    script = row.get("script")
+    result = str(row.get("result") or "")
+    if script and result:
+        return "script", str(script), result == "success"
+    return None
 
 
 # ---------------------------------------------------------------------------

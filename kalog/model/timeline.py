@@ -12,7 +12,7 @@ means, the model hides nothing.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
@@ -159,6 +159,14 @@ class Timeline:
     #: reload (`--config HOST=PATH` repeated); index None from a reload past
     #: the last config given, whose config the inputs do not tell
     configs_in_force: dict[str, list[tuple[pd.Timestamp, int | None]]] = field(default_factory=dict)
+
+    def config_at(self, host: str, ts: pd.Timestamp | None, given: Sequence[Any]) -> Any | None:
+        """Which of `given` (the host's configs, in reload order) was in force
+        on `host` at `ts`, None when none was (see `config_index_at`)."""
+        if not given:
+            return None
+        index = self.config_index_at(host, ts)
+        return given[index] if index is not None and index < len(given) else None
 
     def config_index_at(self, host: str, ts: pd.Timestamp | None) -> int | None:
         """Which of `host`'s configs given was in force at `ts` (see

@@ -1,0 +1,122 @@
+"""`kalog explain`: the chain of cause of one change of master."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+import click
+
+from kalog.cli.common import LogInputs, handle_errors, log_input_options
+from kalog.cli.model_options import model_options
+from kalog.errors import KalogError
+
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+
+
+def parse_at(value: str, day: Any) -> Any:
+    """An ISO time, or HH:MM[:SS] on `day` (the log's first day), in the
+    log's zone when the log's times carry one."""
+    import pandas as pd
+
+    try:
+        if _CLOCK.match(value.strip()):
+            if day is None:
+                raise KalogError(f"--at {value!r}: the log has no dated line to take the day from")
+            when = pd.Timestamp(f"{day.date().isoformat()} {value.strip()}")
+        else:
+            when = pd.Timestamp(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a time (ISO 8601, or HH:MM[:SS] on the log's day)", param_hint="--at"
+        ) from None
+    tz = getattr(day, "tz", None)
+    if tz is not None and when.tz is None:
+        when = when.tz_localize(tz)
+    elif tz is None and when.tz is not None:
+        when = when.tz_convert("UTC").tz_localize(None)
+    return when
+
+
+@click.command()
+@log_input_options
+@model_options
+@click.option("--at", "at", help="The change of master nearest this time (ISO, or HH:MM[:SS]).")
+@click.option("--index", type=click.IntRange(1), help="The N-th change of master (1 = first).")
+@click.option("--instance", help="Only changes of this VRRP instance.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the chain, line by line; json: the same for tools.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
+@click.option("--width", type=click.IntRange(40, 400), help="Width of the text view.")
+@handle_errors
+def explain(
+    inputs: LogInputs,
+    configs: dict[str, list[str]],
+    peers: dict[str, str],
+    version: str | None,
+    at: str | None,
+    index: int | None,
+    instance: str | None,
+    fmt: str,
+    output: str | None,
+    width: int | None,
+) -> None:
+    """Tell the chain of cause of one change of master in PATH..., oldest first.
+
+    Pick the change with --at (the nearest to that time), --index (as
+    numbered when several are found), or give none when the logs hold one.
+    Each step shows its time, host, what happened and the log line it rests
+    on (file:line); then what the logs cannot tell (a peer's log that ends
+    too soon, a state not known).  With --config the inferred priorities show
+    their arithmetic (base + tracker weights).  Exit codes: 0 ok, 2 usage or
+    input error (also when the change cannot be chosen: the choices are listed).
+    """
+    inputs.prestart()
+    from kalog.model import replay
+    from kalog.model.explain import changes_of_master, pick_change
+    from kalog.model.explain import explain as explain_change
+    from kalog.model.replay import load_configs
+    from kalog.pipeline import host_versions
+
+    events = inputs.read()
+    versions: dict[str, Any] = host_versions(events)
+    if version:
+        versions = {host: version for host in {*versions, *configs}}
+    parsed = load_configs(configs, versions)
+    with inputs.working(f"replaying {len(events):,} events"):
+        timeline = replay(events, configs=parsed, version=version, peers=peers)
+    changes = changes_of_master(timeline)
+    if instance is not None:
+        changes = [c for c in changes if c.instance == instance]
+    when = parse_at(at, timeline.start) if at is not None else None
+    try:
+        change = pick_change(changes, at=when, index=index)
+    except ValueError as exc:
+        listing = "; ".join(
+            f"{n}: {c.ts} {c.instance} -> {c.host} ({c.cause})" for n, c in enumerate(changes, 1)
+        )
+        raise KalogError(f"{exc}" + (f" ({listing})" if listing else "")) from None
+    explanation = explain_change(events, timeline, change, configs=parsed)
+    out = click.open_file(output, "w", encoding="utf-8") if output else None
+    try:
+        if fmt == "json":
+            from kalog.report.explain import write_json
+
+            write_json(explanation, out if out is not None else sys.stdout)
+        else:
+            from kalog.console import make_console
+            from kalog.report.explain import render_explanation
+
+            console = make_console(file=out, width=width)
+            console.print(render_explanation(explanation))
+    finally:
+        if out is not None:
+            out.close()
+    inputs.exit()
