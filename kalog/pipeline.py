@@ -9,7 +9,9 @@ belong to the command that reads.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,14 @@ import pandas as pd
 
 from kalog.check.analysis import AnalysisResult, run_rules
 from kalog.check.context import AnalysisContext
+from kalog.check.findings import RuleState
 from kalog.check.registry import RuleSpec, load_rules
 from kalog.check.rulekit import seconds_between, segment_table
 from kalog.check.settings import Settings
 from kalog.model import Timeline, replay
 from kalog.model.replay import load_configs
 from kalog.model.timeline import untimed_line
+from kalog.model.window import Window
 
 
 def host_versions(events: pd.DataFrame) -> dict[str, str]:
@@ -172,8 +176,13 @@ def analyze_events(
     settings: Settings | None = None,
     rules: Sequence[RuleSpec] | None = None,
     fail_on: str | None = None,
+    window: Window | None = None,
 ) -> AnalysisResult:
-    """Replay `events`, run the rules and return everything the reports need."""
+    """Replay `events`, run the rules and return everything the reports need.
+
+    `window`: what to show (kalog.model.window); the replay and the rules
+    still read every event, so nothing inferred changes with it.
+    """
     versions = host_versions(events)
     for host in configs or {}:
         versions.setdefault(host, version)
@@ -194,8 +203,18 @@ def analyze_events(
         settings=settings,
     )
     findings, statuses = run_rules(ctx, specs, settings)
+    summary = summarize(events, timeline, ctx)
+    if window is not None and window.active:
+        timeline = window.timeline(timeline)
+        summary = {**summarize(events, timeline), "window": window.describe()}
+        findings = window.findings(findings)
+        shown = Counter(f.rule for f in findings)
+        statuses = [
+            replace(s, findings=shown[s.rule]) if s.state is RuleState.EVALUATED else s
+            for s in statuses
+        ]
     return AnalysisResult(
-        summary=summarize(events, timeline, ctx),
+        summary=summary,
         timeline=timeline,
         transitions=timeline.transitions,
         findings=findings,

@@ -83,6 +83,7 @@ def analyze(
             settings=settings,
             rules=specs,
             fail_on=settings.fail_on,
+            window=inputs.window(events),
         )
     chosen = fmt or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None

@@ -1,7 +1,8 @@
 """What every command that reads logs shares: input options, diagnostics, exit codes.
 
-`events`, `timeline` and `analyze` all take `PATH...` with `--year`,
-`--host`, `--tz` and `--quiet`, read them with `kalog.read_events`, and report input
+`events`, `timeline`, `analyze` and `explain` all take `PATH...` with
+`--year`, `--default-host`, `--tz`, `--quiet` and the window to show
+(`--since`, `--until`, `--host`, `--instance`), read them with `kalog.read_events`, and report input
 problems the same way:
 
 * `kalog: warning: ...` (one line each) for damage that did not stop
@@ -70,9 +71,15 @@ class LogInputs:
 
     paths: tuple[str, ...]
     year: int | None = None
+    #: the host of lines whose envelope names none (--default-host)
     host: str | None = None
     tz: str | None = None
     quiet: bool = False
+    #: what to show (--since, --until, --host, --instance): `window` resolves them
+    since: str | None = None
+    until: str | None = None
+    hosts: tuple[str, ...] = ()
+    instances: tuple[str, ...] = ()
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
@@ -128,9 +135,51 @@ class LogInputs:
         self.failed = bool(stats["errors"])
         if stats["lines_read"] == 0:
             raise KalogError("no log lines read")
+        if self._old_host_option(frame):
+            return self.read(summary=summary)
         if summary and not self.quiet:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
         return frame
+
+    def _old_host_option(self, frame: Any) -> bool:
+        """`--host X` once, X no host of the logs, no --default-host: the
+        option's meaning before it selected hosts (the host of lines that
+        name none).  Take it so, with a warning, and read again."""
+        if len(self.hosts) != 1 or self.host is not None or frame.empty:
+            return False
+        (name,) = self.hosts
+        if (frame["host"] == name).any():
+            return False
+        echo_warning(
+            f"--host {name} names no host in the logs: taken as --default-host {name}, "
+            "its meaning before --host selected hosts (deprecated spelling)"
+        )
+        self.host, self.hosts = name, ()
+        return True
+
+    def window(self, events: Any) -> Any:
+        """The `kalog.model.window.Window` the options ask for, its times read
+        against the log: `HH:MM` on its first day, its zone, relative forms
+        from now."""
+        import pandas as pd
+
+        from kalog.model.window import Window, parse_time
+
+        times = events["ts"] if "ts" in events else pd.Series([], dtype="datetime64[ns]")
+        valid = times.dropna()
+        day = valid.iloc[0] if len(valid) else None
+        tz = getattr(times.dtype, "tz", None)
+        now = pd.Timestamp.now(tz="UTC").tz_convert(tz) if tz is not None else pd.Timestamp.now()
+        bounds = []
+        for option, text in (("--since", self.since), ("--until", self.until)):
+            try:
+                bounds.append(None if text is None else parse_time(text, day=day, now=now))
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint=option) from None
+        since, until = bounds
+        if since is not None and until is not None and since > until:
+            raise click.BadParameter(f"{since} is after --until {until}", param_hint="--since")
+        return Window(since, until, frozenset(self.hosts), frozenset(self.instances))
 
     @contextlib.contextmanager
     def working(self, message: str, *, console: Any = None) -> Iterator[None]:
@@ -242,7 +291,8 @@ def summary_line(stats: dict[str, Any]) -> str:
 
 
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`; pass them as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--default-host`, `--tz`, `--quiet` and what to show
+    (`--since`, `--until`, `--host`, `--instance`); pass them as `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -252,9 +302,28 @@ def log_input_options(func: F) -> F:
         "(default: from the file's modification time).",
     )
     @click.option(
-        "--host",
+        "--default-host",
+        "default_host",
         help="Host name for lines whose envelope names none "
         "(default: the file name up to its first dot).",
+    )
+    @click.option(
+        "--since",
+        help="Show from this time on: ISO 8601, HH:MM[:SS] on the log's day, now, -2h, "
+        "'2 hours ago'.  The model still replays the whole log.",
+    )
+    @click.option("--until", help="Show up to this time (as --since).")
+    @click.option(
+        "--host",
+        "hosts",
+        multiple=True,
+        help="Show only this host (repeatable).",
+    )
+    @click.option(
+        "--instance",
+        "instances",
+        multiple=True,
+        help="Show only this VRRP instance (repeatable).",
     )
     @click.option(
         "-q",
@@ -273,12 +342,26 @@ def log_input_options(func: F) -> F:
         *args: Any,
         paths: tuple[str, ...],
         year: int | None,
-        host: str | None,
+        default_host: str | None,
         tz: str | None,
         quiet: bool,
+        since: str | None,
+        until: str | None,
+        hosts: tuple[str, ...],
+        instances: tuple[str, ...],
         **kwargs: Any,
     ) -> Any:
-        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz, quiet=quiet)
+        inputs = LogInputs(
+            paths=paths,
+            year=year,
+            host=default_host,
+            tz=tz,
+            quiet=quiet,
+            since=since,
+            until=until,
+            hosts=hosts,
+            instances=instances,
+        )
         return func(*args, inputs=inputs, **kwargs)
 
     return wrapper  # type: ignore[return-value]

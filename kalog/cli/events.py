@@ -43,6 +43,7 @@ def events(inputs: LogInputs, fmt: str, output: str | None, unknown: bool) -> No
         raise click.UsageError("--format parquet writes binary data: give -o FILE")
     inputs.prestart()
     frame = inputs.read()
+    frame = inputs.window(frame).events(frame)
     if unknown:
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
     write_events(frame, fmt, output)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from typing import Any
 
@@ -12,31 +11,19 @@ from kalog.cli.common import LogInputs, handle_errors, log_input_options
 from kalog.cli.model_options import model_options
 from kalog.errors import KalogError
 
-_CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-
 
 def parse_at(value: str, day: Any) -> Any:
-    """An ISO time, or HH:MM[:SS] on `day` (the log's first day), in the
-    log's zone when the log's times carry one."""
+    """--at as a time comparable with the log's (kalog.model.window.parse_time)."""
     import pandas as pd
 
-    try:
-        if _CLOCK.match(value.strip()):
-            if day is None:
-                raise KalogError(f"--at {value!r}: the log has no dated line to take the day from")
-            when = pd.Timestamp(f"{day.date().isoformat()} {value.strip()}")
-        else:
-            when = pd.Timestamp(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a time (ISO 8601, or HH:MM[:SS] on the log's day)", param_hint="--at"
-        ) from None
+    from kalog.model.window import parse_time
+
     tz = getattr(day, "tz", None)
-    if tz is not None and when.tz is None:
-        when = when.tz_localize(tz)
-    elif tz is None and when.tz is not None:
-        when = when.tz_convert("UTC").tz_localize(None)
-    return when
+    now = pd.Timestamp.now(tz="UTC").tz_convert(tz) if tz is not None else pd.Timestamp.now()
+    try:
+        return parse_time(value, day=day, now=now)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--at") from None
 
 
 @click.command()
@@ -44,7 +31,6 @@ def parse_at(value: str, day: Any) -> Any:
 @model_options
 @click.option("--at", "at", help="The change of master nearest this time (ISO, or HH:MM[:SS]).")
 @click.option("--index", type=click.IntRange(1), help="The N-th change of master (1 = first).")
-@click.option("--instance", help="Only changes of this VRRP instance.")
 @click.option(
     "--format",
     "fmt",
@@ -63,7 +49,6 @@ def explain(
     version: str | None,
     at: str | None,
     index: int | None,
-    instance: str | None,
     fmt: str,
     output: str | None,
     width: int | None,
@@ -71,7 +56,8 @@ def explain(
     """Tell the chain of cause of one change of master in PATH..., oldest first.
 
     Pick the change with --at (the nearest to that time), --index (as
-    numbered when several are found), or give none when the logs hold one.
+    numbered when several are found), or give none when the logs (or the
+    window of --since/--until/--host/--instance) hold one.
     Each step shows its time, host, what happened and the log line it rests
     on (file:line); then what the logs cannot tell (a peer's log that ends
     too soon, a state not known).  With --config the inferred priorities show
@@ -92,9 +78,8 @@ def explain(
     parsed = load_configs(configs, versions)
     with inputs.working(f"replaying {len(events):,} events"):
         timeline = replay(events, configs=parsed, version=version, peers=peers)
-    changes = changes_of_master(timeline)
-    if instance is not None:
-        changes = [c for c in changes if c.instance == instance]
+    # the changes in the window asked for (--since/--until/--host/--instance)
+    changes = inputs.window(events).transitions(changes_of_master(timeline))
     when = parse_at(at, timeline.start) if at is not None else None
     try:
         change = pick_change(changes, at=when, index=index)

@@ -53,6 +53,7 @@ def timeline(
     parsed = load_configs(configs, versions)
     with inputs.working(f"replaying {len(events):,} events"):
         result = replay(events, configs=parsed, version=version, peers=peers)
+    result = inputs.window(events).timeline(result)  # the whole log replayed, the window shown
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":
