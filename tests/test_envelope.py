@@ -417,7 +417,8 @@ def test_logfile_noday_days_from_weekdays(tmp_path, monkeypatch) -> None:
 
 def _all_real_lines() -> list[str]:
     lines: list[str] = []
-    for path in sorted(CORPUS.glob("*.log")) + sorted(SEED.glob("*.log")):
+    pastes = sorted((CORPUS.parent / "pastes").glob("*.log"))
+    for path in sorted(CORPUS.glob("*.log")) + sorted(SEED.glob("*.log")) + pastes:
         lines += path.read_text(encoding="utf-8").splitlines()
     return lines + _tsv_meta_examples()
 

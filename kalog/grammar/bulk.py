@@ -20,7 +20,8 @@ Which lines, and why the answers equal `envelope.read_envelope_row`:
   pattern, and splitting yields exactly its groups;
 * RE2 gets Python's `\s` spelt out (`re2_pattern`): Python's is wider;
 * a message opening with keepalived's console stamp (a relayed console
-  line) is left to the per-line reader, which unwraps it.
+  line) or rsyslog's `message repeated N times: [...]` is left to the
+  per-line reader, which unwraps it.
 
 Every other line goes through `read_envelope_row`, so the answers cannot
 differ; tests/speed/test_speed_equivalence.py checks both on every real line.
@@ -140,7 +141,11 @@ def read_envelopes(lines: pa.Array, layout: env.FileLayout, primary: env.Style) 
     strict = pc.and_(strict, pc.string_is_ascii(lines)).fill_null(False)
     candidates = np.flatnonzero(strict.to_numpy(zero_copy_only=False))
     columns = cut_fields(take_rows(lines, candidates))
-    relayed = pc.match_substring_regex(columns["body"], _CONSOLE_START)
+    # relayed console lines and rsyslog's repeat notes are the per-line reader's
+    relayed = pc.or_(
+        pc.match_substring_regex(columns["body"], _CONSOLE_START),
+        pc.starts_with(columns["body"], "message repeated "),
+    )
     keepalived = pc.match_substring_regex(columns["program"], _KEEPALIVED_PROGRAM)
     keep = pc.and_(keepalived, pc.invert(relayed)).to_numpy(zero_copy_only=False)
     chosen = np.flatnonzero(keep)

@@ -127,6 +127,9 @@ def _sp(label: str = "space") -> Piece:
 
 _SPACES = Piece("spaces", " +")
 _HOST = Piece("host", r"(?P<host>\S+)")
+#: A host that may be empty: journalctl prints two spaces when a record has
+#: no _HOSTNAME ("Dec 07 10:00:01  Keepalived_vrrp[80]: ...").
+_HOST_OR_NONE = Piece("host", r"(?P<host>\S*)")
 #: `program[pid]: ` - the syslog TAG.  The pid is any bracketed text because
 #: users obfuscate it (`Keepalived[xxxx1]`); 1.1.x idents have no pid.
 _TAG = Piece("tag", r"(?P<program>[^\s\[\]:]+)(?:\[(?P<pid>[^\]]*)\])?:(?: |$)")
@@ -188,7 +191,7 @@ RFC3164 = Style(
     "rfc3164",
     "syslog",
     "monthday",
-    (_MONTH, _SPACES, _DAY, _sp(), _TIME, _sp(), _HOST, _sp(), _TAG, _BODY),
+    (_MONTH, _SPACES, _DAY, _sp(), _TIME, _sp(), _HOST_OR_NONE, _sp(), _TAG, _BODY),
     "Aug 25 15:21:35 host Keepalived_vrrp[25766]: (VI_1) Entering MASTER STATE",
 )
 
@@ -200,7 +203,7 @@ ISO8601 = Style(
     "iso8601",
     "syslog",
     "iso",
-    (_DATE, Piece("T", "[T ]"), _ISO_TIME, _sp(), _HOST, _sp(), _TAG, _BODY),
+    (_DATE, Piece("T", "[T ]"), _ISO_TIME, _sp(), _HOST_OR_NONE, _sp(), _TAG, _BODY),
     "2024-04-11T07:10:12.735677+00:00 host Keepalived[3683]: Starting Keepalived v2.1.5",
 )
 
@@ -314,6 +317,36 @@ IDENT = Style(
     "Keepalived_vrrp[21821]: VRRP_Instance(VI_GATEWAY) Entering BACKUP STATE",
 )
 
+#: A host and an ident, no timestamp (a paste with the time cut off, or
+#: rsyslog's "%HOSTNAME% %syslogtag%%msg%"):
+#:   node1 Keepalived_vrrp[80]: (VI_1) Entering MASTER STATE
+HOST_IDENT = Style(
+    "host_ident",
+    "syslog",
+    "none",
+    (_HOST, _sp(), _KEEPALIVED_TAG, _BODY),
+    "node1 Keepalived_vrrp[80]: (VI_1) Entering MASTER STATE",
+)
+
+#: The CRI log format (containerd / CRI-O files under /var/log/pods, and what
+#: `crictl logs` relays): "<RFC 3339 nano> <stream> <P|F> <message>"; the
+#: message is keepalived's console line or its syslog-style ident line:
+#:   2023-09-16T19:04:02.123456789Z stdout F Sat Sep 16 19:04:02 2023: (VI_1) ...
+#:   2023-09-16T19:04:02.123456789Z stderr F Keepalived_vrrp[7]: (VI_1) ...
+CRI = Style(
+    "cri",
+    "console",
+    "iso",
+    (
+        _DATE,
+        Piece("T", "T"),
+        _ISO_TIME,
+        Piece("stream", r" (?P<stream>stdout|stderr) [FP] "),
+        _BODY,
+    ),
+    "2023-09-16T19:04:02.123456789Z stdout F Sat Sep 16 19:04:02 2023: (VI_1) Entering ...",
+)
+
 #: Salvage for keepalived lines whose header is damaged (a paste that lost
 #: the first characters: "un 25 23:29:04 BSP-POC6 Keepalived_vrrp[23071]: ...").
 #: The time is lost; the host is the word before the ident, if any.
@@ -334,8 +367,10 @@ STYLES: tuple[Style, ...] = (
     TIMEONLY,
     CONSOLE,
     LOGFILE_NODAY,
+    CRI,
     CONTAINER_TS,
     IDENT,
+    HOST_IDENT,
 )
 STYLE_BY_NAME: dict[str, Style] = {s.name: s for s in (*STYLES, SALVAGE)}
 #: The console prefixes a relayed message may start with.
@@ -355,6 +390,7 @@ FIELDS: tuple[str, ...] = (
     "program",
     "pid",
     "body",
+    "repeated",
 )
 
 #: Bytes/text marking a line that may be a keepalived line in a syslog-style
@@ -426,9 +462,29 @@ def may_have_console_stamp(data: bytes) -> bool:
 #: Lines with no envelope that are not keepalived's even in a bare file.
 FOREIGN_BARE = re.compile(
     r"\s*$"  # blank
-    r"|-- .* --\s*$"  # journalctl markers: -- Reboot --, -- Logs begin at ... --
+    r"|--(?: |$)"  # journalctl: -- Reboot --, -- Logs begin at ... --, -x's -- Subject: ...
     r"|\[(?:[A-Za-z]+|[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.,]+[^\]]*)\] "  # [INFO] / [date]
+    # `systemctl status` above its journal tail: the unit line and its fields
+    r"|[\u25cf\u25cb\u00d7*] \S+\.(?:service|socket|timer|target) "
+    r"|\s+(?:Loaded|Active|Docs|Main PID|Process|Tasks|Memory|CPU|CGroup|Status|TriggeredBy"
+    r"|Invocation|Drop-In|IP|IO|Mem peak|Trigger|Triggers):"
+    r"|\s+[\u2502\u251c\u2514|`]"  # the CGroup tree: "├─768 /usr/sbin/keepalived"
+    r"|Attaching to \S"  # docker-compose's banners
+    r"|(?:Creating|Recreating|Starting|Stopping|Removing) \S+ \.\.\. (?:done|error)\s*$"
+    r"|\+ "  # a shell's command trace in a container's output (`sh -x`)
 )
+
+#: Prefixes a relay puts before a line: docker-compose (`m1_1  | `, v2
+#: `m1-1  | `) and `kubectl logs --prefix` (`[pod/NAME/CONTAINER] `); the
+#: host is the service or pod, the rest is read as a line of its own.
+RELAY_PREFIX = re.compile(
+    r"(?:(?P<service>[A-Za-z0-9][\w.-]*) +\| ?"
+    r"|\[pod/(?P<pod>[^/\]\s]+)/[^\]\s]+\] )"
+)
+
+#: rsyslog's "message repeated N times: [ msg]" in place of N more copies
+#: of the previous message: the message is typed, the count kept.
+REPEATED = re.compile(r"message repeated (?P<count>[0-9]+) times: \[ ?(?P<body>.*)\]\s*$")
 
 Matcher = Callable[[Style, str], "dict[str, str | None] | None"]
 
@@ -579,6 +635,12 @@ def read_envelope(
                 if fields is not None:
                     break
     if fields is None:
+        relay = RELAY_PREFIX.match(line)
+        if relay is not None and relay.end() < len(line):
+            inner = read_envelope(line[relay.end() :], "syslog", primary, matcher)
+            if inner is not None and inner.fields.get("host") is None:
+                inner.fields["host"] = relay.group("service") or relay.group("pod")
+            return inner  # None: another service's line
         if layout == "bare":
             if FOREIGN_BARE.match(line):
                 return None
@@ -609,17 +671,28 @@ def _finish(style_name: str, fields: dict[str, str | None], matcher: Matcher) ->
             return None
         if style_name == "rfc5424" and fields.get("pid") == "-":
             fields = {**fields, "pid": None}
+        repeated = REPEATED.match(body) if body.startswith("message repeated ") else None
+        if repeated is not None:
+            fields = {**fields, "body": repeated.group("body"), "repeated": repeated.group("count")}
         return Envelope(style_name, _normal(fields))
-    if style is CONTAINER_TS:
+    if style is CONTAINER_TS or style is CRI:
         inner = unwrap_console(body, matcher)
-        if inner is None:
+        if inner is not None:
+            if style is CRI:  # its own stamp has the zone and nanoseconds: it dates the line
+                return Envelope(style_name, _normal({**fields, "body": inner[1]["body"]}))
+            return Envelope(inner[0].name, _normal(inner[1]))
+        ident = matcher(IDENT, body)  # keepalived's syslog-style line on the container's stdout
+        if ident is None:
             return None
-        return Envelope(inner[0].name, _normal(inner[1]))
+        return Envelope(style_name, _normal({**fields, **ident}))
     return Envelope(style_name, _normal(fields))
 
 
 def _normal(fields: dict[str, str | None]) -> dict[str, str | None]:
-    return {name: fields.get(name) for name in FIELDS}
+    normal = {name: fields.get(name) for name in FIELDS}
+    if normal["host"] == "":  # a journal record without a host name
+        normal["host"] = None
+    return normal
 
 
 # -- the fast path's per-line work -----------------------------------------
@@ -628,6 +701,7 @@ Row = tuple[str, tuple["str | None", ...]]
 _PID = FIELDS.index("pid")
 _PROGRAM = FIELDS.index("program")
 _BODY_FIELD = FIELDS.index("body")
+_HOST_FIELD = FIELDS.index("host")
 
 
 @lru_cache(maxsize=4096)
@@ -663,7 +737,9 @@ def read_envelope_row(line: str, layout: FileLayout, primary: Style) -> Row | No
         match = primary.regex.fullmatch(line)
         if match is not None:
             fields = _field_getter(primary)((*match.groups(), None))
-            if not CONSOLE_ANYWHERE.match(fields[_BODY_FIELD] or ""):
+            body = fields[_BODY_FIELD] or ""
+            unusual = body.startswith("message repeated ") or fields[_HOST_FIELD] == ""
+            if not unusual and not CONSOLE_ANYWHERE.match(body):
                 if not _is_keepalived_program(fields[_PROGRAM]):
                     return None
                 if primary is RFC5424 and fields[_PID] == "-":

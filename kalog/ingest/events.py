@@ -134,6 +134,7 @@ COLUMNS: dict[str, str] = {
     "source": "string",  # file path ('-' for stdin)
     "line": "int64",  # 1-based line number in that file
     "raw": "string",  # the whole line as read (decoded)
+    "repeated": "Int64",  # rsyslog's "message repeated N times: [ msg ]": N more copies
 }
 
 #: Field names a body parser may fill (a subset of COLUMNS).

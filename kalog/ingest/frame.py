@@ -56,7 +56,7 @@ Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
 
 #: Columns the envelope fills; every other column of COLUMNS comes from the body.
-ENVELOPE_COLUMNS = ("ts", "host", "program", "pid", "body", "source", "line", "raw")
+ENVELOPE_COLUMNS = ("ts", "host", "program", "pid", "body", "source", "line", "raw", "repeated")
 _ROW_COLUMNS = ("line", "raw", "style", *env.FIELDS)
 #: A pid is digits; obfuscated ones (`xxxx1`) and RFC 5424's `-` give NA.
 _PID_PATTERN = r"[0-9]{1,10}"
@@ -577,6 +577,14 @@ def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
     return table
 
 
+def _repeats(counts: pd.Series) -> pd.Series:
+    """rsyslog's repeat counts as numbers (NA on every other line); the column
+    is all-NA in most logs, so that case costs no conversion."""
+    if counts.isna().all():
+        return pd.Series(pd.NA, index=counts.index, dtype="Int64")
+    return pd.to_numeric(counts).astype("Int64")
+
+
 def _pid_numbers(pids: pd.Series) -> pd.Series:
     """Pids as numbers; obfuscated (`xxxx1`), RFC 5424 `-` or missing ones as NA."""
     text = pids.astype("string")
@@ -631,6 +639,7 @@ def _assemble(
         "source": _sources(index, names),
         "line": _reordered(rows["line"], order),
         "raw": _reordered(rows["raw"], order),
+        "repeated": _repeats(_reordered(rows["repeated"], order)),
     }
     del rows, index
     frame = _body_columns(kept_columns["body"], engine)

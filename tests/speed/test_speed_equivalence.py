@@ -29,6 +29,7 @@ REAL_FILES = [
     *sorted(SEED.glob("*.log")),
     *sorted(LAB.glob("*/*.log")),
     *sorted(LAB.glob("*/*.console")),
+    *sorted((ROOT / "tests" / "data" / "pastes").glob("*.log")),
 ]
 
 
