@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
-from kalog.cli.model_options import model_options
+from kalog.cli.model_options import check_configs, match_configs, model_options
+from kalog.cli.output import check_output, choose_format
 from kalog.cli.rules import prepare_rules, rule_options
 from kalog.errors import EXIT_INPUT_ERROR
 
@@ -33,7 +34,8 @@ from kalog.errors import EXIT_INPUT_ERROR
     "fmt",
     type=click.Choice(["rich", "json", "sarif", "junit", "github"]),
     default=None,
-    help="Output format (default rich; github when GITHUB_ACTIONS=true).",
+    help="Output format (default: from -o's extension: .json, .sarif, .xml (junit), "
+    ".txt; else rich, github when GITHUB_ACTIONS=true).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
@@ -59,6 +61,8 @@ def analyze(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or
     input error.
     """
+    chosen, _ = choose_format("analyze", fmt, output, None)
+    check_output(output)
     inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.check.findings import exit_code
     from kalog.model.profiles import resolve_profile
@@ -72,7 +76,9 @@ def analyze(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--expect") from None
     specs, settings = prepare_rules(rule_dirs, settings_file, select, ignore, severity, fail_on)
+    names = check_configs(configs)
     events = inputs.read()
+    configs = match_configs(configs, names, events)
     with inputs.working(f"analysing {len(events):,} events"):
         result = analyze_events(
             events,
@@ -84,7 +90,7 @@ def analyze(
             rules=specs,
             fail_on=settings.fail_on,
         )
-    chosen = fmt or default_format().value
+    chosen = chosen or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         render(

@@ -18,6 +18,7 @@ import click
 
 from kalog.check.registry import RuleLoadError, RuleSpec, find_rule, load_rules
 from kalog.check.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
+from kalog.errors import KalogError
 
 __all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]
 
@@ -55,11 +56,17 @@ def prepare_rules(
     """Load rules and settings, apply the command line over the file, validate.
 
     Returns all loaded specs and resolved settings; `settings.selected(specs)`
-    gives the ones to run.  Raises click.UsageError on any problem.
+    gives the ones to run.  A settings file that cannot be read (invalid
+    TOML, a wrong key or type) raises KalogError (one line, exit 2); the
+    other problems click.UsageError.
     """
     specs = load_specs(rule_dirs)
     try:
-        settings = load_settings(settings_file).merged(
+        base = load_settings(settings_file)
+    except SettingsError as exc:  # the file's own mistake: `kalog: error: FILE:LINE: ...`
+        raise KalogError(str(exc)) from None
+    try:
+        settings = base.merged(
             select=_split(select) or None,
             ignore=_split(ignore) or None,
             severity=_severity_pairs(severity),

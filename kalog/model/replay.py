@@ -1079,7 +1079,8 @@ def load_configs(
     defaults (`versions`: host -> its logged version).
 
     Each value of `configs` is a path, a parsed `KeepalivedConfig`, or a list
-    of them (one per reload); paths are parsed, the rest kept.  The parser
+    of them (one per reload); paths are parsed strictly (a syntax error or a
+    value keepalived rejects raises `kalog.config.ConfigError`), the rest kept.  The parser
     is only imported when a path is given (it costs a quarter second).
     """
     loaded: dict[str, list[Any]] = {}
@@ -1090,7 +1091,7 @@ def load_configs(
             if isinstance(item, str | Path):
                 from kalog.config import load_config
 
-                parsed.append(load_config(item, version=versions.get(host)))
+                parsed.append(load_config(item, version=versions.get(host), strict=True))
             else:
                 parsed.append(item)
         loaded[host] = parsed
