@@ -75,7 +75,7 @@ def test_a_config_lacking_the_logs_instance_says_which_it_has() -> None:
     It read `internal error: KeyError: 'VI_1'` once, then was silently ignored."""
     corpus = DATA / "corpus" / "090.log"
     config = LAB / "graceful-stop" / "node-a.conf"
-    code, out, err = run("analyze", str(corpus), "--config", f"mdb3={config}")
+    code, out, err = run("analyze", str(corpus), "--year", "2020", "--config", f"mdb3={config}")
     assert (code, out) == (2, "")
     assert err == (
         f"kalog: 1 file, 3 lines read, 3 keepalived lines, 3 typed, 0 unknown, "
@@ -223,3 +223,115 @@ def test_a_settings_file_with_a_wrong_type_is_one_line(tmp_path: Path) -> None:
         f"kalog: error: {settings}: fail_on: 3 is not one of error, warning, info, never\n"
     )
 
+
+# -- item 3: empty input -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["analyze", "timeline", "events"])
+def test_a_capture_without_keepalived_lines_fails_unless_allowed(
+    tmp_path: Path, command: str
+) -> None:
+    """A syslog capture that holds no keepalived line (here: the seed log's
+    lines with the program renamed) exited 0 without a word."""
+    capture = tmp_path / "capture.log"
+    capture.write_text(Path(LOG_A).read_text().replace("Keepalived", "sshd"))
+    code, out, err = run(command, str(capture), "--year", "2014")
+    assert (code, out) == (2, "")
+    assert err == (
+        "kalog: 1 file, 30 lines read, 0 keepalived lines, 0 typed, 0 unknown, "
+        "0 undecodable bytes\n"
+        "kalog: error: no keepalived line recognised in the input (1 file, 30 lines read, "
+        "0 unknown); --allow-empty to accept it\n"
+    )
+    code, out, err = run(command, str(capture), "--year", "2014", "--allow-empty", "-q")
+    assert (code, err) == (0, "")
+
+
+def test_lines_none_of_which_is_understood_fail_too(tmp_path: Path) -> None:
+    """Text without envelopes reads as keepalived console output: every line
+    is a keepalived line, none is typed (an error message saved as a log)."""
+    capture = tmp_path / "capture.log"
+    capture.write_text("ssh: connect to host lb1 port 22: Connection refused\n")
+    code, out, err = run("analyze", str(capture))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[1] == (
+        "kalog: error: no keepalived line recognised in the input (1 file, 1 lines read, "
+        "1 unknown); --allow-empty to accept it"
+    )
+    code, out, err = run("events", str(capture), "--unknown", "--format", "jsonl")
+    assert code == 0 and json.loads(out)["kind"] == "unknown"
+
+
+def test_an_empty_file_is_accepted_with_allow_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.log"
+    empty.write_bytes(b"")
+    code, out, err = run("analyze", str(empty), "--format", "json")
+    assert (code, out) == (2, "")
+    assert err == f"kalog: warning: {empty}: empty input\nkalog: error: no log lines read\n"
+    code, out, err = run("analyze", str(empty), "--format", "json", "--allow-empty")
+    assert code == 0
+    document = json.loads(out)
+    assert (document["findings"], document["transitions"]) == ([], [])
+
+
+# -- item 3: where the year came from ------------------------------------------------
+
+
+def _dated_copy(tmp_path: Path, when: str = "2014-09-01 12:00") -> Path:
+    """The seed's router A log (year-less syslog stamps) written on `when`."""
+    import os
+    from datetime import datetime
+
+    copy = tmp_path / "ex1-A-backup-99.log"
+    copy.write_bytes(Path(LOG_A).read_bytes())
+    stamp = datetime.fromisoformat(when).timestamp()
+    os.utime(copy, (stamp, stamp))
+    return copy
+
+
+def test_the_summary_says_the_year_came_from_the_files_date(tmp_path: Path) -> None:
+    """A 2014 excerpt read without --year silently showed this year's dates."""
+    log = _dated_copy(tmp_path)
+    code, out, err = run("analyze", str(log))
+    assert code == 0
+    assert err == (
+        "kalog: 1 file, 30 lines read, 30 keepalived lines, 30 typed, 0 unknown, "
+        "0 undecodable bytes; year 2014 from the file's date; --year to set\n"
+    )
+    assert "year               year 2014 from the file's date; --year to set\n" in out
+    code, out, _err = run("analyze", str(log), "--format", "json")
+    assert json.loads(out)["summary"]["year"] == {
+        "note": "year 2014 from the file's date; --year to set",
+        "inputs": [{"source": str(log), "year": 2014, "from": "file date"}],
+    }
+
+
+def test_a_file_written_in_january_holds_last_years_august(tmp_path: Path) -> None:
+    log = _dated_copy(tmp_path, "2015-01-10 08:00")
+    code, _out, err = run("timeline", str(log))
+    assert code == 0
+    assert err.endswith("; year 2014 from the file's date; --year to set\n")
+
+
+def test_no_year_note_when_the_year_is_given_or_logged(tmp_path: Path) -> None:
+    log = _dated_copy(tmp_path)
+    code, out, err = run("analyze", str(log), "--year", "2014", "--format", "json")
+    assert code == 0 and "year" not in json.loads(out)["summary"]
+    assert "--year to set" not in err
+    lab_log = LAB / "split-brain" / "node-a.log"  # ISO stamps with their year
+    code, out, err = run("analyze", str(lab_log), "--format", "json")
+    assert "year" not in json.loads(out)["summary"] and "--year to set" not in err
+
+
+def test_stdin_takes_todays_year(tmp_path: Path) -> None:
+    from datetime import date
+
+    result = CliRunner().invoke(
+        main,
+        ["events", "-", "--format", "csv"],
+        input="Aug 25 15:21:35 lb1 Keepalived_vrrp[1]: VRRP_Instance(vi_1) Entering BACKUP STATE\n",
+    )
+    assert result.exit_code == 0
+    today = date.today()
+    year = today.year - (1 if (today.month, today.day) < (8, 25) else 0)
+    assert result.stderr.endswith(f"; year {year} from today; --year to set\n")

@@ -8,7 +8,8 @@ problems the same way:
   reading (truncated compressed data, over-long lines, undecodable bytes);
 * `kalog: error: ...` for an input that could not be read at all; the other
   inputs are still read, but the exit code is 2;
-* exit code 2 as well when no line at all was read; never a traceback.
+* exit code 2 as well when no line at all was read, or no keepalived line
+  was recognised (`--allow-empty` accepts that); never a traceback.
 
 Usage:
 
@@ -73,6 +74,8 @@ class LogInputs:
     host: str | None = None
     tz: str | None = None
     quiet: bool = False
+    #: --allow-empty: input without a keepalived line is no error
+    allow_empty: bool = False
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
@@ -89,11 +92,15 @@ class LogInputs:
 
         split.prestart([str(p) for p in self.paths])
 
-    def read(self, *, summary: bool = True) -> Any:
+    def read(self, *, summary: bool = True, need_typed: bool = True) -> Any:
         """Read the inputs into the event frame, printing diagnostics to stderr.
 
         Unreadable inputs are reported and skipped (`failed` is set); when
         no line at all could be read this raises `KalogError` (exit 2).
+        So does input in which no keepalived line is recognised (a CI check
+        must not pass on an empty or wrong capture), unless `--allow-empty`;
+        `need_typed=False` (`events --unknown`) accepts keepalived lines
+        that are all unknown.
         On a terminal a progress bar shows while reading takes over a
         second; `--quiet` turns it and the summary line off.
         """
@@ -126,10 +133,18 @@ class LogInputs:
         for message in stats["warnings"]:
             echo_warning(message)
         self.failed = bool(stats["errors"])
-        if stats["lines_read"] == 0:
+        if stats["lines_read"] == 0 and not self.allow_empty:
             raise KalogError("no log lines read")
         if summary and not self.quiet:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
+        found = stats["typed"] if need_typed else stats["keepalived_lines"]
+        if not found and stats["lines_read"] and not self.allow_empty:
+            files = stats["files"]
+            raise KalogError(
+                f"no keepalived line recognised in the input ({files} "
+                f"file{'s' if files != 1 else ''}, {stats['lines_read']} lines read, "
+                f"{stats['unknown']} unknown); --allow-empty to accept it"
+            )
         return frame
 
     @contextlib.contextmanager
@@ -232,17 +247,25 @@ class ProgressBar:
 
 
 def summary_line(stats: dict[str, Any]) -> str:
-    """`N lines read, N keepalived lines, N typed, N unknown, N undecodable bytes`."""
+    """`N lines read, N keepalived lines, N typed, N unknown, N undecodable bytes`,
+    then where the year came from when it was assumed (`; year 2026 from the
+    file's date; --year to set`)."""
     files = stats["files"]
-    return (
+    line = (
         f"{files} file{'s' if files != 1 else ''}, {stats['lines_read']} lines read, "
         f"{stats['keepalived_lines']} keepalived lines, {stats['typed']} typed, "
         f"{stats['unknown']} unknown, {stats['undecodable_bytes']} undecodable bytes"
     )
+    if stats.get("assumed_years"):
+        from kalog.ingest.frame import year_note
+
+        line += f"; {year_note(stats['assumed_years'])}"
+    return line
 
 
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`; pass them as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`, `--allow-empty`; pass them
+    as `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -263,6 +286,12 @@ def log_input_options(func: F) -> F:
         help="No progress bar and no summary line on stderr (warnings and errors still show).",
     )
     @click.option(
+        "--allow-empty",
+        is_flag=True,
+        help="Accept input without any keepalived line kalog recognises "
+        "(default: an error, exit 2).",
+    )
+    @click.option(
         "--tz",
         callback=_check_tz,
         help="IANA time zone of timestamps without an offset, e.g. Europe/Paris; "
@@ -276,9 +305,12 @@ def log_input_options(func: F) -> F:
         host: str | None,
         tz: str | None,
         quiet: bool,
+        allow_empty: bool,
         **kwargs: Any,
     ) -> Any:
-        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz, quiet=quiet)
+        inputs = LogInputs(
+            paths=paths, year=year, host=host, tz=tz, quiet=quiet, allow_empty=allow_empty
+        )
         return func(*args, inputs=inputs, **kwargs)
 
     return wrapper  # type: ignore[return-value]

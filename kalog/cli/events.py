@@ -45,7 +45,7 @@ def events(inputs: LogInputs, fmt: str | None, output: str | None, unknown: bool
     if fmt == "parquet" and output in (None, "-"):
         raise click.UsageError("--format parquet writes binary data: give -o FILE")
     inputs.prestart()
-    frame = inputs.read()
+    frame = inputs.read(need_typed=not unknown)
     if unknown:
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
     write_events(frame, fmt, output)
