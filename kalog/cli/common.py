@@ -25,12 +25,14 @@ Usage:
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import functools
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,10 +42,26 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Which files of a directory given as PATH are read (`--include`): logs and
+#: their rotations, not configs or keepalived's console captures beside them.
+DEFAULT_INCLUDE: tuple[str, ...] = (
+    "*.log",
+    "*.log.*",
+    "messages",
+    "messages[.-]*",
+    "syslog",
+    "syslog.*",
+)
+
 
 def echo_error(message: str) -> None:
     """One `kalog: error: ...` line on stderr."""
     click.echo(f"kalog: error: {_one_line(message)}", err=True)
+
+
+def echo_info(message: str) -> None:
+    """One `kalog: ...` line on stderr (-v)."""
+    click.echo(f"kalog: {_one_line(message)}", err=True)
 
 
 def echo_warning(message: str) -> None:
@@ -76,10 +94,44 @@ class LogInputs:
     quiet: bool = False
     #: --allow-empty: input without a keepalived line is no error
     allow_empty: bool = False
+    #: -v: say which settings file and which format each input has
+    verbose: bool = False
+    #: --include: which files of a directory argument are read
+    include: tuple[str, ...] = DEFAULT_INCLUDE
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
     slow: bool = False
+
+    def expand(self) -> None:
+        """Replace each directory among `paths` by the files under it that
+        `include` matches (recursively, sorted); KalogError if none does.
+
+        Why a pattern: a capture directory holds configs, notes and the
+        same events twice (a syslog file and keepalived's console output);
+        reading everything would double them.  Idempotent.
+        """
+        expanded: list[str] = []
+        for path in self.paths:
+            if path == "-" or not os.path.isdir(path):
+                expanded.append(path)
+                continue
+            found = sorted(
+                str(candidate)
+                for candidate in Path(path).rglob("*")
+                if candidate.is_file()
+                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+                and any(fnmatch.fnmatchcase(candidate.name, glob) for glob in self.include)
+            )
+            if not found:
+                raise KalogError(
+                    f"{path}: no file under this directory matches --include "
+                    f"{','.join(self.include)}"
+                )
+            if self.verbose:
+                echo_info(f"{path}: {len(found)} file{'s' if len(found) != 1 else ''} to read")
+            expanded.extend(found)
+        self.paths = tuple(expanded)
 
     def prestart(self) -> None:
         """Start reading big files in child processes now, before pandas is imported.
@@ -90,6 +142,7 @@ class LogInputs:
         """
         from kalog.ingest import split
 
+        self.expand()
         split.prestart([str(p) for p in self.paths])
 
     def read(self, *, summary: bool = True, need_typed: bool = True) -> Any:
@@ -106,6 +159,7 @@ class LogInputs:
         """
         from kalog.ingest.frame import read_events
 
+        self.expand()
         reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
         started = time.monotonic()
         try:
@@ -133,6 +187,9 @@ class LogInputs:
         for message in stats["warnings"]:
             echo_warning(message)
         self.failed = bool(stats["errors"])
+        if self.verbose:
+            for item in stats.get("formats", ()):
+                echo_info(f"{item['source']}: {input_format(item)}")
         if stats["lines_read"] == 0 and not self.allow_empty:
             raise KalogError("no log lines read")
         if summary and not self.quiet:
@@ -246,6 +303,13 @@ class ProgressBar:
             self._progress.stop()
 
 
+def input_format(item: dict[str, Any]) -> str:
+    """`rfc3164 syslog, gzip`: an input's envelope styles (docs/grammar.md) and compression."""
+    styles = ", ".join(item["styles"]) or "no keepalived line"
+    compression = item["compression"]
+    return styles + (f"; {compression}" if compression not in ("none", "") else "")
+
+
 def summary_line(stats: dict[str, Any]) -> str:
     """`N lines read, N keepalived lines, N typed, N unknown, N undecodable bytes`,
     then where the year came from when it was assumed (`; year 2026 from the
@@ -263,9 +327,28 @@ def summary_line(stats: dict[str, Any]) -> str:
     return line
 
 
+def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from kalog.console import set_color_mode
+
+    set_color_mode(value or "auto")  # every run decides anew (tests run many in one process)
+    return value
+
+
+#: `--color auto|always|never` for the commands that draw with rich.
+color_option = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default=None,
+    expose_value=False,
+    callback=_set_color,
+    help="Colour: auto (default: on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+    "always, never.",
+)
+
+
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`, `--allow-empty`; pass them
-    as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`, `--allow-empty`,
+    `--include`, `-v`; pass them as `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -284,6 +367,20 @@ def log_input_options(func: F) -> F:
         "--quiet",
         is_flag=True,
         help="No progress bar and no summary line on stderr (warnings and errors still show).",
+    )
+    @click.option(
+        "--include",
+        "include",
+        multiple=True,
+        metavar="GLOB",
+        help="Files read from a directory PATH (recursively; repeatable, comma-separated; "
+        f"default: {','.join(DEFAULT_INCLUDE)}).",
+    )
+    @click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Say which settings file is used and each input's detected format.",
     )
     @click.option(
         "--allow-empty",
@@ -306,10 +403,20 @@ def log_input_options(func: F) -> F:
         tz: str | None,
         quiet: bool,
         allow_empty: bool,
+        include: tuple[str, ...],
+        verbose: bool,
         **kwargs: Any,
     ) -> Any:
+        globs = tuple(part.strip() for text in include for part in text.split(",") if part.strip())
         inputs = LogInputs(
-            paths=paths, year=year, host=host, tz=tz, quiet=quiet, allow_empty=allow_empty
+            paths=paths,
+            year=year,
+            host=host,
+            tz=tz,
+            quiet=quiet,
+            allow_empty=allow_empty,
+            verbose=verbose,
+            include=globs or DEFAULT_INCLUDE,
         )
         return func(*args, inputs=inputs, **kwargs)
 

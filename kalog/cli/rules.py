@@ -10,7 +10,7 @@ for anything wrong.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import click
 
 from kalog.check.registry import RuleLoadError, RuleSpec, find_rule, load_rules
 from kalog.check.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
+from kalog.cli.common import color_option
 from kalog.errors import KalogError
 
 __all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]
@@ -111,6 +112,52 @@ def rule_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def settings_text(specs: Sequence[RuleSpec], settings: Settings) -> str:
+    """`--show-settings`: the settings file, the threshold and every rule that
+    runs with its severity and options, as the analysis would use them."""
+    chosen = settings.selected(specs)
+    lines = [
+        f"settings file: {settings.path if settings.path else 'none found (defaults)'}",
+        f"fail_on: {settings.fail_on}",
+        f"rules run: {len(chosen)} of {len(specs)}",
+    ]
+    width = max((len(spec.name) for spec in chosen), default=0)
+    for spec in chosen:
+        options = settings.options_for(spec)
+        text = " ".join(f"{key}={value!r}" for key, value in options.items())
+        line = f"  {spec.code}  {spec.name:<{width}}  {settings.severity_for(spec)!s:<7}  {text}"
+        lines.append(line.rstrip())
+    skipped = [spec.code for spec in specs if spec not in chosen]
+    lines.append(f"rules not run: {', '.join(skipped) or '-'}")
+    return "\n".join(lines) + "\n"
+
+
+def statistics_rows(specs: Sequence[RuleSpec], findings: Sequence[Any]) -> list[dict[str, Any]]:
+    """`--statistics`: findings per rule, the rules with at least one, most first."""
+    counts: dict[str, int] = {}
+    severity: dict[str, str] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        severity.setdefault(finding.rule, str(finding.severity))
+    names = {spec.code: spec.name for spec in specs}
+    return [
+        {"rule": code, "name": names.get(code, ""), "severity": severity[code], "count": n}
+        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def statistics_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """`   2  KA102  flapping  warning`, one line per rule (ruff's --statistics)."""
+    if not rows:
+        return "no findings\n"
+    width = max(len(str(row["count"])) for row in rows)
+    name_width = max(len(row["name"]) for row in rows)
+    return "".join(
+        f"{row['count']:>{width}}  {row['rule']}  {row['name']:<{name_width}}  {row['severity']}\n"
+        for row in rows
+    )
+
+
 def _rule_row(spec: RuleSpec) -> dict[str, Any]:
     return {
         "code": spec.code,
@@ -161,6 +208,7 @@ def write_index(path: Path, specs: Sequence[RuleSpec]) -> bool:
 
 @click.command("rules")
 @_RULES_DIR
+@color_option
 @click.option(
     "--format",
     "fmt",

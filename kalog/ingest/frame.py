@@ -99,6 +99,7 @@ def read_events(
     errors: list[str] = []
     parts: list[pd.DataFrame] = []
     assumed_years: list[dict[str, Any]] = []
+    formats: list[dict[str, Any]] = []
     files = 0
     if progress is not None:
         _report_progress(sources, progress)
@@ -113,7 +114,10 @@ def read_events(
         files += 1
         if source.lines_read == 0:
             source.warn("empty input")
-        _complete_times(part, source, year, engine)
+        styles = _complete_times(part, source, year, engine)
+        formats.append(
+            {"source": source.name, "compression": source.compression, "styles": sorted(styles)}
+        )
         if year is None and (assumed := _assumed_year(part, source)) is not None:
             assumed_years.append(assumed)
         part["source_index"] = source.index
@@ -133,6 +137,7 @@ def read_events(
         "files": files,
         "warnings": frame_warnings,
         "errors": errors,
+        "formats": formats,
     }
     if assumed_years:
         stats["assumed_years"] = assumed_years
@@ -265,8 +270,11 @@ def _reference(source: Source) -> datetime:
     return source.mtime if source.mtime is not None else datetime.now()
 
 
-def _complete_times(part: pd.DataFrame, source: Source, year: int | None, engine: Engine) -> None:
-    """Add `naive` (wall-clock datetime64[ns]) and `offset` (minutes east of UTC)."""
+def _complete_times(
+    part: pd.DataFrame, source: Source, year: int | None, engine: Engine
+) -> set[str]:
+    """Add `naive` (wall-clock datetime64[ns]) and `offset` (minutes east of UTC);
+    return the envelope styles of the part (the input's detected formats)."""
     ref = _reference(source)
     if engine == "fast":
         naive, offset = _times_fast(part, ref, year)
@@ -285,6 +293,7 @@ def _complete_times(part: pd.DataFrame, source: Source, year: int | None, engine
     bad = int((part["naive"].isna() & part["time"].notna()).sum())
     if bad:
         source.warn(f"{bad} timestamps could not be read (invalid dates)")
+    return styles
 
 
 def _assumed_year(part: pd.DataFrame, source: Source) -> dict[str, Any] | None:
