@@ -119,6 +119,40 @@ def test_the_api_raises_kalogs_errors(tmp_path: Path) -> None:
     ]
 
 
+def test_the_api_names_what_is_wrong_with_its_arguments() -> None:
+    """`kalog.replay` of something else than an event frame said `KeyError: 'ts'`
+    or `AttributeError`; `read_events(tz=...)` of an unknown zone a KeyError."""
+    import pandas as pd
+
+    from kalog.check.settings import SettingsError
+
+    events = kalog.read_events([LOG_A], year=2014)
+    cases = [
+        (
+            lambda: kalog.replay(pd.DataFrame({"ts": [], "host": []})),
+            "events: not an event frame (no column program, pid, instance, group and 24 "
+            "more); read logs with kalog.read_events",
+        ),
+        (
+            lambda: kalog.replay(events.drop(columns=["kind"])),
+            "events: not an event frame (no column kind); read logs with kalog.read_events",
+        ),
+        (
+            lambda: kalog.replay(list(events.itertuples())),
+            "events: expected the DataFrame of kalog.read_events, got list",
+        ),
+        (
+            lambda: kalog.read_events([LOG_A], tz="Mars/Olympus"),
+            "unknown time zone 'Mars/Olympus' (use an IANA name)",
+        ),
+    ]
+    for call, message in cases:
+        with pytest.raises(KalogError) as caught:
+            call()
+        assert str(caught.value) == message
+    assert issubclass(SettingsError, KalogError) and issubclass(ConfigError, KalogError)
+
+
 def test_the_lenient_reader_keeps_keepalived_fallback_and_records_the_value(
     tmp_path: Path,
 ) -> None:
@@ -212,6 +246,14 @@ def test_a_broken_pyproject_found_upwards_is_an_error_naming_file_and_line(
         f"kalog: error: {tmp_path / 'pyproject.toml'}:3: invalid TOML: "
         "Expected ']' at the end of a table declaration\n"
     )
+
+
+def test_an_unknown_rule_in_the_settings_file_is_one_line(tmp_path: Path) -> None:
+    settings = tmp_path / "kalog.toml"
+    settings.write_text("[rules.KA999]\nseverity = 'error'\n")
+    code, out, err = run("analyze", LOG_A, "--year", "2014", "--settings", str(settings))
+    assert (code, out) == (2, "")
+    assert err == f"kalog: error: {settings}: severity.KA999: unknown rule\n"
 
 
 def test_a_settings_file_with_a_wrong_type_is_one_line(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 
 from kalog.check.findings import FAIL_NEVER, Severity
 from kalog.check.registry import RuleSpec
+from kalog.errors import KalogError
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -45,7 +46,7 @@ _TOP_KEYS = ("select", "ignore", "fail_on", "rules")
 _PREFIX_RE = re.compile(r"^[A-Za-z]+[0-9]*$")
 
 
-class SettingsError(ValueError):
+class SettingsError(KalogError, ValueError):
     """A settings file or option is invalid; the message is one line."""
 
 

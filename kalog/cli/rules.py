@@ -19,7 +19,6 @@ import click
 from kalog.check.registry import RuleLoadError, RuleSpec, find_rule, load_rules
 from kalog.check.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
 from kalog.cli.common import color_option
-from kalog.errors import KalogError
 
 __all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]
 
@@ -57,15 +56,13 @@ def prepare_rules(
     """Load rules and settings, apply the command line over the file, validate.
 
     Returns all loaded specs and resolved settings; `settings.selected(specs)`
-    gives the ones to run.  A settings file that cannot be read (invalid
-    TOML, a wrong key or type) raises KalogError (one line, exit 2); the
-    other problems click.UsageError.
+    gives the ones to run.  A mistake in the settings file (invalid TOML,
+    a wrong key or type, an unknown rule or option) raises SettingsError, a
+    KalogError: one `kalog: error: FILE[:LINE]: ...` line, exit 2; a
+    mistake in the options click.UsageError.
     """
     specs = load_specs(rule_dirs)
-    try:
-        base = load_settings(settings_file)
-    except SettingsError as exc:  # the file's own mistake: `kalog: error: FILE:LINE: ...`
-        raise KalogError(str(exc)) from None
+    base = load_settings(settings_file)
     try:
         settings = base.merged(
             select=_split(select) or None,
@@ -75,6 +72,8 @@ def prepare_rules(
         )
         return specs, settings.resolve(specs)
     except SettingsError as exc:
+        if base.path is not None and str(exc).startswith(f"{base.path}: "):
+            raise  # the file's own mistake
         raise click.UsageError(str(exc)) from None
 
 

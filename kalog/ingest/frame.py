@@ -94,6 +94,8 @@ def read_events(
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
     files, warnings and errors.
     """
+    if tz is not None:
+        _check_tz(tz)
     names = [paths] if isinstance(paths, (str, Path)) else list(paths)
     sources = iter_sources([str(p) for p in names])
     errors: list[str] = []
@@ -294,6 +296,18 @@ def _complete_times(
     if bad:
         source.warn(f"{bad} timestamps could not be read (invalid dates)")
     return styles
+
+
+def _check_tz(tz: str) -> None:
+    """KalogError for a zone zoneinfo does not know (it raised a KeyError subclass)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from kalog.errors import KalogError
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise KalogError(f"unknown time zone {tz!r} (use an IANA name)") from None
 
 
 def _assumed_year(part: pd.DataFrame, source: Source) -> dict[str, Any] | None:

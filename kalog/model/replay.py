@@ -1162,7 +1162,13 @@ def replay(
     version: a keepalived version or profile name forcing the profile of every
     run (`--keepalived-version`); by default each run's own version is used.
     peers: extra address -> host ties (`--peer IP=HOST`).
+
+    Raises `kalog.errors.KalogError` for a frame that is not an event frame
+    and `kalog.config.ConfigError` for a config path that cannot be read.
     """
+    from kalog.ingest.events import check_frame
+
+    check_frame(events)
     with gc_paused():  # kalog.speed.gc_pause says why
         return _replay(events, configs, version, peers)
 
