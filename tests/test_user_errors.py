@@ -60,6 +60,28 @@ def test_every_value_keepalived_rejects_is_counted_in_the_one_line(tmp_path: Pat
     )
 
 
+def test_the_config_readers_other_warnings_are_shown_and_the_analysis_goes_on(
+    tmp_path: Path,
+) -> None:
+    conf = mutated(tmp_path, "    advert_int 1\n", "    advert_int 1\n    frobnicate 3\n")
+    base = [LOG_A, LOG_B, "--year", "2014", "--format", "json"]
+    code, out, err = run(
+        "analyze", *base, "--config", f"{A}={conf}", "--config", f"{B}={SEED / 'ex1-B.conf'}"
+    )
+    expected = run(
+        "analyze",
+        *base,
+        "--config",
+        f"{A}={SEED / 'ex1-A.conf'}",
+        "--config",
+        f"{B}={SEED / 'ex1-B.conf'}",
+    )
+    assert (code, out) == expected[:2] and code == 1
+    assert err.splitlines()[0] == (
+        f"kalog: warning: {conf}:44: (vi_1) unknown keyword 'frobnicate' - kept"
+    )
+
+
 def test_a_config_syntax_error_is_checked_before_the_logs_are_read(tmp_path: Path) -> None:
     """Not `internal error: ConfigError`; and the log is not read at all (a
     missing log would be an error of its own)."""
@@ -180,6 +202,20 @@ def test_an_output_under_a_file_is_refused(tmp_path: Path) -> None:
     code, _out, err = run("analyze", LOG_A, "-o", f"{LOG_A}/x.txt")
     assert code == 2
     assert err == f"kalog: error: -o {LOG_A}/x.txt: directory {LOG_A} is not a directory\n"
+
+
+def test_an_output_in_a_read_only_directory_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root every directory is writable: os.access answers for a user's run.
+    (An existing read-only file is refused by click's own -o check.)"""
+    import kalog.cli.output
+
+    monkeypatch.setattr(kalog.cli.output.os, "access", lambda path, mode: False)
+    target = tmp_path / "x.json"
+    code, out, err = run("analyze", LOG_A, "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"kalog: error: -o {target}: directory {tmp_path} is not writable\n"
 
 
 def test_the_output_extension_chooses_the_format(tmp_path: Path) -> None:
