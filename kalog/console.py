@@ -17,7 +17,7 @@ from typing import IO
 
 from rich.console import Console
 
-__all__ = ["make_console", "visible", "visible_all", "wants_color"]
+__all__ = ["make_console", "set_color_mode", "visible", "visible_all", "wants_color"]
 
 # C0 controls except tab, DEL, C1 controls (0x9b is a one-byte CSI), and the
 # bidirectional overrides that can make text read differently than it is.
@@ -51,12 +51,31 @@ def visible_all(texts: list[str]) -> list[str]:
     return [visible(text) for text in texts]
 
 
+#: `--color auto|always|never` of the command line (`set_color_mode`).
+COLOR_MODES = ("auto", "always", "never")
+_color_mode = "auto"
+
+
+def set_color_mode(mode: str) -> None:
+    """`always`/`never` decide for every console made after; `auto` asks `wants_color`."""
+    global _color_mode
+    if mode not in COLOR_MODES:
+        raise ValueError(f"colour mode {mode!r} is not one of {', '.join(COLOR_MODES)}")
+    _color_mode = mode
+
+
 def wants_color(file: IO[str] | None = None, color: bool | None = None) -> bool:
-    """Colour only on a terminal and only without NO_COLOR (https://no-color.org)."""
+    """Colour or not, first answer wins: the `color` argument, `--color
+    always|never`, NO_COLOR (https://no-color.org), FORCE_COLOR
+    (https://force-color.org), else only on a terminal."""
     if color is not None:
         return color
+    if _color_mode != "auto":
+        return _color_mode == "always"
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
     stream = file if file is not None else sys.stdout
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -124,7 +143,7 @@ def make_console(
         emoji=False,
         highlight=False,
         color_system="auto" if use_color else None,
-        force_terminal=True if color else None,
+        force_terminal=True if use_color else None,
         no_color=not use_color,
         record=record,
         soft_wrap=False,

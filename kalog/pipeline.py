@@ -62,7 +62,7 @@ def summarize(
         ctx = AnalysisContext(events=events, timeline=timeline)
     stats = dict(events.attrs.get("stats", {}))
     changes = count_changes_of_master(timeline)
-    return {
+    summary = {
         "hosts": sorted({i.host for i in timeline.instances} | set(timeline.host_end)),
         "instances": sorted({i.instance for i in timeline.instances}),
         "versions": {
@@ -84,6 +84,14 @@ def summarize(
             if key in stats
         },
     }
+    if stats.get("assumed_years"):  # only then: outputs with --year stay as they were
+        from kalog.ingest.frame import year_note
+
+        summary["year"] = {
+            "note": year_note(stats["assumed_years"]),
+            "inputs": stats["assumed_years"],
+        }
+    return summary
 
 
 #: How far apart a host's leaving MASTER and a peer's taking it may be and

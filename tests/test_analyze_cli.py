@@ -270,18 +270,3 @@ def test_the_executable_exits_fast_with_the_commands_code_and_output(tmp_path) -
         check=False,
     )
     assert missing.returncode == 2 and "no such file" in missing.stderr
-
-
-def test_a_config_without_the_logs_instance_is_no_internal_error() -> None:
-    """Corpus 090 names VI_1; the lab config given for its host names vi_1 only
-    (it read `KeyError: 'VI_1'` as an internal error before the model read
-    configs through their types)."""
-    corpus = DATA / "corpus" / "090.log"
-    config = LAB / "graceful-stop" / "node-a.conf"
-    code, out, err = run(str(corpus), "--config", f"mdb3={config}", "--format", "json")
-    assert code == 0, err
-    assert "internal error" not in err
-    document = json.loads(out)
-    assert [(t["instance"], t["cause"]) for t in document["transitions"]] == [
-        ("VI_1", "master_down_timeout")
-    ]

@@ -197,9 +197,15 @@ def test_missing_file_among_good_ones_still_reads_them(tmp_path) -> None:
 
 
 def test_directory(tmp_path) -> None:
+    """A directory is read through --include (tests/test_linter_conventions.py);
+    one without a matching file is an error."""
+    (tmp_path / "keepalived.conf").write_text("vrrp_instance vi_1 {\n}\n")
     code, out, err = run(str(tmp_path))
     assert code == 2
-    assert err.splitlines()[0] == f"kalog: error: {tmp_path}: is a directory"
+    assert err.splitlines()[0] == (
+        f"kalog: error: {tmp_path}: no file under this directory matches --include "
+        "*.log,*.log.*,messages,messages[.-]*,syslog,syslog.*"
+    )
     assert_one_line_errors(err)
 
 

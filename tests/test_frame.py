@@ -62,6 +62,10 @@ def test_stats_on_seed() -> None:
         "files": 4,
         "warnings": [],
         "errors": [],
+        "formats": [
+            {"source": str(path), "compression": "none", "styles": ["rfc3164"]}
+            for path in SEED_FILES
+        ],
     }
 
 

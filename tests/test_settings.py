@@ -96,7 +96,8 @@ def test_command_line_wins(tmp_path: Path) -> None:
             "kalog.toml: rules.KA102.max_changes: expected int, got float 4.5",
         ),
         ('select = ["KA7"]\n', "kalog.toml: select: no rule matches 'KA7'"),
-        ("select = [\n", "kalog.toml: invalid TOML"),
+        ("select = [\n", "kalog.toml:1: invalid TOML: Invalid value (at end of document)"),
+        ('fail_on = "error"\nselect = \n', "kalog.toml:2: invalid TOML: Invalid value"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 
 from kalog.check.findings import FAIL_NEVER, Severity
 from kalog.check.registry import RuleSpec
+from kalog.errors import KalogError
 
 __all__ = [
     "FAIL_ON_CHOICES",
@@ -45,7 +46,7 @@ _TOP_KEYS = ("select", "ignore", "fail_on", "rules")
 _PREFIX_RE = re.compile(r"^[A-Za-z]+[0-9]*$")
 
 
-class SettingsError(ValueError):
+class SettingsError(KalogError, ValueError):
     """A settings file or option is invalid; the message is one line."""
 
 
@@ -220,6 +221,8 @@ def find_settings(start: Path | None = None) -> Path | None:
 
     Walks up to the filesystem root; in each directory a `kalog.toml` wins,
     and a `pyproject.toml` counts only if it has a `[tool.kalog]` table.
+    A `pyproject.toml` on the way that is not valid TOML raises
+    SettingsError (`FILE:LINE: invalid TOML: ...`).
     """
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
@@ -227,14 +230,34 @@ def find_settings(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                continue  # someone else's broken pyproject is not ours to judge
-            if "kalog" in data.get("tool", {}):
-                return pyproject
+        if pyproject.is_file() and "kalog" in _table(_read_toml(pyproject).get("tool")):
+            return pyproject
     return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document at `path`; SettingsError naming the file and line if broken.
+
+    A `pyproject.toml` that does not parse is an error even when it may
+    not hold `[tool.kalog]`: skipped silently, its settings (if it has
+    them) would be ignored without a word.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: settings file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot be read: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r" \(at line (\d+), column \d+\)$", message)
+        if found:
+            message, line = message[: found.start()], int(found.group(1))
+        else:  # "(at end of document)": the last line
+            line = max(len(text.splitlines()), 1)
+        raise SettingsError(f"{path}:{line}: invalid TOML: {message}") from None
 
 
 def load_settings(path: Path | str | None = None, *, start: Path | None = None) -> Settings:
@@ -248,14 +271,13 @@ def load_settings(path: Path | str | None = None, *, start: Path | None = None) 
         if path is None:
             return Settings()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SettingsError(f"{path}: settings file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"{path}: cannot be read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+    data = _read_toml(path)
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("kalog", {})
+        data = _table(data.get("tool")).get("kalog", {})
+        if not isinstance(data, dict):
+            raise SettingsError(f"{path}: tool.kalog: expected a table")
     return settings_from_table(data, path)
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -12,6 +12,7 @@ import gc
 import importlib
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -28,6 +29,9 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "rule": ("kalog.cli.rules", "rule", "Show one rule's documentation."),
 }
 
+#: other spellings of a subcommand, accepted but not listed (`kalog analyse`)
+ALIASES: dict[str, str] = {"analyse": "analyze"}
+
 
 class LazyGroup(click.Group):
     """A click group whose subcommands are imported on first use."""
@@ -36,6 +40,7 @@ class LazyGroup(click.Group):
         return sorted(SUBCOMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd_name = ALIASES.get(cmd_name, cmd_name)
         if cmd_name not in SUBCOMMANDS:
             return None
         module_name, attr, _ = SUBCOMMANDS[cmd_name]
@@ -46,6 +51,12 @@ class LazyGroup(click.Group):
                 raise
             return None
         return getattr(module, attr)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Shell completion through `_KALOG_COMPLETE` however kalog is started
+        (click would derive `_PYTHON__M_KALOG_COMPLETE` for `python -m kalog`)."""
+        kwargs.setdefault("complete_var", "_KALOG_COMPLETE")
+        return super().main(*args, **kwargs)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -62,6 +73,7 @@ def main() -> None:
     """kalog: keepalived log analyser and VRRP conformance checker.
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+    `kalog analyse` is `kalog analyze`.  Shell completion: see README.
     """
 
 

@@ -7,15 +7,29 @@ above `--fail-on` (default warning), 2 usage or input error.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from kalog.cli.common import LogInputs, handle_errors, log_input_options
-from kalog.cli.model_options import model_options
-from kalog.cli.rules import prepare_rules, rule_options
-from kalog.errors import EXIT_INPUT_ERROR
+from kalog.cli.common import (
+    LogInputs,
+    color_option,
+    echo_info,
+    handle_errors,
+    log_input_options,
+)
+from kalog.cli.model_options import check_configs, match_configs, model_options
+from kalog.cli.output import check_output, choose_format
+from kalog.cli.rules import (
+    prepare_rules,
+    rule_options,
+    settings_text,
+    statistics_rows,
+    statistics_text,
+)
+from kalog.errors import EXIT_INPUT_ERROR, KalogError
 
 
 @click.command()
@@ -33,9 +47,23 @@ from kalog.errors import EXIT_INPUT_ERROR
     "fmt",
     type=click.Choice(["rich", "json", "sarif", "junit", "github"]),
     default=None,
-    help="Output format (default rich; github when GITHUB_ACTIONS=true).",
+    help="Output format (default: from -o's extension: .json, .sarif, .xml (junit), "
+    ".txt; else rich, github when GITHUB_ACTIONS=true).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Instead of the report, the number of findings per rule (text, or JSON with "
+    "--format json).",
+)
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the settings the analysis would use (file, rules, severities, options) "
+    "and exit without reading the logs.",
+)
+@color_option
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
 @handle_errors
 def analyze(
@@ -52,6 +80,8 @@ def analyze(
     expect: str | None,
     fmt: str | None,
     output: str | None,
+    statistics: bool,
+    show_settings: bool,
     width: int | None,
 ) -> None:
     """Analyze PATH...: states, changes of master with causes, and findings.
@@ -59,6 +89,10 @@ def analyze(
     Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or
     input error.
     """
+    chosen, _ = choose_format("analyze", fmt, output, None)
+    if statistics and chosen not in (None, "rich", "json"):
+        raise KalogError(f"--statistics writes text or JSON, not --format {chosen}")
+    check_output(output)
     inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.check.findings import exit_code
     from kalog.model.profiles import resolve_profile
@@ -72,7 +106,14 @@ def analyze(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--expect") from None
     specs, settings = prepare_rules(rule_dirs, settings_file, select, ignore, severity, fail_on)
+    if show_settings:
+        click.echo(settings_text(specs, settings), nl=False)
+        return
+    if inputs.verbose:
+        echo_info(f"settings: {settings.path or 'none found (defaults)'}")
+    names = check_configs(configs)
     events = inputs.read()
+    configs = match_configs(configs, names, events)
     with inputs.working(f"analysing {len(events):,} events"):
         result = analyze_events(
             events,
@@ -85,16 +126,24 @@ def analyze(
             fail_on=settings.fail_on,
             window=inputs.window(events),
         )
-    chosen = fmt or default_format().value
+    chosen = chosen or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
-        render(
-            result,
-            chosen,
-            out,
-            width=width,
-            timeline=lambda console: render_timeline(result.timeline, width=console.width),
-        )
+        if statistics:
+            rows = statistics_rows(specs, result.findings)
+            stream = out if out is not None else sys.stdout
+            if chosen == "json":
+                stream.write(json.dumps(rows, indent=2) + "\n")
+            else:
+                stream.write(statistics_text(rows))
+        else:
+            render(
+                result,
+                chosen,
+                out,
+                width=width,
+                timeline=lambda console: render_timeline(result.timeline, width=console.width),
+            )
     finally:
         if out is not None:
             out.close()

@@ -9,7 +9,8 @@ problems the same way:
   reading (truncated compressed data, over-long lines, undecodable bytes);
 * `kalog: error: ...` for an input that could not be read at all; the other
   inputs are still read, but the exit code is 2;
-* exit code 2 as well when no line at all was read; never a traceback.
+* exit code 2 as well when no line at all was read, or no keepalived line
+  was recognised (`--allow-empty` accepts that); never a traceback.
 
 Usage:
 
@@ -25,12 +26,14 @@ Usage:
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import functools
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,10 +43,26 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Which files of a directory given as PATH are read (`--include`): logs and
+#: their rotations, not configs or keepalived's console captures beside them.
+DEFAULT_INCLUDE: tuple[str, ...] = (
+    "*.log",
+    "*.log.*",
+    "messages",
+    "messages[.-]*",
+    "syslog",
+    "syslog.*",
+)
+
 
 def echo_error(message: str) -> None:
     """One `kalog: error: ...` line on stderr."""
     click.echo(f"kalog: error: {_one_line(message)}", err=True)
+
+
+def echo_info(message: str) -> None:
+    """One `kalog: ...` line on stderr (-v)."""
+    click.echo(f"kalog: {_one_line(message)}", err=True)
 
 
 def echo_warning(message: str) -> None:
@@ -80,10 +99,46 @@ class LogInputs:
     until: str | None = None
     hosts: tuple[str, ...] = ()
     instances: tuple[str, ...] = ()
+    #: --allow-empty: input without a keepalived line is no error
+    allow_empty: bool = False
+    #: -v: say which settings file and which format each input has
+    verbose: bool = False
+    #: --include: which files of a directory argument are read
+    include: tuple[str, ...] = DEFAULT_INCLUDE
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
     slow: bool = False
+
+    def expand(self) -> None:
+        """Replace each directory among `paths` by the files under it that
+        `include` matches (recursively, sorted); KalogError if none does.
+
+        Why a pattern: a capture directory holds configs, notes and the
+        same events twice (a syslog file and keepalived's console output);
+        reading everything would double them.  Idempotent.
+        """
+        expanded: list[str] = []
+        for path in self.paths:
+            if path == "-" or not os.path.isdir(path):
+                expanded.append(path)
+                continue
+            found = sorted(
+                str(candidate)
+                for candidate in Path(path).rglob("*")
+                if candidate.is_file()
+                and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+                and any(fnmatch.fnmatchcase(candidate.name, glob) for glob in self.include)
+            )
+            if not found:
+                raise KalogError(
+                    f"{path}: no file under this directory matches --include "
+                    f"{','.join(self.include)}"
+                )
+            if self.verbose:
+                echo_info(f"{path}: {len(found)} file{'s' if len(found) != 1 else ''} to read")
+            expanded.extend(found)
+        self.paths = tuple(expanded)
 
     def prestart(self) -> None:
         """Start reading big files in child processes now, before pandas is imported.
@@ -94,18 +149,24 @@ class LogInputs:
         """
         from kalog.ingest import split
 
+        self.expand()
         split.prestart([str(p) for p in self.paths])
 
-    def read(self, *, summary: bool = True) -> Any:
+    def read(self, *, summary: bool = True, need_typed: bool = True) -> Any:
         """Read the inputs into the event frame, printing diagnostics to stderr.
 
         Unreadable inputs are reported and skipped (`failed` is set); when
         no line at all could be read this raises `KalogError` (exit 2).
+        So does input in which no keepalived line is recognised (a CI check
+        must not pass on an empty or wrong capture), unless `--allow-empty`;
+        `need_typed=False` (`events --unknown`) accepts keepalived lines
+        that are all unknown.
         On a terminal a progress bar shows while reading takes over a
         second; `--quiet` turns it and the summary line off.
         """
         from kalog.ingest.frame import read_events
 
+        self.expand()
         reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
         started = time.monotonic()
         try:
@@ -133,12 +194,23 @@ class LogInputs:
         for message in stats["warnings"]:
             echo_warning(message)
         self.failed = bool(stats["errors"])
-        if stats["lines_read"] == 0:
+        if self.verbose:
+            for item in stats.get("formats", ()):
+                echo_info(f"{item['source']}: {input_format(item)}")
+        if stats["lines_read"] == 0 and not self.allow_empty:
             raise KalogError("no log lines read")
         if self._old_host_option(frame):
-            return self.read(summary=summary)
+            return self.read(summary=summary, need_typed=need_typed)
         if summary and not self.quiet:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
+        found = stats["typed"] if need_typed else stats["keepalived_lines"]
+        if not found and stats["lines_read"] and not self.allow_empty:
+            files = stats["files"]
+            raise KalogError(
+                f"no keepalived line recognised in the input ({files} "
+                f"file{'s' if files != 1 else ''}, {stats['lines_read']} lines read, "
+                f"{stats['unknown']} unknown); --allow-empty to accept it"
+            )
         return frame
 
     def _old_host_option(self, frame: Any) -> bool:
@@ -280,19 +352,53 @@ class ProgressBar:
             self._progress.stop()
 
 
+def input_format(item: dict[str, Any]) -> str:
+    """`rfc3164 syslog, gzip`: an input's envelope styles (docs/grammar.md) and compression."""
+    styles = ", ".join(item["styles"]) or "no keepalived line"
+    compression = item["compression"]
+    return styles + (f"; {compression}" if compression not in ("none", "") else "")
+
+
 def summary_line(stats: dict[str, Any]) -> str:
-    """`N lines read, N keepalived lines, N typed, N unknown, N undecodable bytes`."""
+    """`N lines read, N keepalived lines, N typed, N unknown, N undecodable bytes`,
+    then where the year came from when it was assumed (`; year 2026 from the
+    file's date; --year to set`)."""
     files = stats["files"]
-    return (
+    line = (
         f"{files} file{'s' if files != 1 else ''}, {stats['lines_read']} lines read, "
         f"{stats['keepalived_lines']} keepalived lines, {stats['typed']} typed, "
         f"{stats['unknown']} unknown, {stats['undecodable_bytes']} undecodable bytes"
     )
+    if stats.get("assumed_years"):
+        from kalog.ingest.frame import year_note
+
+        line += f"; {year_note(stats['assumed_years'])}"
+    return line
+
+
+def _set_color(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from kalog.console import set_color_mode
+
+    set_color_mode(value or "auto")  # every run decides anew (tests run many in one process)
+    return value
+
+
+#: `--color auto|always|never` for the commands that draw with rich.
+color_option = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default=None,
+    expose_value=False,
+    callback=_set_color,
+    help="Colour: auto (default: on a terminal, unless NO_COLOR; FORCE_COLOR forces it), "
+    "always, never.",
+)
 
 
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--default-host`, `--tz`, `--quiet` and what to show
-    (`--since`, `--until`, `--host`, `--instance`); pass them as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--default-host`, `--tz`, `--quiet`, `--allow-empty`,
+    `--include`, `-v` and what to show (`--since`, `--until`, `--host`,
+    `--instance`); pass them as `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -332,6 +438,26 @@ def log_input_options(func: F) -> F:
         help="No progress bar and no summary line on stderr (warnings and errors still show).",
     )
     @click.option(
+        "--include",
+        "include",
+        multiple=True,
+        metavar="GLOB",
+        help="Files read from a directory PATH (recursively; repeatable, comma-separated; "
+        f"default: {','.join(DEFAULT_INCLUDE)}).",
+    )
+    @click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Say which settings file is used and each input's detected format.",
+    )
+    @click.option(
+        "--allow-empty",
+        is_flag=True,
+        help="Accept input without any keepalived line kalog recognises "
+        "(default: an error, exit 2).",
+    )
+    @click.option(
         "--tz",
         callback=_check_tz,
         help="IANA time zone of timestamps without an offset, e.g. Europe/Paris; "
@@ -349,8 +475,12 @@ def log_input_options(func: F) -> F:
         until: str | None,
         hosts: tuple[str, ...],
         instances: tuple[str, ...],
+        allow_empty: bool,
+        include: tuple[str, ...],
+        verbose: bool,
         **kwargs: Any,
     ) -> Any:
+        globs = tuple(part.strip() for text in include for part in text.split(",") if part.strip())
         inputs = LogInputs(
             paths=paths,
             year=year,
@@ -361,6 +491,9 @@ def log_input_options(func: F) -> F:
             until=until,
             hosts=hosts,
             instances=instances,
+            allow_empty=allow_empty,
+            verbose=verbose,
+            include=globs or DEFAULT_INCLUDE,
         )
         return func(*args, inputs=inputs, **kwargs)
 

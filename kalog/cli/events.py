@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
+from kalog.cli.output import check_output, choose_format
 from kalog.report.events import FORMATS, write_events
 
 
@@ -20,9 +21,9 @@ from kalog.report.events import FORMATS, write_events
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="table: readable; jsonl: one JSON object per event; csv; parquet (needs -o).",
+    default=None,
+    help="table: readable (default); jsonl: one JSON object per event; csv; parquet "
+    "(needs -o).  Without it, -o's extension chooses (.jsonl, .csv, .parquet, .txt).",
 )
 @click.option(
     "-o",
@@ -32,17 +33,19 @@ from kalog.report.events import FORMATS, write_events
 )
 @click.option("--unknown", is_flag=True, help="Only the keepalived lines not understood.")
 @handle_errors
-def events(inputs: LogInputs, fmt: str, output: str | None, unknown: bool) -> None:
+def events(inputs: LogInputs, fmt: str | None, output: str | None, unknown: bool) -> None:
     """Parse keepalived logs into typed events.
 
     PATH may be a plain, gzip, bzip2 or xz file (detected by content) or '-'
     for stdin; several inputs are merged in time order.  A summary goes to
     stderr.  Exit codes: 0 ok, 2 usage or input error.
     """
+    fmt, _ = choose_format("events", fmt, output, "table")
+    check_output(output)
     if fmt == "parquet" and output in (None, "-"):
         raise click.UsageError("--format parquet writes binary data: give -o FILE")
     inputs.prestart()
-    frame = inputs.read()
+    frame = inputs.read(need_typed=not unknown)
     frame = inputs.window(frame).events(frame)
     if unknown:
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)

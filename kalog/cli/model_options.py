@@ -2,7 +2,12 @@
 
 `--config HOST=PATH` and `--peer IP=HOST` are repeatable `KEY=VALUE` pairs;
 they are checked here so a typo is a usage error (exit 2) before any log is
-read.
+read.  Then, still before the logs, `check_configs` reads each config
+strictly (a syntax error or a value keepalived rejects is one
+`kalog: error: FILE:LINE: ...` line, exit 2), and once the logs are read
+`match_configs` holds them against the log: a config for a host the logs do
+not name is a warning and is not used; a config that lacks an instance its
+host's log shows is an error naming the instances it has.
 """
 
 from __future__ import annotations
@@ -15,6 +20,67 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def check_configs(configs: dict[str, list[str]]) -> dict[str, set[str]]:
+    """Read every --config strictly; host -> the vrrp_instance names its configs have.
+
+    Raises `kalog.config.ConfigError` (a KalogError: one line, exit 2) for a
+    syntax error or a value keepalived rejects; prints the other warnings
+    of the reader (an unknown keyword, a tracker not declared) as
+    `kalog: warning:` lines.  Read with the latest defaults: the names and
+    the errors do not depend on the version (the model reads them again
+    with the host's version).
+    """
+    if not configs:
+        return {}
+    from kalog.cli.common import echo_warning
+    from kalog.config import load_config
+
+    names: dict[str, set[str]] = {}
+    for host, paths in configs.items():
+        for path in paths:
+            config = load_config(path, strict=True)
+            for warning in config.warnings:
+                echo_warning(warning)
+            names.setdefault(host, set()).update(config.instances)
+    return names
+
+
+def match_configs(
+    configs: dict[str, list[str]], names: dict[str, set[str]], events: Any
+) -> dict[str, list[str]]:
+    """The configs of hosts the log names; raise for one lacking a logged instance.
+
+    A config for a host not in the logs is a warning and is left out, so no
+    rule counts as evaluated with a config it cannot use (KA002).  A config
+    that lacks an instance its host's log shows would make every inference
+    about that instance silently empty: an error naming what it has.
+    """
+    if not configs:
+        return configs
+    from kalog.cli.common import echo_warning
+    from kalog.errors import KalogError
+
+    hosts = set(events["host"].dropna().unique().tolist()) if len(events) else set()
+    pairs = events[["host", "instance"]].dropna().drop_duplicates() if len(events) else None
+    used: dict[str, list[str]] = {}
+    for host, paths in configs.items():
+        given = f"--config {host}={','.join(paths)}"
+        if host not in hosts:
+            known = ", ".join(sorted(hosts)) or "none"
+            echo_warning(f"{given}: no host {host!r} in the logs (hosts: {known}); not used")
+            continue
+        shown = set() if pairs is None else set(pairs[pairs["host"] == host]["instance"].tolist())
+        missing = sorted(shown - names.get(host, set()))
+        if missing:
+            has = ", ".join(sorted(names.get(host, set()))) or "none"
+            raise KalogError(
+                f"{given}: lacks vrrp_instance {', '.join(missing)} that the log of {host} "
+                f"shows (the config has: {has})"
+            )
+        used[host] = paths
+    return used
 
 
 def _split_pair(what: str, text: str) -> tuple[str, str]:

@@ -9,8 +9,9 @@ for anything wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import click
 
 from kalog.check.registry import RuleLoadError, RuleSpec, find_rule, load_rules
 from kalog.check.settings import FAIL_ON_CHOICES, Settings, SettingsError, load_settings
+from kalog.cli.common import color_option
 
 __all__ = ["prepare_rules", "rule", "rule_options", "rules", "rules_markdown"]
 
@@ -55,11 +57,15 @@ def prepare_rules(
     """Load rules and settings, apply the command line over the file, validate.
 
     Returns all loaded specs and resolved settings; `settings.selected(specs)`
-    gives the ones to run.  Raises click.UsageError on any problem.
+    gives the ones to run.  A mistake in the settings file (invalid TOML,
+    a wrong key or type, an unknown rule or option) raises SettingsError, a
+    KalogError: one `kalog: error: FILE[:LINE]: ...` line, exit 2; a
+    mistake in the options click.UsageError.
     """
     specs = load_specs(rule_dirs)
+    base = load_settings(settings_file)
     try:
-        settings = load_settings(settings_file).merged(
+        settings = base.merged(
             select=_split(select) or None,
             ignore=_split(ignore) or None,
             severity=_severity_pairs(severity),
@@ -67,6 +73,8 @@ def prepare_rules(
         )
         return specs, settings.resolve(specs)
     except SettingsError as exc:
+        if base.path is not None and str(exc).startswith(f"{base.path}: "):
+            raise  # the file's own mistake
         raise click.UsageError(str(exc)) from None
 
 
@@ -102,6 +110,52 @@ def rule_options(command: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def settings_text(specs: Sequence[RuleSpec], settings: Settings) -> str:
+    """`--show-settings`: the settings file, the threshold and every rule that
+    runs with its severity and options, as the analysis would use them."""
+    chosen = settings.selected(specs)
+    lines = [
+        f"settings file: {settings.path if settings.path else 'none found (defaults)'}",
+        f"fail_on: {settings.fail_on}",
+        f"rules run: {len(chosen)} of {len(specs)}",
+    ]
+    width = max((len(spec.name) for spec in chosen), default=0)
+    for spec in chosen:
+        options = dataclasses.asdict(settings.options_for(spec))
+        text = " ".join(f"{key}={value!r}" for key, value in options.items())
+        line = f"  {spec.code}  {spec.name:<{width}}  {settings.severity_for(spec)!s:<7}  {text}"
+        lines.append(line.rstrip())
+    skipped = [spec.code for spec in specs if spec not in chosen]
+    lines.append(f"rules not run: {', '.join(skipped) or '-'}")
+    return "\n".join(lines) + "\n"
+
+
+def statistics_rows(specs: Sequence[RuleSpec], findings: Sequence[Any]) -> list[dict[str, Any]]:
+    """`--statistics`: findings per rule, the rules with at least one, most first."""
+    counts: dict[str, int] = {}
+    severity: dict[str, str] = {}
+    for finding in findings:
+        counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        severity.setdefault(finding.rule, str(finding.severity))
+    names = {spec.code: spec.name for spec in specs}
+    return [
+        {"rule": code, "name": names.get(code, ""), "severity": severity[code], "count": n}
+        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def statistics_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """`   2  KA102  flapping  warning`, one line per rule (ruff's --statistics)."""
+    if not rows:
+        return "no findings\n"
+    width = max(len(str(row["count"])) for row in rows)
+    name_width = max(len(row["name"]) for row in rows)
+    return "".join(
+        f"{row['count']:>{width}}  {row['rule']}  {row['name']:<{name_width}}  {row['severity']}\n"
+        for row in rows
+    )
 
 
 def _rule_row(spec: RuleSpec) -> dict[str, Any]:
@@ -154,6 +208,7 @@ def write_index(path: Path, specs: Sequence[RuleSpec]) -> bool:
 
 @click.command("rules")
 @_RULES_DIR
+@color_option
 @click.option(
     "--format",
     "fmt",

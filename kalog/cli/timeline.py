@@ -7,8 +7,9 @@ from typing import Any
 
 import click
 
-from kalog.cli.common import LogInputs, handle_errors, log_input_options
-from kalog.cli.model_options import model_options
+from kalog.cli.common import LogInputs, color_option, handle_errors, log_input_options
+from kalog.cli.model_options import check_configs, match_configs, model_options
+from kalog.cli.output import check_output, choose_format
 
 
 @click.command()
@@ -18,11 +19,12 @@ from kalog.cli.model_options import model_options
     "--format",
     "fmt",
     type=click.Choice(["rich", "json"]),
-    default="rich",
-    show_default=True,
-    help="rich: lanes per host on a shared time axis; json: the segments.",
+    default=None,
+    help="rich: lanes per host on a shared time axis (default); json: the segments.  "
+    "Without it, -o's extension chooses (.json, .txt).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
+@color_option
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
 @handle_errors
 def timeline(
@@ -30,7 +32,7 @@ def timeline(
     configs: dict[str, list[str]],
     peers: dict[str, str],
     version: str | None,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     width: int | None,
 ) -> None:
@@ -41,12 +43,16 @@ def timeline(
     inferred from --config, advertised by a peer, unknown), and the line that
     opened it.  Exit codes: 0 ok, 2 usage or input error.
     """
+    fmt, _ = choose_format("timeline", fmt, output, "rich")
+    check_output(output)
     inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.model import replay
     from kalog.model.replay import load_configs
     from kalog.pipeline import host_versions
 
+    names = check_configs(configs)
     events = inputs.read()
+    configs = match_configs(configs, names, events)
     versions: dict[str, Any] = host_versions(events)
     if version:
         versions = {host: version for host in {*versions, *configs}}

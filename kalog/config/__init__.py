@@ -61,6 +61,7 @@ def parse_config(
     version: str | None = None,
     config_id: str | None = None,
     base_dir: str | Path | None = None,
+    strict: bool = False,
 ) -> KeepalivedConfig:
     """Parse keepalived.conf `text`.
 
@@ -70,6 +71,11 @@ def parse_config(
     "2.2.7"; None = latest 2.x) selects keepalived's defaults; `config_id`
     selects ``@id`` lines like ``keepalived -i id`` (None: only unconditioned
     lines are used).
+
+    `strict`: a value keepalived rejects (`priority abc`, a weight out of
+    range: `cfg.invalid`) raises `ConfigError` naming its file and line,
+    instead of a warning and keepalived's fallback.  The command line reads
+    strictly: a config the analysis cannot trust is the user's to fix.
     """
     ver = config_version(version)
     if base_dir is None:
@@ -83,11 +89,22 @@ def parse_config(
         version=ver,
         config_id=config_id,
     )
-    return build_config(nodes, cfg)
+    built = build_config(nodes, cfg)
+    if strict and built.invalid:
+        file, line, message = built.invalid[0]
+        more = len(built.invalid) - 1
+        if more:
+            message += f" (and {more} more invalid value{'s' if more > 1 else ''})"
+        raise ConfigError(message, file, line)
+    return built
 
 
 def load_config(
-    path: str | Path, *, version: str | None = None, config_id: str | None = None
+    path: str | Path,
+    *,
+    version: str | None = None,
+    config_id: str | None = None,
+    strict: bool = False,
 ) -> KeepalivedConfig:
     """Read the keepalived.conf at `path`, following its includes (see `parse_config`)."""
     p = Path(path)
@@ -96,5 +113,10 @@ def load_config(
     except OSError as exc:
         raise ConfigError(f"cannot read config: {exc.strerror or exc}", str(p), 0) from None
     return parse_config(
-        text, source=str(p), version=version, config_id=config_id, base_dir=p.parent
+        text,
+        source=str(p),
+        version=version,
+        config_id=config_id,
+        base_dir=p.parent,
+        strict=strict,
     )

@@ -147,9 +147,16 @@ class _Builder:
     def warn(self, node: Node, msg: str) -> None:
         self.cfg.warnings.append(f"{node.file}:{node.line}: {msg}")
 
+    def invalid(self, node: Node, msg: str, consequence: str) -> None:
+        """A value keepalived rejects (wrong type, out of range): a warning that
+        says what keepalived does instead, and an entry of `cfg.invalid`
+        (`load_config(strict=True)` raises it as a ConfigError)."""
+        self.warn(node, f"{msg} - {consequence}")
+        self.cfg.invalid.append((node.file, node.line, msg))
+
     def arg(self, node: Node, i: int = 0) -> str | None:
         if len(node.args) <= i:
-            self.warn(node, f"{node.keyword!r} needs a value - ignored")
+            self.invalid(node, f"{node.keyword!r} needs a value", "ignored")
             return None
         return node.args[i]
 
@@ -162,7 +169,7 @@ class _Builder:
         w = _num(text)
         if w is None or not -254 <= w <= 254:
             lim = "[-253..253]" if self.v2 else "[-254..254]"
-            self.warn(node, f"{what}: weight {text!r} must be in {lim} - ignored")
+            self.invalid(node, f"{what}: weight {text!r} must be in {lim}", "ignored")
             return None
         if self.v2 and rewrite_254 and abs(w) == 254:
             self.warn(node, f"{what}: weight cannot be +/-254 - set to +/-253")
@@ -179,7 +186,7 @@ class _Builder:
         """
         w = _num(text)
         if w is None:
-            self.warn(node, f"vrrp_script {name}: weight {text!r} is not a number - ignored")
+            self.invalid(node, f"vrrp_script {name}: weight {text!r} is not a number", "ignored")
             return None
         lim = 253 if self.v2 else 254
         if not -lim <= w <= lim:
@@ -195,7 +202,7 @@ class _Builder:
         if self.v2:
             n = _num(text)
             if n is None or not 0 <= n <= 4294:
-                self.warn(node, f"{what} {text!r} must be an integer in [1..4294] - ignored")
+                self.invalid(node, f"{what} {text!r} must be an integer in [1..4294]", "ignored")
                 return None
             if n == 0:
                 self.warn(node, f"{what} must be greater than 0 - set to 1")
@@ -204,7 +211,7 @@ class _Builder:
         m = re.match(r"\s*([+-]?\d+)", text)
         n = int(m.group(1)) if m else 0
         if n < 1:
-            self.warn(node, f"{what} {text!r} invalid - ignored")
+            self.invalid(node, f"{what} {text!r} invalid", "ignored")
             return None
         if str(n) != text:
             self.warn(node, f"{what} {text!r} read as {n} (1.x atoi)")
@@ -216,7 +223,7 @@ class _Builder:
                 self.warn(node, f"{what}: {text!r} needs keepalived 2.0.18+ - ignored")
                 return None
             return text == "reverse"
-        self.warn(node, f"{what}: unknown weight option {text!r} - ignored")
+        self.invalid(node, f"{what}: unknown weight option {text!r}", "ignored")
         return None
 
     # -- top level
@@ -297,7 +304,7 @@ class _Builder:
                 n = _num(val) if val is not None else None
                 if n is None or n < 1:
                     if val is not None:
-                        self.warn(c, f"vrrp_script {name}: {k} {val!r} invalid - ignored")
+                        self.invalid(c, f"vrrp_script {name}: {k} {val!r} invalid", "ignored")
                     continue
                 setattr(s, k, n)
             elif k == "init_fail":
@@ -412,10 +419,12 @@ class _Builder:
             ref = TrackRef(name=name, weight=default_w, reverse=default_r, source_line=c.line)
             if c.args:
                 if c.args[0] != "weight":
-                    self.warn(c, f"({owner}) unknown {kind} {name} option {c.args[0]!r} - ignored")
+                    self.invalid(
+                        c, f"({owner}) unknown {kind} {name} option {c.args[0]!r}", "ignored"
+                    )
                     continue
                 if len(c.args) < 2:
-                    self.warn(c, f"({owner}) weight without value for {kind} {name} - ignored")
+                    self.invalid(c, f"({owner}) weight without value for {kind} {name}", "ignored")
                     continue
                 w = self.weight(c, c.args[1], f"({owner}) {kind} {name}")
                 if w is not None:
@@ -450,7 +459,7 @@ class _Builder:
                 if val in ("MASTER", "BACKUP"):
                     inst.state = val
                 elif val is not None:
-                    self.warn(c, f"({name}) unknown state {val!r} - using BACKUP")
+                    self.invalid(c, f"({name}) unknown state {val!r}", "using BACKUP")
                     inst.state = "BACKUP"
             elif k == "interface":
                 inst.interface = self.arg(c)
@@ -459,7 +468,7 @@ class _Builder:
                 n = _num(val) if val is not None else None
                 if n is None or not 1 <= n <= 255:
                     if val is not None:
-                        self.warn(c, f"({name}) VRID {val!r} not valid (1..255) - ignored")
+                        self.invalid(c, f"({name}) VRID {val!r} not valid (1..255)", "ignored")
                     continue
                 inst.vrid = n
             elif k == "priority":
@@ -467,7 +476,7 @@ class _Builder:
                 n = _num(val) if val is not None else None
                 if n is None or not 1 <= n <= 255:
                     if val is not None:
-                        self.warn(c, f"({name}) priority {val!r} not valid (1..255) - default")
+                        self.invalid(c, f"({name}) priority {val!r} not valid (1..255)", "default")
                     continue
                 inst.priority_configured = n
             elif k == "advert_int":
@@ -475,7 +484,7 @@ class _Builder:
                 f = _float(val) if val is not None else None
                 if f is None or f <= 0:
                     if val is not None:
-                        self.warn(c, f"({name}) advert_int {val!r} not valid - ignored")
+                        self.invalid(c, f"({name}) advert_int {val!r} not valid", "ignored")
                     continue
                 inst.advert_int = f
             elif k == "version":
@@ -484,7 +493,7 @@ class _Builder:
                     inst.vrrp_version = int(val)
                     version_set = True
                 elif val is not None:
-                    self.warn(c, f"({name}) VRRP version {val!r} not valid (2 or 3) - ignored")
+                    self.invalid(c, f"({name}) VRRP version {val!r} not valid (2 or 3)", "ignored")
             elif k == "nopreempt":
                 inst.nopreempt = True
             elif k == "preempt":
@@ -494,7 +503,7 @@ class _Builder:
                 f = _float(val) if val is not None else None
                 if f is None or f < 0:
                     if val is not None:
-                        self.warn(c, f"({name}) preempt_delay {val!r} not valid - ignored")
+                        self.invalid(c, f"({name}) preempt_delay {val!r} not valid", "ignored")
                     continue
                 inst.preempt_delay = f
             elif k in track_attr:
@@ -542,7 +551,7 @@ class _Builder:
             ref = TrackRef(name=c.keyword, weight=0, reverse=False, source_line=c.line)
             if c.args:
                 if c.args[0] != "weight" or len(c.args) < 2:
-                    self.warn(c, f"({owner}) bad track_interface {c.keyword} options - ignored")
+                    self.invalid(c, f"({owner}) bad track_interface {c.keyword} options", "ignored")
                     continue
                 w = self.weight(c, c.args[1], f"({owner}) track_interface {c.keyword}")
                 ref.weight = w if w is not None else 0

@@ -35,13 +35,17 @@ from pathlib import Path
 
 import pyparsing as pp
 
+from kalog.errors import KalogError
+
 __all__ = ["ConfigError", "Node", "LINE", "ConditionalLine", "Reader", "tokenize_line"]
 
 
-class ConfigError(Exception):
-    """A keepalived.conf that cannot be read (syntax, missing file, include loop).
+class ConfigError(KalogError):
+    """A keepalived.conf that cannot be read (syntax, missing file, include loop),
+    or, read strictly, holds a value keepalived rejects (`priority abc`).
 
-    Carries the file and line so the user can fix the config at once.
+    Carries the file and line so the user can fix the config at once; a
+    `KalogError`, so the command line reports it as one line with exit 2.
     """
 
     def __init__(self, message: str, file: str, line: int) -> None:

@@ -211,6 +211,9 @@ class KeepalivedConfig:
     global_defs: dict[str, list[str]] = field(default_factory=dict)
     blocks: list[Node] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: values keepalived rejects (wrong type, out of range) as (file, line,
+    #: message); each is also in `warnings`, with what keepalived does instead
+    invalid: list[tuple[str, int, str]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     conditional_lines: list[ConditionalLine] = field(default_factory=list)
     version: tuple[int, int, int] = LATEST_VERSION

@@ -189,3 +189,27 @@ def kind_mask(events: pd.DataFrame, kinds: Iterable[str]) -> np.ndarray:
         per_category = np.append(np.asarray(categories.isin(wanted), dtype=bool), False)
         return per_category[kind.cat.codes.to_numpy()]  # code -1 (missing) picks the False
     return kind.astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)
+
+
+def check_frame(frame: object, what: str = "events") -> None:
+    """Raise KalogError unless `frame` is an event frame (a `kalog.read_events` result).
+
+    Why: the library's entry points take a DataFrame from the caller; a
+    list, or a frame of other columns, gave `KeyError: 'ts'` from deep in
+    the model instead of saying what was wrong.
+    """
+    import pandas as pd
+
+    from kalog.errors import KalogError
+
+    if not isinstance(frame, pd.DataFrame):
+        raise KalogError(
+            f"{what}: expected the DataFrame of kalog.read_events, got {type(frame).__name__}"
+        )
+    missing = [column for column in COLUMNS if column not in frame.columns]
+    if missing:
+        more = f" and {len(missing) - 4} more" if len(missing) > 4 else ""
+        raise KalogError(
+            f"{what}: not an event frame (no column {', '.join(missing[:4])}{more}); "
+            "read logs with kalog.read_events"
+        )

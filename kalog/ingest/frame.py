@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import calendar
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -94,10 +94,14 @@ def read_events(
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
     files, warnings and errors.
     """
+    if tz is not None:
+        _check_tz(tz)
     names = [paths] if isinstance(paths, (str, Path)) else list(paths)
     sources = iter_sources([str(p) for p in names])
     errors: list[str] = []
     parts: list[pd.DataFrame] = []
+    assumed_years: list[dict[str, Any]] = []
+    formats: list[dict[str, Any]] = []
     files = 0
     if progress is not None:
         _report_progress(sources, progress)
@@ -112,7 +116,12 @@ def read_events(
         files += 1
         if source.lines_read == 0:
             source.warn("empty input")
-        _complete_times(part, source, year, engine)
+        styles = _complete_times(part, source, year, engine)
+        formats.append(
+            {"source": source.name, "compression": source.compression, "styles": sorted(styles)}
+        )
+        if year is None and (assumed := _assumed_year(part, source)) is not None:
+            assumed_years.append(assumed)
         part["source_index"] = source.index
         parts.append(part)
         del part  # `_assemble` releases the parts' columns as it goes
@@ -130,7 +139,10 @@ def read_events(
         "files": files,
         "warnings": frame_warnings,
         "errors": errors,
+        "formats": formats,
     }
+    if assumed_years:
+        stats["assumed_years"] = assumed_years
     if stats["undecodable_bytes"]:
         for s in sources:
             if s.undecodable_bytes:
@@ -260,8 +272,11 @@ def _reference(source: Source) -> datetime:
     return source.mtime if source.mtime is not None else datetime.now()
 
 
-def _complete_times(part: pd.DataFrame, source: Source, year: int | None, engine: Engine) -> None:
-    """Add `naive` (wall-clock datetime64[ns]) and `offset` (minutes east of UTC)."""
+def _complete_times(
+    part: pd.DataFrame, source: Source, year: int | None, engine: Engine
+) -> set[str]:
+    """Add `naive` (wall-clock datetime64[ns]) and `offset` (minutes east of UTC);
+    return the envelope styles of the part (the input's detected formats)."""
     ref = _reference(source)
     if engine == "fast":
         naive, offset = _times_fast(part, ref, year)
@@ -280,6 +295,56 @@ def _complete_times(part: pd.DataFrame, source: Source, year: int | None, engine
     bad = int((part["naive"].isna() & part["time"].notna()).sum())
     if bad:
         source.warn(f"{bad} timestamps could not be read (invalid dates)")
+    return styles
+
+
+def _check_tz(tz: str) -> None:
+    """KalogError for a zone zoneinfo does not know (it raised a KeyError subclass)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from kalog.errors import KalogError
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise KalogError(f"unknown time zone {tz!r} (use an IANA name)") from None
+
+
+def _assumed_year(part: pd.DataFrame, source: Source) -> dict[str, Any] | None:
+    """Where the year of a year-less syslog input came from, when no --year was given.
+
+    `{"source": name, "year": Y, "from": "file date" | "today"}` with Y the
+    year given to its first year-less line (the file's modification time,
+    or today's date for stdin), None when every line has its own year.
+    Why: a 2014 excerpt pasted today reads as this year's; the summary says
+    so (`year 2026 from the file's date; --year to set`).
+    """
+    styles = [s for s in set(part["style"]) if _ts_kind(s) == "monthday"]
+    if not styles:
+        return None
+    mask = part["style"].isin(styles).to_numpy(dtype=bool)
+    years = part["naive"].to_numpy()[mask]
+    known = years[~np.isnat(years)]
+    if not len(known):
+        return None
+    first = int(str(known[0])[:4])
+    return {"source": source.name, "year": first, "from": "file date" if source.mtime else "today"}
+
+
+def year_note(assumed: Sequence[Mapping[str, Any]]) -> str:
+    """`year 2026 from the file's date; --year to set` (several inputs: each named)."""
+    reasons = {(item["year"], item["from"]) for item in assumed}
+    if len(reasons) == 1:
+        ((year, origin),) = reasons
+        whose = "the file's date" if len(assumed) == 1 else "the files' dates"
+        text = f"year {year} from {whose if origin == 'file date' else 'today'}"
+    else:
+        text = "years " + ", ".join(
+            f"{item['year']} for {item['source']} (from "
+            f"{'its date' if item['from'] == 'file date' else 'today'})"
+            for item in assumed
+        )
+    return f"{text}; --year to set"
 
 
 def _ts_kind(style: str) -> str:

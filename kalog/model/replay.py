@@ -1098,7 +1098,8 @@ def load_configs(
     defaults (`versions`: host -> its logged version).
 
     Each value of `configs` is a path, a parsed `KeepalivedConfig`, or a list
-    of them (one per reload); paths are parsed, the rest kept.  The parser
+    of them (one per reload); paths are parsed strictly (a syntax error or a
+    value keepalived rejects raises `kalog.config.ConfigError`), the rest kept.  The parser
     is only imported when a path is given (it costs a quarter second).
     """
     loaded: dict[str, list[Any]] = {}
@@ -1109,7 +1110,7 @@ def load_configs(
             if isinstance(item, str | Path):
                 from kalog.config import load_config
 
-                parsed.append(load_config(item, version=versions.get(host)))
+                parsed.append(load_config(item, version=versions.get(host), strict=True))
             else:
                 parsed.append(item)
         loaded[host] = parsed
@@ -1180,7 +1181,13 @@ def replay(
     version: a keepalived version or profile name forcing the profile of every
     run (`--keepalived-version`); by default each run's own version is used.
     peers: extra address -> host ties (`--peer IP=HOST`).
+
+    Raises `kalog.errors.KalogError` for a frame that is not an event frame
+    and `kalog.config.ConfigError` for a config path that cannot be read.
     """
+    from kalog.ingest.events import check_frame
+
+    check_frame(events)
     with gc_paused():  # kalog.speed.gc_pause says why
         return _replay(events, configs, version, peers)
 

@@ -89,9 +89,18 @@ def _axis(points: Sequence[pd.Timestamp], width: int) -> list[pd.Timestamp]:
         span = points[position + 1] - start
         steps = extra[position]
         for step in range(1, steps + 1):
-            columns.append(start + span * step / (steps + 1))
+            columns.append(start + _part(span, step, steps + 1))
     columns.append(points[-1])
     return columns
+
+
+def _part(span: pd.Timedelta, step: int, parts: int) -> pd.Timedelta:
+    """`span * step / parts`; in Python integers when pandas' int64 nanoseconds
+    overflow (logs years apart: a 2014 excerpt next to a 2026 capture)."""
+    try:
+        return span * step / parts
+    except (OverflowError, pd.errors.OutOfBoundsTimedelta):
+        return pd.Timedelta(span.value * step // parts, unit="ns")
 
 
 def _state_at(item: InstanceTimeline, ts: pd.Timestamp, nxt: pd.Timestamp | None) -> str | None:

@@ -40,6 +40,7 @@ _KNOWN_SUMMARY = (
     "end",
     "master_time",
     "without_time",
+    "year",
 )
 
 
@@ -133,6 +134,8 @@ def _summary(result: AnalysisResult) -> Table:
         row("time span", span)
     if summary.get("without_time"):
         row("not placed in time", _join(_without_time(summary["without_time"])))
+    if summary.get("year"):
+        row("year", summary["year"]["note"])
     for key, value in summary.items():
         if key in _KNOWN_SUMMARY or isinstance(value, Mapping | list | tuple):
             continue
