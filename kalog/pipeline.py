@@ -58,7 +58,11 @@ def summarize(
         ctx = AnalysisContext(events=events, timeline=timeline)
     stats = dict(events.attrs.get("stats", {}))
     changes = count_changes_of_master(timeline)
+    # a host name read as several machines (kalog.ingest.identity): only then
+    # a key, so the summary of other inputs is as it was
+    apart = {host: list(names) for host, names in events.attrs.get("hosts_apart", {}).items()}
     return {
+        **({"hosts_apart": apart} if apart else {}),
         "hosts": sorted({i.host for i in timeline.instances} | set(timeline.host_end)),
         "instances": sorted({i.instance for i in timeline.instances}),
         "versions": {

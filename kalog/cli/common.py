@@ -73,6 +73,8 @@ class LogInputs:
     host: str | None = None
     tz: str | None = None
     quiet: bool = False
+    #: input -> the host of all its lines (`--host-of PATH=HOST`)
+    host_of: dict[str, str] = field(default_factory=dict)
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
@@ -109,6 +111,7 @@ class LogInputs:
                 tz=self.tz,
                 on_error="collect",
                 progress=reporter,
+                host_of=self.host_of,
             )
         finally:
             if reporter is not None:
@@ -241,8 +244,23 @@ def summary_line(stats: dict[str, Any]) -> str:
     )
 
 
+def _check_host_of(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> dict[str, str]:
+    named: dict[str, str] = {}
+    for item in value:
+        path, mark, host = item.rpartition("=")
+        if not mark or not path or not host.strip():
+            raise click.BadParameter(f"{item!r} is not PATH=HOST")
+        if named.get(path, host) != host:
+            raise click.BadParameter(f"{path} named twice ({named[path]}, {host})")
+        named[path] = host.strip()
+    return named
+
+
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--host`, `--tz`, `--quiet`; pass them as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--host`, `--host-of`, `--tz`, `--quiet`; pass them as
+    `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -255,6 +273,16 @@ def log_input_options(func: F) -> F:
         "--host",
         help="Host name for lines whose envelope names none "
         "(default: the file name up to its first dot).",
+    )
+    @click.option(
+        "--host-of",
+        "host_of",
+        multiple=True,
+        metavar="PATH=HOST",
+        callback=_check_host_of,
+        help="Every line of input PATH is host HOST's, whatever its envelope says "
+        "(repeatable).  One host name in several directories is otherwise read as "
+        "several machines, HOST@DIR.",
     )
     @click.option(
         "-q",
@@ -274,11 +302,12 @@ def log_input_options(func: F) -> F:
         paths: tuple[str, ...],
         year: int | None,
         host: str | None,
+        host_of: dict[str, str],
         tz: str | None,
         quiet: bool,
         **kwargs: Any,
     ) -> Any:
-        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz, quiet=quiet)
+        inputs = LogInputs(paths=paths, year=year, host=host, tz=tz, quiet=quiet, host_of=host_of)
         return func(*args, inputs=inputs, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -34,8 +34,9 @@ Timestamps (the rules are also in docs/events.md):
 from __future__ import annotations
 
 import calendar
+import os
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -44,11 +45,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kalog.errors import InputError, InputWarning
+from kalog.errors import InputError, InputWarning, KalogError
 from kalog.grammar import envelope as env
 from kalog.grammar.body import parse_body
 from kalog.grammar.bulk import take_rows
-from kalog.ingest import events, split
+from kalog.ingest import events, identity, split
 from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
 from kalog.ingest.scan import gather
 
@@ -75,6 +76,7 @@ def read_events(
     on_error: OnError = "raise",
     engine: Engine = "fast",
     progress: Callable[[int, int | None], None] | None = None,
+    host_of: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read keepalived logs into one event frame, merged in time order.
 
@@ -89,12 +91,21 @@ def read_events(
     engine: "fast" or "plain" (see the module docstring; for tests).
     progress: called as progress(bytes_read, total_bytes) while reading
         (total None when an input's size is unknown, e.g. stdin).
+    host_of: input (as given in `paths`) -> the host of every line of it,
+        whatever its envelope says (`--host-of PATH=HOST`).
+
+    One host name in inputs from different directories, or two keepalived
+    processes of one name at once in two inputs, is several machines: their
+    rows are renamed `host@DIR` / `host@FILE`, with a warning, and
+    `frame.attrs["hosts_apart"]` maps each such name to its new names
+    (`kalog.ingest.identity`).
 
     Ties in time keep input order, then line order.  `frame.attrs["stats"]`
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
     files, warnings and errors.
     """
     names = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    given = _inputs_named(host_of or {}, [str(p) for p in names])
     sources = iter_sources([str(p) for p in names])
     errors: list[str] = []
     parts: list[pd.DataFrame] = []
@@ -121,6 +132,10 @@ def read_events(
     names = [s.name for s in sources]
     defaults = [host if host is not None else s.default_host for s in sources]
     frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
+    identity.name_inputs(frame, given)
+    renamed, apart, notes = identity.separate_hosts(frame, given)
+    identity.apply_names(frame, renamed)
+    frame_warnings.extend(notes)
     stats = {
         "lines_read": sum(s.lines_read for s in sources),
         "keepalived_lines": len(frame),
@@ -138,6 +153,8 @@ def read_events(
                     f"{s.name}: {s.undecodable_bytes} bytes not valid UTF-8 (shown as U+FFFD)"
                 )
     frame.attrs["stats"] = stats
+    if apart:
+        frame.attrs["hosts_apart"] = apart
     if on_error == "raise":
         for message in frame_warnings:
             warnings.warn(message, InputWarning, stacklevel=2)
@@ -575,6 +592,30 @@ def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
     table = pd.DataFrame.from_records([parse_body(b) for b in bodies], columns=wanted)
     table.index = bodies.index
     return table
+
+
+def _inputs_named(host_of: Mapping[str, str], names: list[str]) -> dict[str, str]:
+    """`host_of` keyed by the inputs' names as given (a key may name one another way:
+    `./a.log` for `a.log`); a key that is no input is a `KalogError`."""
+    given: dict[str, str] = {}
+    for path, host in host_of.items():
+        key = str(path)
+        matches = [
+            name
+            for name in names
+            if name == key or (name != "-" and key != "-" and _same_path(name, key))
+        ]
+        if not matches:
+            raise KalogError(f"--host-of {key}={host}: {key} is not one of the inputs")
+        if not host:
+            raise KalogError(f"--host-of {key}=: the host name is empty")
+        for name in matches:
+            given[name] = str(host)
+    return given
+
+
+def _same_path(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _pid_numbers(pids: pd.Series) -> pd.Series:
