@@ -331,3 +331,20 @@ def test_two_vagrant_boxes_of_corpus_001_and_002() -> None:
     ]
     assert report["findings"] == []
     assert "two keepalived processes at once: Keepalived_vrrp[3026]" in stderr
+
+
+def test_lanes_keep_the_tail_that_tells_two_machines_apart() -> None:
+    """Cut to the lane label's 17 characters, both Vagrant boxes read
+    `vagrant-ubuntu-tr`; the label keeps the `@FILE` tail instead."""
+    result = CliRunner().invoke(
+        main,
+        ["timeline", str(CORPUS / "001.log"), str(CORPUS / "002.log"), "--year", "2020"],
+        env={"COLUMNS": "80"},
+    )
+    lines = result.stdout.splitlines()
+    axis = next(i for i, line in enumerate(lines) if line.lstrip().startswith("20:51:52"))
+    assert [line[:18] for line in lines[axis - 2 : axis]] == [
+        "vagrant-~@001.log ",
+        "vagrant-~@002.log ",
+    ]
+    assert "  21:01:40 vagrant-ubu~@002.log MASTER" in result.stdout
