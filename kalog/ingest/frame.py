@@ -62,6 +62,17 @@ _ROW_COLUMNS = ("line", "raw", "style", *env.FIELDS)
 #: A pid is digits; obfuscated ones (`xxxx1`) and RFC 5424's `-` give NA.
 _PID_PATTERN = r"[0-9]{1,10}"
 _WEEKDAYS = {name: i for i, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
+#: Years a timestamp may have; others are invalid dates (NaT, counted in the
+#: "could not be read" warning).  pandas' nanosecond times span 1677-09-21 to
+#: 2262-04-11, and 1678 is the stand-in year of lines without a time
+#: (kalog.model.timeline.UNTIMED_BASE): a year 0226 line was an internal
+#: error (OutOfBoundsDatetime), found by tests/fuzz.
+YEARS = (1679, 2261)
+#: The same span as epoch microseconds (journal JSON's __REALTIME_TIMESTAMP).
+_EPOCH_US = (
+    int(pd.Timestamp(f"{YEARS[0]}-01-01").value // 1000),
+    int(pd.Timestamp(f"{YEARS[1]}-12-31 23:59:59").value // 1000),
+)
 #: A month drop of at least this many months between consecutive lines is a
 #: new year (Dec -> Jan), smaller drops are lines slightly out of order.
 ROLLOVER_DROP = 6
@@ -419,6 +430,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
         years[time_only], months[time_only], days[time_only] = ref.year, ref.month, ref.day
 
     dated = years.notna() & months.notna() & days.notna() & part["time"].notna()
+    dated &= years.between(*YEARS)  # else an invalid date (NaT), as Feb 30
     if dated.any():
         ymd = pd.DataFrame({"year": years[dated], "month": months[dated], "day": days[dated]})
         day_start = pd.to_datetime(ymd, errors="coerce")
@@ -427,6 +439,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
     epoch = kind == "epoch"
     if epoch.any():
         micros = pd.to_numeric(part.loc[epoch, "epoch_us"], errors="coerce")
+        micros = micros.where(micros.between(*_EPOCH_US))
         naive[epoch] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
         offset[epoch] = 0.0
     return naive, offset
@@ -514,12 +527,16 @@ def _times_plain(
             ymd = (ref.year, ref.month, ref.day)
         elif k == "epoch":
             try:
-                stamp = pd.Timestamp(int(r["epoch_us"]), unit="us")
+                micros = int(r["epoch_us"])
             except (TypeError, ValueError):
-                stamp = pd.NaT
+                micros = None
+            in_range = micros is not None and _EPOCH_US[0] <= micros <= _EPOCH_US[1]
+            stamp = pd.Timestamp(micros, unit="us") if in_range else pd.NaT
             off = 0.0
         if ymd is not None and r["time"] is not None:
             try:
+                if not YEARS[0] <= ymd[0] <= YEARS[1]:
+                    raise ValueError("year out of range")
                 day = date(*ymd)
             except ValueError:
                 stamp = pd.NaT
