@@ -50,8 +50,8 @@ Into and out of MASTER (2)
     inferred; MASTER when its log ended at 2014-08-25 15:21:40) (ours 103)
 
 Time as MASTER
-192_168_173_203  0s
-192_168_173_204  0s
+192_168_173_203  vi_1 0s
+192_168_173_204  vi_1 0s
 
 Instance vi_1  VRID 51  profile 192_168_173_203: 1.2, 192_168_173_204: 1.2
 192_168_173_203 BBBBBBBBgggM
@@ -270,3 +270,20 @@ def test_the_executable_exits_fast_with_the_commands_code_and_output(tmp_path) -
         check=False,
     )
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_time_as_master_is_per_host_and_instance() -> None:
+    """Corpus 086: bz-perflab-6-vr masters instances 423, 424 and 425 over a
+    6 s excerpt until its bond VLANs go down.  Summed over instances its time
+    as MASTER was 18 s of a 6 s log; per instance it is 6 s each, and no
+    value exceeds the time span."""
+    code, out, _err = run(
+        str(DATA / "corpus" / "086.log"), "--year", "2020", "--format", "json", "--fail-on", "never"
+    )
+    assert code == 0
+    summary = json.loads(out)["summary"]
+    assert summary["master_time"] == {"bz-perflab-6-vr": {"423": 6.0, "424": 6.0, "425": 6.0}}
+    assert summary["start"] == "2020-03-12T22:50:38"
+    assert summary["end"] == "2020-03-12T22:50:44"
+    code, text, _err = run(str(DATA / "corpus" / "086.log"), "--year", "2020", "--width", "80")
+    assert "Time as MASTER\nbz-perflab-6-vr  423 6s, 424 6s, 425 6s\n" in text

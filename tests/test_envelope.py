@@ -15,6 +15,7 @@ import pytest
 from conftest import CORPUS, MESSAGES_TSV, SEED
 
 from kalog.grammar import envelope as env
+from kalog.ingest.frame import read_events
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 
@@ -448,3 +449,36 @@ def test_every_grammar_element_is_named() -> None:
         assert style.grammar.customName == style.name
         for piece in style.pieces:
             assert piece.element().customName == piece.label
+
+
+def test_a_tie_between_enveloped_and_bare_lines_reads_both(tmp_path) -> None:
+    """Found by tests/fuzz (a cut of corpus 014): one line with its
+    `Keepalived_vrrp[21821]:` ident, one pasted without.  A tie sniffed as
+    syslog dropped the bare line; `bare` reads both."""
+    lines = (CORPUS / "014.log").read_text().splitlines()
+    path = tmp_path / "cut.log"
+    path.write_text(f"{lines[0]}\n{lines[3]}\n")
+    frame = read_events([path])
+    assert frame[["line", "body", "kind"]].values.tolist() == [
+        [
+            1,
+            "VRRP_Instance(VI_GATEWAY) Received advert with higher priority 100, ours 100",
+            "advert_higher",
+        ],
+        [2, "VRRP_Group(VG1) Syncing instances to BACKUP state", "sync_group"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thu Nov 26 07:35:32 2026:\t Starting Keepalived v2.2.7 (01/16,2022)",
+        "Aug 25 15:21:35 192_168_173_203 Keepalived_vrrp[8196]:\tVRRP_Instance(vi_1) Entering",
+    ],
+)
+def test_a_tab_is_not_a_space_in_either_matcher(line: str) -> None:
+    """Found by tests/fuzz on a lab console line with a tab after the colon:
+    pyparsing expanded the tab and the plain grammar matched where the regex
+    (the fast path) does not.  Both agree now, on every style."""
+    for style in env.STYLES:
+        assert env.match_plain(style, line) == env.match_fast(style, line), style.name

@@ -229,3 +229,22 @@ def test_merged_inputs_sources_and_default_hosts(tmp_path: Path, engine: str) ->
     assert frame.attrs["stats"]["warnings"][-1].startswith(f"{b}: timestamps without UTC offset")
     overridden = read_events([a, b], year=2024, host="x", engine=engine)  # type: ignore[arg-type]
     assert overridden["host"].tolist() == ["h1", "h2", "x", "x"]
+
+
+@pytest.mark.parametrize("engine", ["fast", "plain"])
+def test_a_date_out_of_pandas_range_is_an_invalid_date(tmp_path, engine) -> None:
+    """Found by tests/fuzz: a lab line whose year became 0226 was an internal
+    error (OutOfBoundsDatetime) in both engines.  It is an invalid date now:
+    no time, the line kept, one warning."""
+    path = tmp_path / "node-a.log"
+    path.write_text(
+        "0226-11-26T07:35:32.490422+00:00 node-a Keepalived[31366]: "
+        "Starting Keepalived v2.2.7 (01/16,2022)\n"
+        "2226-11-26T07:35:32.490422+00:00 node-a Keepalived[31366]: Stopping\n"
+    )
+    frame = read_events([path], engine=engine, on_error="collect")
+    assert frame["ts"].isna().tolist() == [True, False]
+    assert frame["kind"].tolist() == ["start", "stopping"]
+    assert frame.attrs["stats"]["warnings"] == [
+        f"{path}: 1 timestamps could not be read (invalid dates)"
+    ]

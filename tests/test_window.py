@@ -73,7 +73,7 @@ def test_analyze_window_shows_the_stop_and_takeover_only() -> None:
         ("node-b", "2026-11-26T07:36:24.668989+00:00", "peer_priority_0"),
     ]
     assert cut["summary"]["changes_of_master"] == 1
-    assert cut["summary"]["master_time"] == {"node-a": 0.019, "node-b": 1.331}
+    assert cut["summary"]["master_time"] == {"node-a": {"vi_1": 0.019}, "node-b": {"vi_1": 1.331}}
     assert [t for t in full["transitions"] if t in cut["transitions"]] == cut["transitions"]
 
 

@@ -105,6 +105,8 @@ class LogInputs:
     verbose: bool = False
     #: --include: which files of a directory argument are read
     include: tuple[str, ...] = DEFAULT_INCLUDE
+    #: input -> the host of all its lines (`--host-of PATH=HOST`)
+    host_of: dict[str, str] = field(default_factory=dict)
     failed: bool = False
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
@@ -177,6 +179,7 @@ class LogInputs:
                 tz=self.tz,
                 on_error="collect",
                 progress=reporter,
+                host_of=self.host_of,
             )
         finally:
             if reporter is not None:
@@ -395,10 +398,24 @@ color_option = click.option(
 )
 
 
+def _check_host_of(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> dict[str, str]:
+    named: dict[str, str] = {}
+    for item in value:
+        path, mark, host = item.rpartition("=")
+        if not mark or not path or not host.strip():
+            raise click.BadParameter(f"{item!r} is not PATH=HOST")
+        if named.get(path, host) != host:
+            raise click.BadParameter(f"{path} named twice ({named[path]}, {host})")
+        named[path] = host.strip()
+    return named
+
+
 def log_input_options(func: F) -> F:
-    """Add `PATH...`, `--year`, `--default-host`, `--tz`, `--quiet`, `--allow-empty`,
-    `--include`, `-v` and what to show (`--since`, `--until`, `--host`,
-    `--instance`); pass them as `inputs: LogInputs`."""
+    """Add `PATH...`, `--year`, `--default-host`, `--host-of`, `--tz`, `--quiet`,
+    `--allow-empty`, `--include`, `-v` and what to show (`--since`, `--until`,
+    `--host`, `--instance`); pass them as `inputs: LogInputs`."""
 
     @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
     @click.option(
@@ -430,6 +447,16 @@ def log_input_options(func: F) -> F:
         "instances",
         multiple=True,
         help="Show only this VRRP instance (repeatable).",
+    )
+    @click.option(
+        "--host-of",
+        "host_of",
+        multiple=True,
+        metavar="PATH=HOST",
+        callback=_check_host_of,
+        help="Every line of input PATH is host HOST's, whatever its envelope says "
+        "(repeatable).  One host name in several directories is otherwise read as "
+        "several machines, HOST@DIR.",
     )
     @click.option(
         "-q",
@@ -469,6 +496,7 @@ def log_input_options(func: F) -> F:
         paths: tuple[str, ...],
         year: int | None,
         default_host: str | None,
+        host_of: dict[str, str],
         tz: str | None,
         quiet: bool,
         since: str | None,
@@ -494,6 +522,7 @@ def log_input_options(func: F) -> F:
             allow_empty=allow_empty,
             verbose=verbose,
             include=globs or DEFAULT_INCLUDE,
+            host_of=host_of,
         )
         return func(*args, inputs=inputs, **kwargs)
 

@@ -166,10 +166,16 @@ class Style:
 
     @cached_property
     def grammar(self) -> pp.ParserElement:
-        """The pyparsing grammar: the pieces in sequence, no whitespace skipping."""
+        """The pyparsing grammar: the pieces in sequence, no whitespace skipping.
+
+        Tabs kept (`parse_with_tabs`): `parse_string` otherwise expands them to
+        spaces before matching, and `Thu Nov 26 07:35:32 2026:\t Starting ...`
+        matched the console style here (":" then a space) but not its regex,
+        the fast path (found by tests/fuzz).
+        """
         import pyparsing as pp
 
-        expr = pp.And([p.element() for p in self.pieces]).leave_whitespace()
+        expr = pp.And([p.element() for p in self.pieces]).leave_whitespace().parse_with_tabs()
         return expr.set_name(self.name)
 
     @cached_property
@@ -583,9 +589,10 @@ def sniff(
 
     The primary style is the one most lines match (ties: STYLES order); it
     is tried first on every line.  The layout is that style's, "json" for
-    journal JSON, or "bare" when more lines have no envelope than match the
-    primary style.  Detecting once per file keeps the per-line work to one
-    regex in the common case.
+    journal JSON, or "bare" when at least as many lines have no envelope as
+    match the primary style (a tie: "bare" still reads the enveloped lines,
+    a syslog layout would drop the others).  Detecting once per file keeps
+    the per-line work to one regex in the common case.
     """
     counts = dict.fromkeys((s.name for s in STYLES), 0)
     bare = json_count = seen = 0
@@ -609,7 +616,7 @@ def sniff(
     primary = STYLE_BY_NAME[name] if best else RFC3164
     if json_count and json_count >= max(best, bare):
         return "json", primary
-    if best == 0 or bare > best:
+    if best == 0 or bare >= best:  # a tie: bare reads enveloped lines too, syslog drops bare ones
         return "bare", primary
     return primary.layout, primary
 

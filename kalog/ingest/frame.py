@@ -34,6 +34,7 @@ Timestamps (the rules are also in docs/events.md):
 from __future__ import annotations
 
 import calendar
+import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -44,11 +45,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kalog.errors import InputError, InputWarning
+from kalog.errors import InputError, InputWarning, KalogError
 from kalog.grammar import envelope as env
 from kalog.grammar.body import parse_body
 from kalog.grammar.bulk import take_rows
-from kalog.ingest import events, split
+from kalog.ingest import events, identity, split
 from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
 from kalog.ingest.scan import gather
 
@@ -61,6 +62,17 @@ _ROW_COLUMNS = ("line", "raw", "style", *env.FIELDS)
 #: A pid is digits; obfuscated ones (`xxxx1`) and RFC 5424's `-` give NA.
 _PID_PATTERN = r"[0-9]{1,10}"
 _WEEKDAYS = {name: i for i, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
+#: Years a timestamp may have; others are invalid dates (NaT, counted in the
+#: "could not be read" warning).  pandas' nanosecond times span 1677-09-21 to
+#: 2262-04-11, and 1678 is the stand-in year of lines without a time
+#: (kalog.model.timeline.UNTIMED_BASE): a year 0226 line was an internal
+#: error (OutOfBoundsDatetime), found by tests/fuzz.
+YEARS = (1679, 2261)
+#: The same span as epoch microseconds (journal JSON's __REALTIME_TIMESTAMP).
+_EPOCH_US = (
+    int(pd.Timestamp(f"{YEARS[0]}-01-01").value // 1000),
+    int(pd.Timestamp(f"{YEARS[1]}-12-31 23:59:59").value // 1000),
+)
 #: A month drop of at least this many months between consecutive lines is a
 #: new year (Dec -> Jan), smaller drops are lines slightly out of order.
 ROLLOVER_DROP = 6
@@ -75,6 +87,7 @@ def read_events(
     on_error: OnError = "raise",
     engine: Engine = "fast",
     progress: Callable[[int, int | None], None] | None = None,
+    host_of: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read keepalived logs into one event frame, merged in time order.
 
@@ -89,6 +102,14 @@ def read_events(
     engine: "fast" or "plain" (see the module docstring; for tests).
     progress: called as progress(bytes_read, total_bytes) while reading
         (total None when an input's size is unknown, e.g. stdin).
+    host_of: input (as given in `paths`) -> the host of every line of it,
+        whatever its envelope says (`--host-of PATH=HOST`).
+
+    One host name in inputs from different directories, or two keepalived
+    processes of one name at once in two inputs, is several machines: their
+    rows are renamed `host@DIR` / `host@FILE`, with a warning, and
+    `frame.attrs["hosts_apart"]` maps each such name to its new names
+    (`kalog.ingest.identity`).
 
     Ties in time keep input order, then line order.  `frame.attrs["stats"]`
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
@@ -97,6 +118,7 @@ def read_events(
     if tz is not None:
         _check_tz(tz)
     names = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    given = _inputs_named(host_of or {}, [str(p) for p in names])
     sources = iter_sources([str(p) for p in names])
     errors: list[str] = []
     parts: list[pd.DataFrame] = []
@@ -130,6 +152,10 @@ def read_events(
     names = [s.name for s in sources]
     defaults = [host if host is not None else s.default_host for s in sources]
     frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
+    identity.name_inputs(frame, given)
+    renamed, apart, notes = identity.separate_hosts(frame, given)
+    identity.apply_names(frame, renamed)
+    frame_warnings.extend(notes)
     stats = {
         "lines_read": sum(s.lines_read for s in sources),
         "keepalived_lines": len(frame),
@@ -150,6 +176,8 @@ def read_events(
                     f"{s.name}: {s.undecodable_bytes} bytes not valid UTF-8 (shown as U+FFFD)"
                 )
     frame.attrs["stats"] = stats
+    if apart:
+        frame.attrs["hosts_apart"] = apart
     if on_error == "raise":
         for message in frame_warnings:
             warnings.warn(message, InputWarning, stacklevel=2)
@@ -467,6 +495,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
         years[time_only], months[time_only], days[time_only] = ref.year, ref.month, ref.day
 
     dated = years.notna() & months.notna() & days.notna() & part["time"].notna()
+    dated &= years.between(*YEARS)  # else an invalid date (NaT), as Feb 30
     if dated.any():
         ymd = pd.DataFrame({"year": years[dated], "month": months[dated], "day": days[dated]})
         day_start = pd.to_datetime(ymd, errors="coerce")
@@ -475,6 +504,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
     epoch = kind == "epoch"
     if epoch.any():
         micros = pd.to_numeric(part.loc[epoch, "epoch_us"], errors="coerce")
+        micros = micros.where(micros.between(*_EPOCH_US))
         naive[epoch] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
         offset[epoch] = 0.0
     return naive, offset
@@ -562,12 +592,16 @@ def _times_plain(
             ymd = (ref.year, ref.month, ref.day)
         elif k == "epoch":
             try:
-                stamp = pd.Timestamp(int(r["epoch_us"]), unit="us")
+                micros = int(r["epoch_us"])
             except (TypeError, ValueError):
-                stamp = pd.NaT
+                micros = None
+            in_range = micros is not None and _EPOCH_US[0] <= micros <= _EPOCH_US[1]
+            stamp = pd.Timestamp(micros, unit="us") if in_range else pd.NaT
             off = 0.0
         if ymd is not None and r["time"] is not None:
             try:
+                if not YEARS[0] <= ymd[0] <= YEARS[1]:
+                    raise ValueError("year out of range")
                 day = date(*ymd)
             except ValueError:
                 stamp = pd.NaT
@@ -648,6 +682,30 @@ def _repeats(counts: pd.Series) -> pd.Series:
     if counts.isna().all():
         return pd.Series(pd.NA, index=counts.index, dtype="Int64")
     return pd.to_numeric(counts).astype("Int64")
+
+
+def _inputs_named(host_of: Mapping[str, str], names: list[str]) -> dict[str, str]:
+    """`host_of` keyed by the inputs' names as given (a key may name one another way:
+    `./a.log` for `a.log`); a key that is no input is a `KalogError`."""
+    given: dict[str, str] = {}
+    for path, host in host_of.items():
+        key = str(path)
+        matches = [
+            name
+            for name in names
+            if name == key or (name != "-" and key != "-" and _same_path(name, key))
+        ]
+        if not matches:
+            raise KalogError(f"--host-of {key}={host}: {key} is not one of the inputs")
+        if not host:
+            raise KalogError(f"--host-of {key}=: the host name is empty")
+        for name in matches:
+            given[name] = str(host)
+    return given
+
+
+def _same_path(a: str, b: str) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _pid_numbers(pids: pd.Series) -> pd.Series:

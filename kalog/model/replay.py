@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kalog.model.clusters import cluster_hosts
+from kalog.model.episodes import episodes, replay_apart
 from kalog.model.peers import map_peers
 from kalog.model.priority import Tracker, effective_priority
 from kalog.model.profiles import (
@@ -1184,11 +1185,22 @@ def replay(
 
     Raises `kalog.errors.KalogError` for a frame that is not an event frame
     and `kalog.config.ConfigError` for a config path that cannot be read.
+    An input whose reader kept one host name apart as several machines is
+    replayed episode by episode (`kalog.model.episodes`).
     """
     from kalog.ingest.events import check_frame
 
     check_frame(events)
     with gc_paused():  # kalog.speed.gc_pause says why
+        groups = episodes(events)
+        if len(groups) > 1:
+            return replay_apart(
+                events,
+                groups,
+                configs,
+                peers,
+                lambda part, own, ties: _replay(part, own, version, ties),
+            )
         return _replay(events, configs, version, peers)
 
 

@@ -173,7 +173,7 @@ def render_instance(
     columns = _axis(points, lane_width)
     lines: list[Text] = []
     for item in instances:
-        lane = Text(visible(item.host)[: label_width - 1].ljust(label_width))
+        lane = Text(_fit(visible(item.host), label_width - 1).ljust(label_width))
         # past the host's last line its log says nothing: the lane is blank
         end = item.segments[-1].end.value if item.segments else None
         for column, state in zip(columns, _states(item, columns), strict=True):
@@ -230,7 +230,7 @@ def change_list(
         segment, host = pair
         prio = "?" if segment.priority is None else str(segment.priority)
         text = Text(f"  {_fmt_ts(segment.start, with_date)} ")
-        text.append(f"{visible(host)[:host_width]:<{host_width}} ")
+        text.append(f"{_fit(visible(host), host_width):<{host_width}} ")
         text.append(f"{segment.state:<11}", style=STYLES.get(segment.state, ""))
         text.append(f" {prio:>3} {segment.basis:<10}")
         if segment.cause == "poll":
@@ -243,6 +243,21 @@ def change_list(
             text.append(f" [{how}]", style="dim")
         lines.append(text)
     return lines
+
+
+def _fit(host: str, width: int) -> str:
+    """`host` cut to `width` characters; a name kept apart keeps its `@DIR` tail.
+
+    Why: `vagrant-ubuntu-trusty-64@001.log` and `...@002.log` (two machines
+    of one name, kalog.ingest.identity) cut to their first 17 characters
+    are one label for two lanes.  Names without `@` are cut as before.
+    """
+    if len(host) <= width:
+        return host
+    name, mark, tail = host.rpartition("@")
+    if mark and len(tail) + 3 <= width:
+        return f"{name[: width - len(tail) - 2]}~@{tail}"
+    return host[:width]
 
 
 def render_timeline(timeline: Timeline, width: int = 80) -> RenderableType:

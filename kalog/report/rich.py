@@ -33,6 +33,7 @@ __all__ = ["render"]
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _KNOWN_SUMMARY = (
+    "hosts_apart",
     "hosts",
     "instances",
     "versions",
@@ -116,6 +117,15 @@ def _summary(result: AnalysisResult) -> Table:
 
     if summary.get("hosts") is not None:
         row("hosts", _join(summary["hosts"]) or "-")
+    if summary.get("hosts_apart"):
+        row(
+            "kept apart",
+            "; ".join(
+                f"{host} is {len(names)} machines ({', '.join(names)})"
+                for host, names in summary["hosts_apart"].items()
+            )
+            + "; --host-of PATH=HOST names a file's host",
+        )
     if summary.get("instances") is not None:
         row("instances", _join(summary["instances"]) or "-")
     if summary.get("versions"):

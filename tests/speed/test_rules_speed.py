@@ -292,15 +292,17 @@ def test_split_brain_prefilter_drops_no_window(seed: int, monkeypatch: pytest.Mo
 def test_master_time_equals_the_segment_loop(seed: int) -> None:
     timeline = _random_timeline(seed, hosts=3, count=80)
     timeline.instances.append(_random_timeline(seed + 100, hosts=1).instances[0])  # h0 again
-    expected: dict[str, float] = {}
+    expected: dict[tuple[str, str], float] = {}
     for item in timeline.instances:
         for segment in item.segments:
             if segment.state == "MASTER":
                 seconds = max(0.0, (segment.end - segment.start).total_seconds())
-                expected[item.host] = expected.get(item.host, 0.0) + seconds
+                key = (item.host, item.instance)
+                expected[key] = expected.get(key, 0.0) + seconds
     got = summarize(pd.DataFrame(), timeline)["master_time"]
-    assert got == {host: round(value, 3) for host, value in sorted(expected.items())}
-    assert list(got) == sorted(expected)
+    assert [(h, i, v) for h, by in got.items() for i, v in by.items()] == [
+        (host, instance, round(value, 3)) for (host, instance), value in sorted(expected.items())
+    ]
 
 
 @pytest.mark.parametrize("seed", range(20))

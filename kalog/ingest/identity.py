@@ -1,0 +1,250 @@
+"""Which machine each line is from: one host name is not always one machine.
+
+Two Vagrant boxes both called `vagrant`, or `node-a` in every scenario of
+`samples/lab`, write the same host name into their logs.  Merged under that
+name, their lines make one impossible story (a keepalived that enters
+MASTER in one scenario and leaves it in another, thirty "state changes" of
+a host that never flapped), and every finding built on it is false.  So the
+frame builder decides, per host name, which inputs are one machine:
+
+* **inputs in one directory are one machine** (logrotate writes a log's
+  rotations beside it: `messages`, `messages.1`, `messages.2.gz`; a log
+  split over consecutive files is kept together too), **unless two
+  keepalived processes of that name ran at the same time in two of them**:
+  the same program (`Keepalived_vrrp`, ...) with different pids, their
+  first-to-last lines overlapping.  One machine runs one keepalived
+  (different daemons on one machine log under different program names).
+  Then each of those files is a machine of its own (`host@FILE`);
+* **inputs in different directories are different machines**: that is how
+  logs of several machines are collected (`box1/messages`, `box2/messages`,
+  one directory per scenario or sosreport), and nothing in the lines can
+  prove otherwise: two captures taken one after the other tell the story of
+  one machine restarted just as well as of two machines.  Each directory's
+  share of the name becomes `host@DIR`.
+
+Never silently: every name kept apart is one warning line (and the
+summary's `hosts kept apart`).  The user who knows better names a file's
+host with `--host-of PATH=HOST` (`read_events(..., host_of=...)`): every
+line of that file is HOST's, and a name given that way is never split
+(the user said which files are that machine).  One file with two
+keepalived processes of one name at once (two machines logging to one
+central syslog under one name) cannot be split by file: that is a warning.
+
+A label is the shortest tail of the directory's (or file's) path that tells
+it from the others of that name: `node-a@seed-ex1`, `node-a@seed-ex2`.
+The frame's `attrs["hosts_apart"]` maps each name kept apart to its new
+names; the replay reads it (`kalog.model.episodes`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: A directory label for stdin (it has no directory).
+STDIN_LABEL = "stdin"
+
+
+@dataclass(frozen=True, slots=True)
+class _Process:
+    """One keepalived process seen in one input: its first and last line."""
+
+    source: str
+    program: str
+    pid: int
+    first: int  # ns
+    last: int  # ns
+
+
+def _directory(source: str) -> str:
+    if source == "-":
+        return "-"
+    return os.path.dirname(os.path.abspath(source))
+
+
+def _labels(paths: Sequence[str]) -> dict[str, str]:
+    """path -> the shortest tail of its components that no other path ends with.
+
+    `samples/lab/seed-ex1`, `samples/lab/seed-ex2` -> `seed-ex1`, `seed-ex2`;
+    stdin ("-") is `stdin`.
+    """
+    parts = {
+        path: ([STDIN_LABEL] if path == "-" else [p for p in path.split(os.sep) if p] or [os.sep])
+        for path in paths
+    }
+    labels: dict[str, str] = {}
+    for path, own in parts.items():
+        tail = own
+        for size in range(1, len(own) + 1):
+            tail = own[-size:]
+            if all(other is own or other[-size:] != tail for other in parts.values()):
+                break
+        labels[path] = "/".join(tail)
+    return labels
+
+
+def _processes(
+    frame: pd.DataFrame, hosts: np.ndarray, host_names: Any, sources: np.ndarray, source_names: Any
+) -> dict[str, list[_Process]]:
+    """host -> the keepalived processes (program, pid) of its lines, per input, with their spans.
+
+    One grouping, on integer codes, of the rows that carry a host, a program,
+    a pid and a time (a million-line log in ~0.1 s: the key columns are
+    factorized, never turned into Python strings per row).
+    """
+    programs, program_names = pd.factorize(frame["program"])
+    pids, pid_values = pd.factorize(frame["pid"])
+    ts = frame["ts"]
+    if ts.dt.tz is not None:
+        ts = ts.dt.tz_convert(None)
+    ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    usable = (hosts >= 0) & (sources >= 0) & (programs >= 0) & (pids >= 0) & ts.notna().to_numpy()
+    if not usable.any():
+        return {}
+    widths = [len(source_names), len(program_names), len(pid_values)]
+    key = hosts[usable].astype(np.int64)
+    for codes, width in zip((sources, programs, pids), widths, strict=True):
+        key = key * width + codes[usable]
+    spans = pd.Series(ns[usable]).groupby(key, sort=True).agg(["min", "max"])
+    host_of, source_of = [str(h) for h in host_names], [str(s) for s in source_names]
+    program_of, pid_of = [str(p) for p in program_names], [int(p) for p in pid_values]
+    found: dict[str, list[_Process]] = {}
+    for packed, first, last in zip(
+        spans.index.tolist(), spans["min"].tolist(), spans["max"].tolist(), strict=True
+    ):
+        rest, pid = divmod(packed, widths[2])
+        rest, program = divmod(rest, widths[1])
+        host, source = divmod(rest, widths[0])
+        found.setdefault(host_of[host], []).append(
+            _Process(source_of[source], program_of[program], pid_of[pid], first, last)
+        )
+    return found
+
+
+def _at_once(processes: list[_Process]) -> list[tuple[_Process, _Process]]:
+    """Pairs of processes of one program, different pids, alive at the same time.
+
+    "At the same time": each one's first line before the other's last
+    (strictly: a process that stops in the second its successor starts, as
+    one-second stamps show a restart, is not a second machine).
+    """
+    found: list[tuple[_Process, _Process]] = []
+    by_program: dict[str, list[_Process]] = {}
+    for process in processes:
+        by_program.setdefault(process.program, []).append(process)
+    for items in by_program.values():
+        items.sort(key=lambda p: (p.first, p.last))
+        for i, a in enumerate(items):
+            for b in items[i + 1 :]:
+                if b.first >= a.last:
+                    break
+                if b.pid != a.pid:
+                    found.append((a, b))
+    return found
+
+
+def _clock(ns: int) -> str:
+    return pd.Timestamp(ns).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def separate_hosts(
+    frame: pd.DataFrame, host_of: Mapping[str, str] | None = None
+) -> tuple[dict[tuple[str, str], str], dict[str, list[str]], list[str]]:
+    """Decide which (input, host) rows are which machine (the module docstring).
+
+    Returns ({(source, host): new name} for the rows renamed, {host: its new
+    names} for each name kept apart, the warning lines).  `host_of` names
+    the inputs whose host the user gave (those names are never split).
+    """
+    if frame.empty:
+        return {}, {}, []
+    named = set((host_of or {}).values())
+    hosts, host_names = pd.factorize(frame["host"])
+    sources, source_names = pd.factorize(frame["source"])
+    present = (hosts >= 0) & (sources >= 0)
+    sources_of: dict[str, list[str]] = {}
+    width = max(len(source_names), 1)
+    for packed in pd.unique(hosts[present].astype(np.int64) * width + sources[present]).tolist():
+        host, source = divmod(packed, width)
+        sources_of.setdefault(str(host_names[host]), []).append(str(source_names[source]))
+    processes = _processes(frame, hosts, host_names, sources, source_names)
+    renamed: dict[tuple[str, str], str] = {}
+    apart: dict[str, list[str]] = {}
+    notes: list[str] = []
+    for host, its_sources in sources_of.items():
+        if host in named:
+            continue
+        clashes = _at_once(processes.get(host, []))
+        inside = [(a, b) for a, b in clashes if a.source == b.source]
+        if inside:
+            a, b = inside[0]
+            notes.append(
+                f"{host}: two keepalived processes at once in {a.source} "
+                f"({a.program}[{a.pid}] and [{b.pid}], from {_clock(b.first)}): "
+                "two machines with one name? read as one host"
+            )
+        if len(its_sources) < 2:
+            continue
+        between = [(a, b) for a, b in clashes if a.source != b.source]
+        by_directory: dict[str, list[str]] = {}
+        for source in its_sources:
+            by_directory.setdefault(_directory(source), []).append(source)
+        groups: list[tuple[str, list[str]]] = []  # (the path labelled, its inputs)
+        split_files: list[tuple[_Process, _Process]] = []
+        for directory, members in by_directory.items():
+            within = [(a, b) for a, b in between if a.source in members and b.source in members]
+            if within:
+                split_files.extend(within)
+                groups.extend((s if s == "-" else os.path.abspath(s), [s]) for s in members)
+            else:
+                groups.append((directory, members))
+        if len(groups) < 2:
+            continue
+        labels = _labels([path for path, _members in groups])
+        names = []
+        for path, members in groups:
+            name = f"{host}@{labels[path]}"
+            names.append(name)
+            for source in members:
+                renamed[(source, host)] = name
+        apart[host] = sorted(names)
+        if split_files:
+            a, b = split_files[0]
+            why = (
+                f"two keepalived processes at once: {a.program}[{a.pid}] in {a.source} and "
+                f"[{b.pid}] in {b.source}, from {_clock(b.first)}"
+            )
+        else:
+            why = f"files in {len(by_directory)} directories"
+        notes.append(
+            f"host {host} is {len(names)} machines ({why}): kept apart as "
+            f"{', '.join(names)}; --host-of PATH=HOST names a file's host"
+        )
+    return renamed, apart, notes
+
+
+def apply_names(frame: pd.DataFrame, renamed: Mapping[tuple[str, str], str]) -> None:
+    """Rename the rows of each (source, host) in `renamed`, in place."""
+    if not renamed:
+        return
+    host = frame["host"].astype(object).to_numpy().copy()
+    source = frame["source"].astype(object).to_numpy()
+    for (from_source, from_host), name in renamed.items():
+        host[(source == from_source) & (host == from_host)] = name
+    frame["host"] = pd.array(host, dtype=frame["host"].dtype)
+
+
+def name_inputs(frame: pd.DataFrame, host_of: Mapping[str, str]) -> None:
+    """Give every row of each input in `host_of` (its name as given) that host, in place."""
+    if not host_of or frame.empty:
+        return
+    host = frame["host"].astype(object).to_numpy().copy()
+    source = frame["source"].astype(object).to_numpy()
+    for path, name in host_of.items():
+        host[source == path] = name
+    frame["host"] = pd.array(host, dtype=frame["host"].dtype)
