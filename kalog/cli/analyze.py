@@ -31,9 +31,10 @@ from kalog.errors import EXIT_INPUT_ERROR
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["rich", "json", "sarif", "junit", "github"]),
+    type=click.Choice(["rich", "json", "sarif", "junit", "github", "html"]),
     default=None,
-    help="Output format (default rich; github when GITHUB_ACTIONS=true).",
+    help="Output format (default rich; github when GITHUB_ACTIONS=true; html: one "
+    "self-contained page with charts, for -o report.html).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
@@ -71,6 +72,10 @@ def analyze(
             resolve_profile(expect)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--expect") from None
+    if fmt == "html":
+        from kalog.report._charts import require
+
+        require(fmt)  # before reading: plotly is the optional extra kalog[charts]
     specs, settings = prepare_rules(rule_dirs, settings_file, select, ignore, severity, fail_on)
     events = inputs.read()
     with inputs.working(f"analysing {len(events):,} events"):

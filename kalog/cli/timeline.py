@@ -17,10 +17,11 @@ from kalog.cli.model_options import model_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["rich", "json"]),
+    type=click.Choice(["rich", "json", "svg", "png"]),
     default="rich",
     show_default=True,
-    help="rich: lanes per host on a shared time axis; json: the segments.",
+    help="rich: lanes per host on a shared time axis; json: the segments; "
+    "svg/png: a chart to paste into a document (png needs -o).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
@@ -41,6 +42,12 @@ def timeline(
     inferred from --config, advertised by a peer, unknown), and the line that
     opened it.  Exit codes: 0 ok, 2 usage or input error.
     """
+    if fmt in {"svg", "png"}:
+        if fmt == "png" and output is None:
+            raise click.UsageError("--format png writes a binary file: give -o FILE")
+        from kalog.report._charts import require
+
+        require(fmt)
     inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.model import replay
     from kalog.model.replay import load_configs
@@ -53,6 +60,10 @@ def timeline(
     parsed = load_configs(configs, versions)
     with inputs.working(f"replaying {len(events):,} events"):
         result = replay(events, configs=parsed, version=version, peers=peers)
+    if fmt in {"svg", "png"}:
+        _picture(result, fmt, output)
+        inputs.exit()
+        return
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":
@@ -71,3 +82,14 @@ def timeline(
         if out is not None:
             out.close()
     inputs.exit()
+
+
+def _picture(result: Any, fmt: str, output: str | None) -> None:
+    """The timeline as one SVG/PNG chart (`kalog.report.chart`)."""
+    from kalog.report import chart
+
+    if output is None:
+        chart.write(result, sys.stdout.buffer, fmt)
+        return
+    with open(output, "wb") as out:
+        chart.write(result, out, fmt)

@@ -1,7 +1,7 @@
 """Output formats: one module per format, chosen through `OutputFormat`.
 
 Every format takes the same `AnalysisResult` (render once, export many).
-A machine format (`json`, `sarif`, `junit`, `github`) is a module that is a
+A machine format (`json`, `sarif`, `junit`, `github`, `html`) is a module that is a
 `MachineFormat`: `dumps(result) -> str`, and `chunks(result)` too where a
 report can be big enough to stream; the human format (`rich`) draws on a
 console from `kalog.console`.  Modules are imported only when their format
@@ -39,6 +39,7 @@ class OutputFormat(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITHUB = "github"
+    HTML = "html"
 
     @property
     def module(self) -> str:
