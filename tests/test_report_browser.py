@@ -51,8 +51,8 @@ def _flags(profile: Path) -> list[str]:
     ]
 
 
-def open_in_browser(page: Path, tmp_path: Path) -> tuple[str, list[str]]:
-    """The DOM after the page ran, and the console messages it logged."""
+def open_in_browser(page: Path, tmp_path: Path, anchor: str = "") -> tuple[str, list[str]]:
+    """The DOM after the page ran (opened at `#anchor`), and the console messages it logged."""
     run = subprocess.run(
         [
             str(CHROMIUM),
@@ -60,7 +60,7 @@ def open_in_browser(page: Path, tmp_path: Path) -> tuple[str, list[str]]:
             "--enable-logging=stderr",
             "--v=0",
             "--dump-dom",
-            page.as_uri(),
+            page.as_uri() + anchor,
         ],
         capture_output=True,
         text=True,
@@ -71,17 +71,17 @@ def open_in_browser(page: Path, tmp_path: Path) -> tuple[str, list[str]]:
     return run.stdout, console
 
 
-def screenshot(page: Path, tmp_path: Path) -> Path:
+def screenshot(page: Path, tmp_path: Path, anchor: str = "") -> Path:
     folder = Path(os.environ.get("KALOG_TEST_ARTIFACTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    shot = folder / (page.stem + ".png")
+    shot = folder / (page.stem + anchor.replace("#", "-") + ".png")
     subprocess.run(
         [
             str(CHROMIUM),
             *_flags(tmp_path / "profile-shot"),
             "--window-size=1400,1400",
             f"--screenshot={shot}",
-            page.as_uri(),
+            page.as_uri() + anchor,
         ],
         capture_output=True,
         timeout=180,
@@ -149,9 +149,22 @@ def test_seed_report_draws_in_chromium(tmp_path: Path) -> None:
         "192_168_173_204: inferred",
     ]
     assert charts[0].count('class="point"') == 3  # 2 into MASTER, 1 finding
-    assert dom.count("<tr><td>2014-08-25 15:2") == 2  # the changes of master
+    assert re.findall(r'<tr id="(change-\d+)"><td>2014-08-25 15:2', dom) == ["change-0", "change-1"]
     assert 'data-unformatted="effective priority"' in charts[0]
     screenshot(page, tmp_path)
+
+
+def test_a_link_to_a_change_opens_zoomed_on_it(tmp_path: Path) -> None:
+    """report.html#change-1 (B's takeover at 15:26:31, the logs' last line) shows
+    the 30 s before it."""
+    page = tmp_path / "seed-report.html"
+    page.write_text(html_report(tmp_path, SEED_ARGS), encoding="utf-8")
+    dom, console = open_in_browser(page, tmp_path, "#change-1")
+    assert console == [] and '<body data-charts-drawn="1">' in dom
+    assert 'data-range="2014-08-25 15:26:01.000 2014-08-25 15:26:31.000"' in dom
+    ticks = re.findall(r'<g class="x2tick"><text[^>]*data-unformatted="([^"]*)"', dom)
+    assert ticks and all(t.startswith("15:26:") for t in ticks), ticks
+    screenshot(page, tmp_path, "#change-1")
 
 
 @pytest.mark.parametrize("scenario", ["three-stop", "interface-fault", "script-failover"])

@@ -73,6 +73,8 @@ def analyze(
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--expect") from None
     if fmt == "html":
+        if output is None and sys.stdout.isatty():
+            raise click.UsageError("--format html writes a page of megabytes: give -o report.html")
         from kalog.report._charts import require
 
         require(fmt)  # before reading: plotly is the optional extra kalog[charts]

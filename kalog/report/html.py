@@ -15,7 +15,9 @@ dotted; unknown = a shaded band, no line), the changes of master with
 their causes and lines, the findings with their evidence lines as logged,
 and the rules that could not be checked.  A week of logs is read with the
 range slider under each chart, the 10m/1h/6h/1d buttons above it, or the
-"zoom" link of each change of master.  Nothing is invented: an `UNKNOWN`
+"zoom" link of each change of master (which also makes the page's address
+end in `#change-N`: the page opened at that address shows the change
+zoomed, a link to share).  Nothing is invented: an `UNKNOWN`
 stretch is drawn dotted grey, and past a host's last line (or before its
 first) the lane is a thin dotted line, "not in the host's log"
 (docs/model.md, "Excerpts").
@@ -68,8 +70,9 @@ __all__ = ["dumps", "figure", "figures"]
 #: week has a hundred thousand.
 GL_SEGMENTS = 5000
 
-#: Seconds either side of a change of master that its "zoom" link shows.
-ZOOM_S = 60
+#: Seconds either side of a change of master that its "zoom" link shows
+#: (within the chart's time span).
+ZOOM_S = 30
 
 _SEVERITY_COLORS = {
     Severity.ERROR: "#c0392b",
@@ -499,15 +502,23 @@ _DRAW = """
   var div=document.getElementById('chart-'+i);
   return Plotly.newPlot(div,f.data,f.layout,config).then(function(gd){
    div.setAttribute('data-traces',String(gd.data.length));});});
- Promise.all(drawn).then(function(){
-  document.body.setAttribute('data-charts-drawn',String(drawn.length));},
-  function(e){kalogError('chart not drawn: '+e);});
+ function zoom(a,smooth){
+  var div=document.getElementById(a.getAttribute('data-chart'));
+  var lo=a.getAttribute('data-from'),hi=a.getAttribute('data-to');
+  if(/^[0-9]+$/.test(lo)){lo=Number(lo);hi=Number(hi);}
+  div.scrollIntoView(smooth?{behavior:'smooth'}:undefined);
+  return Plotly.relayout(div,{'xaxis2.range':[lo,hi]}).then(function(){
+   div.setAttribute('data-range',lo+' '+hi);});}
  document.querySelectorAll('a.zoom').forEach(function(a){
   a.addEventListener('click',function(ev){ev.preventDefault();
-   var div=document.getElementById(a.getAttribute('data-chart'));
-   var lo=a.getAttribute('data-from'),hi=a.getAttribute('data-to');
-   if(/^[0-9]+$/.test(lo)){lo=Number(lo);hi=Number(hi);}
-   Plotly.relayout(div,{'xaxis2.range':[lo,hi]});div.scrollIntoView({behavior:'smooth'});});});
+   history.replaceState(null,'',a.getAttribute('href'));zoom(a,true);});});
+ Promise.all(drawn).then(function(){
+  // report.html#change-N opens zoomed on that change: a link to share
+  var a=/^#change-[0-9]+$/.test(location.hash)&&
+   document.querySelector('a.zoom[href="'+location.hash+'"]');
+  return a?zoom(a,false):null;}).then(function(){
+  document.body.setAttribute('data-charts-drawn',String(drawn.length));},
+  function(e){kalogError('chart not drawn: '+e);});
 })();
 """
 
@@ -620,7 +631,7 @@ def _changes(result: AnalysisResult, drawn: list[tuple[Chart, dict[str, Any]]]) 
         '<table class="list changes"><tr><th>time</th><th>instance</th><th>host</th>'
         "<th>change</th><th>cause</th><th>lines</th><th></th></tr>\n"
     )
-    for t, (lo, hi) in zip(transitions, zooms, strict=True):
+    for i, (t, (lo, hi)) in enumerate(zip(transitions, zooms, strict=True)):
         why = f"<b>{escape(t.cause or 'unknown')}</b>"
         if t.detail:
             why += ": " + escape(t.detail)
@@ -633,11 +644,11 @@ def _changes(result: AnalysisResult, drawn: list[tuple[Chart, dict[str, Any]]]) 
         if found is not None:
             n = found[0]
             zoom = (
-                f'<a class="zoom" href="#instance-{n}" data-chart="chart-{n}" '
+                f'<a class="zoom" href="#change-{i}" data-chart="chart-{n}" '
                 f'data-from="{escape(str(lo))}" data-to="{escape(str(hi))}">zoom</a>'
             )
         yield (
-            f"<tr><td>{escape(_time(t.ts))}</td><td>{escape(t.instance)}</td>"
+            f'<tr id="change-{i}"><td>{escape(_time(t.ts))}</td><td>{escape(t.instance)}</td>'
             f"<td>{escape(t.host)}</td><td>{escape(t.from_state)} → {escape(t.to_state)}</td>"
             f'<td>{why}</td><td class="loc">{escape(_where(t.evidence))}</td><td>{zoom}</td></tr>\n'
         )
@@ -650,12 +661,13 @@ def _zooms(
     """Per change of master, the range its "zoom" link shows (`ZOOM_S` either
     side, or 20 lines on an untimed chart); all converted at once."""
     reach = pd.Timedelta(seconds=ZOOM_S)
-    timed = [
-        t
-        for t in transitions
-        if not (found := chart_of.get((t.host, t.instance))) or not found[1].untimed
-    ]
-    texts = iter(wall_clock([x for t in timed for x in (t.ts - reach, t.ts + reach)]))
+    bounds: list[pd.Timestamp] = []
+    for t in transitions:
+        found = chart_of.get((t.host, t.instance))
+        if found is None or not found[1].untimed:
+            start, end = (found[1].start, found[1].end) if found else (t.ts - reach, t.ts + reach)
+            bounds += [max(t.ts - reach, start), min(t.ts + reach, end)]
+    texts = iter(wall_clock(bounds))
     zooms: list[tuple[Any, Any]] = []
     for t in transitions:
         found = chart_of.get((t.host, t.instance))
