@@ -15,6 +15,7 @@ Skipped where chromium is absent; .ci/run installs it.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -118,7 +119,7 @@ def check_drawn(page_path: Path, tmp_path: Path) -> tuple[str, list[str], list[d
         # one lane per host, named on the axis
         hosts = fig["layout"]["yaxis"]["categoryarray"]
         ticks = re.findall(r'<g class="ytick"><text[^>]*data-unformatted="([^"]*)"', part)
-        assert ticks[: len(hosts)] == hosts
+        assert [html.unescape(t) for t in ticks[: len(hosts)]] == hosts
         # the legend names every drawn style
         shown = [t["name"] for t in data if t.get("showlegend", True)]
         legend = re.findall(r'class="legendtext"[^>]*>([^<]*)<', part)
@@ -228,3 +229,23 @@ def test_hostile_log_text_stays_text_in_the_browser(tmp_path: Path) -> None:
         "Keepalived_vrrp[8196]: &lt;script&gt;alert(1)&lt;/script&gt; [red]x[/red] "
         "&lt;img src=x onerror=alert(2)&gt;</pre>" in dom
     )
+
+
+def test_hostile_host_name_stays_text_on_the_chart(tmp_path: Path) -> None:
+    """plotly reads <i>, <b>, <a> in axis labels and legend names: a host named
+    `<i>lb&b</i>` (the seed's router B renamed) is drawn as those characters."""
+    from tests.conftest import SEED
+
+    text = (SEED / "ex1-B-master-100.log").read_text(encoding="utf-8")
+    log = tmp_path / "renamed.log"
+    log.write_text(text.replace("192_168_173_204", "<i>lb&b</i>"), encoding="utf-8")
+    page = tmp_path / "renamed.html"
+    page.write_text(html_report(tmp_path, [str(log), "--year", "2014"]), encoding="utf-8")
+    figures = figures_of(page.read_text(encoding="utf-8"))
+    assert figures[0]["layout"]["yaxis"]["categoryarray"] == ["&lt;i&gt;lb&amp;b&lt;/i&gt;"]
+    _dom, charts, _figures = check_drawn(page, tmp_path)
+    tick = re.findall(r'<g class="ytick"><text[^>]*>([^<]*)</text>', charts[0])
+    assert tick == ["&lt;i&gt;lb&amp;b&lt;/i&gt;"]  # the DOM's escape of the text <i>lb&b</i>
+    # plotly's tspans: only the two lines of the first date tick, none in italics
+    assert charts[0].count("<tspan") == 2
+    assert "font-style:italic" not in charts[0]

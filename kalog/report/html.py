@@ -142,6 +142,8 @@ def figure(chart: Chart) -> dict[str, Any]:
     kind = "scattergl" if many else "scatter"
     x_of = functools.partial(wall_clock, untimed=chart.untimed)
     hosts = chart.hosts
+    # plotly reads its tags in axis labels and legend names too: host names escaped
+    label = {host: _hover(host) for host in hosts}
     lane_width = 18 if len(hosts) <= 4 else 12
     data: list[dict[str, Any]] = []
 
@@ -156,7 +158,7 @@ def figure(chart: Chart) -> dict[str, Any]:
                     continue
                 text = _segment_hover(lane, segment)
                 xs += [segment.start, segment.end, None]
-                ys += [lane.host, lane.host, None]
+                ys += [label[lane.host], label[lane.host], None]
                 texts += [text, text, None]
         if not xs:
             continue
@@ -191,10 +193,10 @@ def figure(chart: Chart) -> dict[str, Any]:
             last = lane.end
         if first > chart.start:
             xs += [chart.start, first, None]
-            ys += [lane.host, lane.host, None]
+            ys += [label[lane.host], label[lane.host], None]
         if last < chart.end:
             xs += [last, chart.end, None]
-            ys += [lane.host, lane.host, None]
+            ys += [label[lane.host], label[lane.host], None]
     if xs:
         data.append(
             {
@@ -227,7 +229,7 @@ def figure(chart: Chart) -> dict[str, Any]:
                 "legendgroup": "changes",
                 "legendgrouptitle": {"text": "changes of master"},
                 "x": x_of([t.ts for t in picked]),
-                "y": [t.host for t in picked],
+                "y": [label.get(t.host, "") for t in picked],
                 "xaxis": "x",
                 "yaxis": "y",
                 "marker": {
@@ -250,7 +252,7 @@ def figure(chart: Chart) -> dict[str, Any]:
                 "name": "findings",
                 "legendgroup": "changes",
                 "x": x_of([f.start for f, _host in marks]),
-                "y": [host for _f, host in marks],
+                "y": [label.get(host, "") for _f, host in marks],
                 "xaxis": "x",
                 "yaxis": "y",
                 "marker": {
@@ -297,7 +299,7 @@ def figure(chart: Chart) -> dict[str, Any]:
             "domain": [1 - lanes_share * 0.82, 1.0],
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": list(reversed(hosts)),
+            "categoryarray": [label[host] for host in reversed(hosts)],
             "fixedrange": True,
             "automargin": True,
         },
@@ -369,7 +371,7 @@ def _priority_traces(chart: Chart, kind: str, x_of: Any) -> Iterator[dict[str, A
         yield {
             **common,
             "mode": "lines",
-            "name": f"{lane.host} steps",
+            "name": f"{_hover(lane.host)} steps",
             "showlegend": False,
             "x": x_of(steps_x),
             "y": steps_y,
@@ -386,7 +388,7 @@ def _priority_traces(chart: Chart, kind: str, x_of: Any) -> Iterator[dict[str, A
             trace = {
                 **common,
                 "mode": "lines",
-                "name": f"{lane.host}: {basis}",
+                "name": f"{_hover(lane.host)}: {basis}",
                 "x": x_of(xs),
                 "y": ys,
                 "line": {"color": color, "width": 3, "dash": dash},
@@ -395,14 +397,14 @@ def _priority_traces(chart: Chart, kind: str, x_of: Any) -> Iterator[dict[str, A
                 "connectgaps": False,
             }
             if first:
-                trace["legendgrouptitle"] = {"text": f"priority of {lane.host}"}
+                trace["legendgrouptitle"] = {"text": f"priority of {_hover(lane.host)}"}
             yield trace
             first = False
         if band_x:
             yield {
                 **common,
                 "mode": "lines",
-                "name": f"{lane.host}: unknown",
+                "name": f"{_hover(lane.host)}: unknown",
                 "x": x_of(band_x),
                 "y": band_y,
                 "fill": "toself",
