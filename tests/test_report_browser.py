@@ -117,7 +117,8 @@ def check_drawn(page_path: Path, tmp_path: Path) -> tuple[str, list[str], list[d
         assert f'data-traces="{len(data)}"' in part
         # each trace drawn once, the bottom axis' again in the range slider
         on_slider = sum(1 for t in data if t["xaxis"] == "x2")
-        assert part.count('class="trace scatter') == len(data) + on_slider
+        drawn = part.count('class="trace scatter') + part.count('class="trace bars')
+        assert drawn == len(data) + on_slider
         # one lane per host, named on the axis
         hosts = fig["layout"]["yaxis"]["categoryarray"]
         ticks = re.findall(r'<g class="ytick"><text[^>]*data-unformatted="([^"]*)"', part)
@@ -126,9 +127,9 @@ def check_drawn(page_path: Path, tmp_path: Path) -> tuple[str, list[str], list[d
         shown = [t["name"] for t in data if t.get("showlegend", True)]
         legend = re.findall(r'class="legendtext"[^>]*>([^<]*)<', part)
         assert [x for x in legend if x in shown] == shown
-        # a mark per change of master and per finding on the lanes
-        marks = sum(len(t["x"]) for t in data if t["mode"] == "markers")
-        assert part.count('class="point"') == marks
+        # a bar per stretch of a state, a mark per change of master and per finding
+        points = sum(len(t["x"]) for t in data if t.get("mode") == "markers" or t["type"] == "bar")
+        assert part.count('class="point"') == points
     return dom, charts, figures
 
 
@@ -151,7 +152,10 @@ def test_seed_report_draws_in_chromium(tmp_path: Path) -> None:
         "priority of 192_168_173_204",
         "192_168_173_204: inferred",
     ]
-    assert charts[0].count('class="point"') == 3  # 2 into MASTER, 1 finding
+    # 2 into MASTER, 1 finding, and the lanes' bars: 3 of A (BACKUP at 99 and at
+    # 102, GOTO_MASTER), 3 of B (INIT, BACKUP at 103, GOTO_MASTER); the others
+    # last 0 s at one-second timestamps
+    assert charts[0].count('class="point"') == 3 + 6
     assert re.findall(r'<tr id="(change-\d+)"><td>2014-08-25 15:2', dom) == ["change-0", "change-1"]
     assert 'data-unformatted="effective priority"' in charts[0]
     screenshot(page, tmp_path)
@@ -159,12 +163,12 @@ def test_seed_report_draws_in_chromium(tmp_path: Path) -> None:
 
 def test_a_link_to_a_change_opens_zoomed_on_it(tmp_path: Path) -> None:
     """report.html#change-1 (B's takeover at 15:26:31, the logs' last line) shows
-    the 30 s before it."""
+    the 30 s before it (and 2% more either side)."""
     page = tmp_path / "seed-report.html"
     page.write_text(html_report(tmp_path, SEED_ARGS), encoding="utf-8")
     dom, console = open_in_browser(page, tmp_path, "#change-1")
     assert console == [] and '<body data-charts-drawn="1">' in dom
-    assert 'data-range="2014-08-25 15:26:01.000 2014-08-25 15:26:31.000"' in dom
+    assert 'data-range="2014-08-25 15:26:00.400 2014-08-25 15:26:31.600"' in dom
     ticks = re.findall(r'<g class="x2tick"><text[^>]*data-unformatted="([^"]*)"', dom)
     assert ticks and all(t.startswith("15:26:") for t in ticks), ticks
 
@@ -280,9 +284,10 @@ def test_a_week_of_a_pair_is_drawn_and_zooms_to_a_minute(tmp_path: Path) -> None
     text = html_report(tmp_path, [str(log), "--year", "2024"])
     page.write_text(text, encoding="utf-8")
     figures = figures_of(text)
-    for fig in figures:
+    for fig in figures:  # the week's first and last line, 2% more either side
         start, end = fig["layout"]["xaxis2"]["range"]
-        assert start[:10] == "2024-08-25" and end[:10] == "2024-09-01"
+        assert start <= "2024-08-25 00:03:33" and end >= "2024-09-01 00:52:22"
+        assert start > "2024-08-24 20:00" and end < "2024-09-01 05:00"
     changes = re.findall(r'<tr id="change-(\d+)">', text)
     middle = f"#change-{len(changes) // 2}"
     link = re.search(

@@ -123,13 +123,16 @@ def test_seed_report_is_one_self_contained_page(tmp_path: Path) -> None:
     assert "<b>startup</b>: no master heard after start" in page
     assert "<b>preemption</b>: preempted a lower-priority master" in page
     assert page.count('<a class="zoom"') == 2
-    # 30 s either side, within the chart: B's takeover is the last line of both logs
+    # 30 s either side within the chart (B's takeover is the last line of both
+    # logs), widened by 2% so the marks at the edges show whole
     assert re.findall(
         r'href="#change-\d" data-chart="chart-0" data-from="([^"]*)" data-to="([^"]*)"', page
     ) == [
-        ("2014-08-25 15:21:35.000", "2014-08-25 15:22:10.000"),
-        ("2014-08-25 15:26:01.000", "2014-08-25 15:26:31.000"),
+        ("2014-08-25 15:21:34.300", "2014-08-25 15:22:10.700"),
+        ("2014-08-25 15:26:00.400", "2014-08-25 15:26:31.600"),
     ]
+    # the whole span (4m 56s) widened the same way
+    assert layout["xaxis2"]["range"] == ["2014-08-25 15:21:29.080", "2014-08-25 15:26:36.920"]
     assert '<h2 id="findings">Findings (1)</h2>' in page
     assert "<b>KA002 weight-not-yet-counted</b>" in page
     assert (
@@ -211,13 +214,15 @@ def test_unknown_state_and_ends_of_logs_are_not_invented(tmp_path: Path) -> None
         "Instance VIP_STANDBY",
     ]
     primary, standby = (traces(f) for f in figures)
-    assert primary["UNKNOWN (not known)"]["x"] == [
-        "2017-04-17 13:36:16.000",
-        "2017-04-17 13:36:36.000",
-        None,
-    ]
-    assert primary["UNKNOWN (not known)"]["y"] == ["devil19", "devil19", None]
-    assert primary["UNKNOWN (not known)"]["line"]["dash"] == "dot"
+    # a hatched bar of 20 s on devil19's lane
+    unknown = primary["UNKNOWN (not known)"]
+    assert (unknown["type"], unknown["base"], unknown["x"], unknown["y"]) == (
+        "bar",
+        ["2017-04-17 13:36:16.000"],
+        [20000.0],
+        ["devil19"],
+    )
+    assert unknown["marker"]["pattern"]["shape"] == "/"
     # devil19 began 3 s before angel19's first line and ended 3 s before its last
     assert primary["not in the host's log"]["x"] == [
         "2017-04-17 13:36:16.000",

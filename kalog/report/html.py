@@ -17,10 +17,12 @@ and the rules that could not be checked.  A week of logs is read with the
 range slider under each chart, the 10m/1h/6h/1d buttons above it, or the
 "zoom" link of each change of master (which also makes the page's address
 end in `#change-N`: the page opened at that address shows the change
-zoomed, a link to share).  Nothing is invented: an `UNKNOWN`
-stretch is drawn dotted grey, and past a host's last line (or before its
-first) the lane is a thin dotted line, "not in the host's log"
-(docs/model.md, "Excerpts").
+zoomed, a link to share).  Nothing is invented: an `UNKNOWN` stretch is
+hatched grey (a dotted line in WebGL charts), and past a host's last line
+(or before its first) the lane is a thin dotted line, "not in the host's
+log" (docs/model.md, "Excerpts").  Lanes are bars, so hovering anywhere on
+a stretch says what it is; past `GL_SEGMENTS` they are thick WebGL lines
+(plotly has no WebGL bars), whose hover is at the stretches' ends.
 
 Log text is untrusted (a log line can hold `<script>`, a host name
 markup): every text goes through `html.escape` into the page, and the
@@ -147,43 +149,62 @@ def figure(chart: Chart) -> dict[str, Any]:
     lane_width = 18 if len(hosts) <= 4 else 12
     data: list[dict[str, Any]] = []
 
-    # state lanes: one trace per state
+    # state lanes: one trace per state; bars (hover anywhere on a stretch says
+    # what it is), or thick WebGL lines past GL_SEGMENTS (no WebGL bars)
     for state in STATE_ORDER:
-        xs: list[Any] = []
-        ys: list[Any] = []
-        texts: list[Any] = []
-        for lane in chart.lanes:
-            for segment in lane.segments:
-                if segment.state != state or segment.end <= segment.start:
-                    continue
-                text = _segment_hover(lane, segment)
-                xs += [segment.start, segment.end, None]
-                ys += [label[lane.host], label[lane.host], None]
-                texts += [text, text, None]
-        if not xs:
+        picked = [
+            (lane, segment)
+            for lane in chart.lanes
+            for segment in lane.segments
+            if segment.state == state and segment.end > segment.start
+        ]
+        if not picked:
             continue
         unknown = state == "UNKNOWN"
-        data.append(
-            {
-                "type": kind,
-                "mode": "lines",
-                "name": "UNKNOWN (not known)" if unknown else state,
-                "legendgroup": "states",
-                "legendgrouptitle": {"text": "state"},
-                "x": x_of(xs),
-                "y": ys,
-                "xaxis": "x",
-                "yaxis": "y",
-                "line": {
-                    "color": STATE_COLORS.get(state, "#999999"),
-                    "width": lane_width,
-                    "dash": "dot" if unknown else "solid",
+        texts = [_segment_hover(lane, segment) for lane, segment in picked]
+        trace: dict[str, Any] = {
+            "name": "UNKNOWN (not known)" if unknown else state,
+            "legendgroup": "states",
+            "legendgrouptitle": {"text": "state"},
+            "xaxis": "x",
+            "yaxis": "y",
+            "hoverinfo": "text",
+        }
+        color = STATE_COLORS.get(state, "#999999")
+        if many:
+            xs: list[Any] = []
+            ys: list[Any] = []
+            for lane, segment in picked:
+                xs += [segment.start, segment.end, None]
+                ys += [label[lane.host], label[lane.host], None]
+            trace.update(
+                type=kind,
+                mode="lines",
+                x=x_of(xs),
+                y=ys,
+                line={"color": color, "width": lane_width, "dash": "dot" if unknown else "solid"},
+                hovertext=[t for text in texts for t in (text, text, None)],
+                connectgaps=False,
+            )
+        else:
+            trace.update(
+                type="bar",
+                orientation="h",
+                base=x_of([segment.start for _lane, segment in picked]),
+                x=[_length(segment, chart.untimed) for _lane, segment in picked],
+                y=[label[lane.host] for lane, _segment in picked],
+                width=0.5,
+                marker={
+                    "color": color,
+                    "line": {"width": 0},
+                    # UNKNOWN hatched: not a state, the absence of one
+                    "pattern": {"shape": "/", "fgcolor": "#999999", "size": 6}
+                    if unknown
+                    else {"shape": ""},
                 },
-                "hovertext": texts,
-                "hoverinfo": "text",
-                "connectgaps": False,
-            }
-        )
+                hovertext=texts,
+            )
+        data.append(trace)
 
     # before a host's first line and after its last: not known
     xs, ys = [], []
@@ -275,11 +296,12 @@ def figure(chart: Chart) -> dict[str, Any]:
         x_common.update(type="linear", title={"text": "line (the log has no times)"})
     else:
         x_common.update(type="date", tickformat="%H:%M:%S\n%Y-%m-%d")
-    x_range = x_of([chart.start, chart.end])
+    x_range = _padded(chart, chart.start, chart.end)
     layout: dict[str, Any] = {
         "height": height,
         "margin": {"l": 150, "r": 20, "t": 40, "b": 30},
         "hovermode": "closest",
+        "barmode": "overlay",
         "legend": {"orientation": "v", "groupclick": "toggleitem", "font": {"size": 11}},
         "plot_bgcolor": "#ffffff",
         "xaxis": {
@@ -325,6 +347,25 @@ def figure(chart: Chart) -> dict[str, Any]:
             "yanchor": "bottom",
         }
     return {"data": data, "layout": layout}
+
+
+def _padded(chart: Chart, low: pd.Timestamp, high: pd.Timestamp) -> list[Any]:
+    """[low, high] on the chart's axis, widened by 2% so the marks at its
+    edges (a takeover on the logs' last line) are drawn whole."""
+    if chart.untimed:
+        a, b = untimed_line(low) or 0, untimed_line(high) or 0
+        pad = max((b - a) * 0.02, 0.5)
+        return [a - pad, b + pad]
+    pad = max((high - low) * 0.02, pd.Timedelta(milliseconds=100))
+    return wall_clock([low - pad, high + pad])
+
+
+def _length(segment: Segment, untimed: bool) -> float:
+    """A bar's length on the time axis: milliseconds (plotly's unit for a
+    date axis), or lines on an untimed chart."""
+    if untimed:
+        return float((untimed_line(segment.end) or 0) - (untimed_line(segment.start) or 0))
+    return (segment.end.value - segment.start.value) / 1e6
 
 
 def _priority_traces(chart: Chart, kind: str, x_of: Any) -> Iterator[dict[str, Any]]:
@@ -550,7 +591,7 @@ def _page(result: AnalysisResult) -> Iterator[str]:
         yield (
             '<p class="meta">Per instance: a lane per host (state), the effective priority '
             "below (solid: logged, dashed: inferred from the config, dotted: advertised "
-            "by a peer, shaded band: unknown). Dotted grey lane: UNKNOWN state; thin dotted "
+            "by a peer, shaded band: unknown). Hatched grey lane: UNKNOWN state; thin dotted "
             "line: not in the host's log. Drag on the chart or the slider under it to zoom, "
             "double-click to see all; ▲ into MASTER, ▼ out of MASTER, × a finding.</p>\n"
         )
@@ -660,15 +701,20 @@ def _changes(result: AnalysisResult, drawn: list[tuple[Chart, dict[str, Any]]]) 
 def _zooms(
     transitions: list[Any], chart_of: dict[tuple[str, str], tuple[int, Chart]]
 ) -> list[tuple[Any, Any]]:
-    """Per change of master, the range its "zoom" link shows (`ZOOM_S` either
-    side, or 20 lines on an untimed chart); all converted at once."""
+    """Per change of master, the range its "zoom" link shows: `ZOOM_S` either
+    side within the chart's span, widened as `_padded` does (20 lines either
+    side on an untimed chart); the times converted at once."""
     reach = pd.Timedelta(seconds=ZOOM_S)
     bounds: list[pd.Timestamp] = []
     for t in transitions:
         found = chart_of.get((t.host, t.instance))
-        if found is None or not found[1].untimed:
-            start, end = (found[1].start, found[1].end) if found else (t.ts - reach, t.ts + reach)
-            bounds += [max(t.ts - reach, start), min(t.ts + reach, end)]
+        if found is not None and found[1].untimed:
+            continue
+        low, high = t.ts - reach, t.ts + reach
+        if found is not None:
+            low, high = max(low, found[1].start), min(high, found[1].end)
+        pad = max((high - low) * 0.02, pd.Timedelta(milliseconds=100))
+        bounds += [low - pad, high + pad]
     texts = iter(wall_clock(bounds))
     zooms: list[tuple[Any, Any]] = []
     for t in transitions:
