@@ -152,7 +152,7 @@ def test_console_colour_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_format_follows_github_actions() -> None:
     assert default_format({"GITHUB_ACTIONS": "true"}) is OutputFormat.GITHUB
     assert default_format({}) is OutputFormat.RICH
-    assert [f.value for f in OutputFormat] == ["rich", "json", "sarif", "junit", "github"]
+    assert [f.value for f in OutputFormat] == ["rich", "json", "sarif", "junit", "github", "html"]
 
 
 def test_many_findings_of_a_rule_show_the_first_and_last_half() -> None:

@@ -166,3 +166,41 @@ def test_bad_window_is_a_usage_error() -> None:
     )
     assert done.exit_code == 2
     assert "is after --until" in done.stderr
+
+
+def test_a_week_zoomed_to_two_hours_reads_at_the_hours_scale(tmp_path) -> None:
+    """A week of one 2.2 pair from the benchmark generator (8,000 lines,
+    Aug 25 - Sep 1): --since/--until of two hours give a lane axis of those
+    two hours, the four changes of master of gw01a's stop at 13:19:02 and its
+    return, and explain tells the takeover from the lines of that minute."""
+    import sys
+
+    from tests.conftest import ROOT
+
+    if str(ROOT) not in sys.path:  # `bench` is a top-level directory, not a package
+        sys.path.insert(0, str(ROOT))
+    from bench.generate import Config, iter_chunks
+
+    config = Config(
+        lines=8000,
+        keepalived_share=1.0,
+        seed=3,
+        span_hours=168,
+        clusters=1,
+        families=("2.2",),
+        pool_size=1000,
+        batch=8000,
+    )
+    log = tmp_path / "week.log"
+    log.write_text("".join(iter_chunks(config)), encoding="utf-8")
+    window = ["--year", "2024", "--since", "2024-08-28T12:00", "--until", "2024-08-28T14:00"]
+    done = CliRunner().invoke(main, ["analyze", str(log), *window, "-q", "--width", "100"])
+    text = done.stdout.splitlines()
+    assert "time span          2024-08-28 12:00:00 -> 2024-08-28 14:00:00 (2h)" in text
+    assert "changes of master  4" in text
+    axis = [line for line in text if line.strip().startswith("12:00:00")]
+    assert axis and axis[0].split() == ["12:00:00", "14:00:00"] and len(axis[0]) == 99
+    doc = _json("explain", str(log), *window, "--at", "13:19:03", "--instance", "VI_1")
+    assert (doc["change"]["host"], doc["change"]["cause"]) == ("gw01b", "peer_priority_0")
+    assert doc["previous_master"] == "gw01a"
+    assert all("2024-08-28T13:18" <= s["ts"] <= "2024-08-28T13:19:06" for s in doc["steps"])

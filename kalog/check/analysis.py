@@ -82,8 +82,8 @@ class AnalysisResult:
     summary: plain data describing the run; the renderers read these keys when
     present (all optional): hosts (list of str), instances (list of str),
     versions (host -> version), start/end (timestamps), master_time (host ->
-    seconds or Timedelta spent MASTER), plus any other scalar entries, shown
-    as they are.
+    instance -> seconds spent MASTER; a host -> seconds mapping is read too),
+    plus any other scalar entries, shown as they are.
     timeline: the model's timeline (`to_frame()`), a DataFrame, a list of
     records, or None.
     transitions: records (dataclasses, mappings or objects with `to_dict()`)

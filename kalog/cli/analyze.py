@@ -45,10 +45,11 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["rich", "json", "sarif", "junit", "github"]),
+    type=click.Choice(["rich", "json", "sarif", "junit", "github", "html"]),
     default=None,
     help="Output format (default: from -o's extension: .json, .sarif, .xml (junit), "
-    ".txt; else rich, github when GITHUB_ACTIONS=true).",
+    ".html, .txt; else rich, github when GITHUB_ACTIONS=true; html: one "
+    "self-contained page with charts).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
 @click.option(
@@ -105,6 +106,12 @@ def analyze(
             resolve_profile(expect)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--expect") from None
+    if chosen == "html":
+        if output is None and sys.stdout.isatty():
+            raise click.UsageError("--format html writes a page of megabytes: give -o report.html")
+        from kalog.report._charts import require
+
+        require(fmt)  # before reading: plotly is the optional extra kalog[charts]
     specs, settings = prepare_rules(rule_dirs, settings_file, select, ignore, severity, fail_on)
     if show_settings:
         click.echo(settings_text(specs, settings), nl=False)

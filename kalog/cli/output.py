@@ -32,8 +32,10 @@ EXTENSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         ".sarif": ("sarif",),
         ".xml": ("junit",),
         ".txt": ("rich", "github"),
+        ".html": ("html",),
+        ".htm": ("html",),
     },
-    "timeline": {".json": ("json",), ".txt": ("rich",)},
+    "timeline": {".json": ("json",), ".txt": ("rich",), ".svg": ("svg",), ".png": ("png",)},
     "events": {
         ".jsonl": ("jsonl",),
         ".ndjson": ("jsonl",),

@@ -18,10 +18,11 @@ from kalog.cli.output import check_output, choose_format
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["rich", "json"]),
+    type=click.Choice(["rich", "json", "svg", "png"]),
     default=None,
-    help="rich: lanes per host on a shared time axis (default); json: the segments.  "
-    "Without it, -o's extension chooses (.json, .txt).",
+    help="rich: lanes per host on a shared time axis (default); json: the segments; "
+    "svg/png: a chart to paste into a document (png needs -o).  Without it, -o's "
+    "extension chooses (.json, .txt, .svg, .png).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
 @color_option
@@ -45,6 +46,12 @@ def timeline(
     """
     fmt, _ = choose_format("timeline", fmt, output, "rich")
     check_output(output)
+    if fmt in {"svg", "png"}:
+        if fmt == "png" and output is None:
+            raise click.UsageError("--format png writes a binary file: give -o FILE")
+        from kalog.report._charts import require
+
+        require(fmt)
     inputs.prestart()  # big files: children start reading before pandas is imported
     from kalog.model import replay
     from kalog.model.replay import load_configs
@@ -60,6 +67,10 @@ def timeline(
     with inputs.working(f"replaying {len(events):,} events"):
         result = replay(events, configs=parsed, version=version, peers=peers)
     result = inputs.window(events).timeline(result)  # the whole log replayed, the window shown
+    if fmt in {"svg", "png"}:
+        _picture(result, fmt, output)
+        inputs.exit()
+        return
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":
@@ -78,3 +89,14 @@ def timeline(
         if out is not None:
             out.close()
     inputs.exit()
+
+
+def _picture(result: Any, fmt: str, output: str | None) -> None:
+    """The timeline as one SVG/PNG chart (`kalog.report.chart`)."""
+    from kalog.report import chart
+
+    if output is None:
+        chart.write(result, sys.stdout.buffer, fmt)
+        return
+    with open(output, "wb") as out:
+        chart.write(result, out, fmt)

@@ -4,9 +4,11 @@ Every format takes the same `AnalysisResult` (render once, export many).
 A machine format (`json`, `sarif`, `junit`, `github`) is a module that is a
 `MachineFormat`: `dumps(result) -> str`, and `chunks(result)` too where a
 report can be big enough to stream; the human format (`rich`) draws on a
-console from `kalog.console`.  Modules are imported only when their format
-is used.  The event frame's writers (`kalog events`) are `events` and
-`events_table`.
+console from `kalog.console`.  `html`, the page people share after a
+failover, is written as a machine format is (`dumps`: one file).  Modules
+are imported only when their format is used.  The event frame's writers
+(`kalog events`) are `events` and `events_table`; the timeline's picture
+(`kalog timeline --format svg|png`) is `chart`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class OutputFormat(StrEnum):
     SARIF = "sarif"
     JUNIT = "junit"
     GITHUB = "github"
+    HTML = "html"
 
     @property
     def module(self) -> str:
