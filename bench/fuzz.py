@@ -1,4 +1,5 @@
-"""The long fuzz run: tests/fuzz with many random examples (bench/FUZZ.md).
+"""The long fuzz run: tests/fuzz and tests/test_properties.py with many random
+examples (bench/FUZZ.md).
 
     python -m bench.fuzz                  # 2000 examples per property
     python -m bench.fuzz --examples 20000 -k engines
@@ -40,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         "-W",
         "ignore::DeprecationWarning",
         "--hypothesis-show-statistics",
-        str(ROOT / "tests" / "fuzz"),
+        str(ROOT / "tests" / "fuzz"),  # the log reader and the grammars
+        str(ROOT / "tests" / "test_properties.py"),  # keepalived.conf, settings, the CLI
     ]
     if args.select:
         command += ["-k", args.select]
