@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 import kalog
+from kalog.errors import InputWarning
 from tests.conftest import LAB
 
 
 def test_every_lab_capture_line_is_typed() -> None:
     logs = sorted(LAB.glob("*/*.log"))
     assert len(logs) >= 16
-    events = kalog.read_events(logs)
+    # every scenario's node-a and node-b are other machines: kept apart, with a warning each
+    with pytest.warns(InputWarning, match=r"host node-[ab] is 10 machines") as caught:
+        events = kalog.read_events(logs)
+    assert len(caught) == 2
     unknown = events[events["kind"] == "unknown"]
     assert unknown["body"].tolist() == []
     assert events.attrs["stats"]["keepalived_lines"] == len(events)

@@ -337,8 +337,15 @@ def test_option_combinations_exit_cleanly(
 ) -> None:
     args = [command, path, *(word for pick in picks for word in pick)]
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path_factory.getbasetemp()):
-        result = runner.invoke(main, args, input="")
+    # a fresh working directory per example (-o FILE lands there); not click's
+    # isolated_filesystem, which Click 9 removes
+    with tempfile.TemporaryDirectory(dir=tmp_path_factory.getbasetemp()) as where:
+        previous = os.getcwd()
+        os.chdir(where)
+        try:
+            result = runner.invoke(main, args, input="")
+        finally:
+            os.chdir(previous)
     assert result.exit_code in (0, 1, 2), (args, result.output)
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), (args, repr(result.exception))
