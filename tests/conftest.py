@@ -14,6 +14,43 @@ SEED = SAMPLES / "seed"
 LAB = SAMPLES / "lab"
 MESSAGES_TSV = DATA / "keepalived-messages.tsv"
 
+#: The seed's two routers, as the README analyses them: both logs (year-less
+#: syslog of 2014) and each router's keepalived.conf.
+SEED_A, SEED_B = "192_168_173_203", "192_168_173_204"
+SEED_EX1_ARGS: tuple[str, ...] = (
+    str(SEED / "ex1-A-backup-99.log"),
+    str(SEED / "ex1-B-master-100.log"),
+    "--year",
+    "2014",
+    "--config",
+    f"{SEED_A}={SEED / 'ex1-A.conf'}",
+    "--config",
+    f"{SEED_B}={SEED / 'ex1-B.conf'}",
+)
+
+
+def write_week_log(path: Path) -> Path:
+    """A week of one 2.2 pair from the benchmark generator (8,000 keepalived
+    lines, Aug 25 - Sep 1, year-less: read with --year 2024), written to `path`."""
+    import sys
+
+    if str(ROOT) not in sys.path:  # `bench` is a top-level directory, not a package
+        sys.path.insert(0, str(ROOT))
+    from bench.generate import Config, iter_chunks
+
+    config = Config(
+        lines=8000,
+        keepalived_share=1.0,
+        seed=3,
+        span_hours=168,
+        clusters=1,
+        families=("2.2",),
+        pool_size=1000,
+        batch=8000,
+    )
+    path.write_text("".join(iter_chunks(config)), encoding="utf-8")
+    return path
+
 
 @pytest.fixture
 def seed_dir() -> Path:

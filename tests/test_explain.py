@@ -9,19 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kalog.cli import main
-from tests.conftest import LAB, SEED
+from tests.conftest import LAB, SEED, SEED_A, SEED_B, SEED_EX1_ARGS
 
-A, B = "192_168_173_203", "192_168_173_204"
-SEED_ARGS = [
-    str(SEED / "ex1-A-backup-99.log"),
-    str(SEED / "ex1-B-master-100.log"),
-    "--year",
-    "2014",
-    "--config",
-    f"{A}={SEED / 'ex1-A.conf'}",
-    "--config",
-    f"{B}={SEED / 'ex1-B.conf'}",
-]
+A, B = SEED_A, SEED_B
+SEED_ARGS = list(SEED_EX1_ARGS)
 
 
 def _run(*args: str):

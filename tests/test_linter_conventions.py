@@ -17,19 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from kalog.cli import main
-from tests.conftest import LAB, ROOT, SEED
+from tests.conftest import LAB, ROOT, SEED, SEED_A, SEED_B, SEED_EX1_ARGS
 
-A, B = "192_168_173_203", "192_168_173_204"
-SEED_EX1 = [
-    str(SEED / "ex1-A-backup-99.log"),
-    str(SEED / "ex1-B-master-100.log"),
-    "--year",
-    "2014",
-    "--config",
-    f"{A}={SEED / 'ex1-A.conf'}",
-    "--config",
-    f"{B}={SEED / 'ex1-B.conf'}",
-]
+A, B = SEED_A, SEED_B
+SEED_EX1 = list(SEED_EX1_ARGS)
 SPLIT = LAB / "split-brain"
 
 

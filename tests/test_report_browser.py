@@ -260,26 +260,10 @@ def test_a_week_of_a_pair_is_drawn_and_zooms_to_a_minute(tmp_path: Path) -> None
     """A week of one 2.2 pair from the benchmark generator (8,000 keepalived
     lines, Aug 25 - Sep 1): the charts span the week; opened at a change in
     the middle of it, the chart shows the minute around that change."""
-    import sys
 
-    from tests.conftest import ROOT
+    from tests.conftest import write_week_log
 
-    if str(ROOT) not in sys.path:  # `bench` is a top-level directory, not a package
-        sys.path.insert(0, str(ROOT))
-    from bench.generate import Config, iter_chunks
-
-    config = Config(
-        lines=8000,
-        keepalived_share=1.0,
-        seed=3,
-        span_hours=168,
-        clusters=1,
-        families=("2.2",),
-        pool_size=1000,
-        batch=8000,
-    )
-    log = tmp_path / "week.log"
-    log.write_text("".join(iter_chunks(config)), encoding="utf-8")
+    log = write_week_log(tmp_path / "week.log")
     page = tmp_path / "week.html"
     text = html_report(tmp_path, [str(log), "--year", "2024"])
     page.write_text(text, encoding="utf-8")

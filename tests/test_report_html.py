@@ -20,19 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from kalog.cli import main
-from tests.conftest import CORPUS, LAB, SEED
+from tests.conftest import CORPUS, LAB, SEED, SEED_A, SEED_B, SEED_EX1_ARGS
 
-A, B = "192_168_173_203", "192_168_173_204"
-SEED_ARGS = [
-    str(SEED / "ex1-A-backup-99.log"),
-    str(SEED / "ex1-B-master-100.log"),
-    "--year",
-    "2014",
-    "--config",
-    f"{A}={SEED / 'ex1-A.conf'}",
-    "--config",
-    f"{B}={SEED / 'ex1-B.conf'}",
-]
+A, B = SEED_A, SEED_B
+SEED_ARGS = list(SEED_EX1_ARGS)
 RELOAD = LAB / "reload-priority"
 # node-a's first config only: after its reload the config no longer tells node-a's
 # priority, so the capture shows all four bases (docs/model.md, "Reloads")

@@ -7,19 +7,10 @@ import json
 from click.testing import CliRunner
 
 from kalog.cli import main
-from tests.conftest import SEED
+from tests.conftest import SEED_A, SEED_B, SEED_EX1_ARGS
 
-A, B = "192_168_173_203", "192_168_173_204"
-EX1 = [
-    str(SEED / "ex1-A-backup-99.log"),
-    str(SEED / "ex1-B-master-100.log"),
-    "--year",
-    "2014",
-    "--config",
-    f"{A}={SEED / 'ex1-A.conf'}",
-    "--config",
-    f"{B}={SEED / 'ex1-B.conf'}",
-]
+A, B = SEED_A, SEED_B
+EX1 = list(SEED_EX1_ARGS)
 
 # Read line by line against the seed logs and the article before pinning:
 # A enters BACKUP at 99, +3 counts at the first 1.2 poll, MASTER at 15:21:40;

@@ -173,26 +173,9 @@ def test_a_week_zoomed_to_two_hours_reads_at_the_hours_scale(tmp_path) -> None:
     Aug 25 - Sep 1): --since/--until of two hours give a lane axis of those
     two hours, the four changes of master of gw01a's stop at 13:19:02 and its
     return, and explain tells the takeover from the lines of that minute."""
-    import sys
+    from tests.conftest import write_week_log
 
-    from tests.conftest import ROOT
-
-    if str(ROOT) not in sys.path:  # `bench` is a top-level directory, not a package
-        sys.path.insert(0, str(ROOT))
-    from bench.generate import Config, iter_chunks
-
-    config = Config(
-        lines=8000,
-        keepalived_share=1.0,
-        seed=3,
-        span_hours=168,
-        clusters=1,
-        families=("2.2",),
-        pool_size=1000,
-        batch=8000,
-    )
-    log = tmp_path / "week.log"
-    log.write_text("".join(iter_chunks(config)), encoding="utf-8")
+    log = write_week_log(tmp_path / "week.log")
     window = ["--year", "2024", "--since", "2024-08-28T12:00", "--until", "2024-08-28T14:00"]
     done = CliRunner().invoke(main, ["analyze", str(log), *window, "-q", "--width", "100"])
     text = done.stdout.splitlines()

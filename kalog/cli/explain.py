@@ -8,7 +8,8 @@ from typing import Any
 import click
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
-from kalog.cli.model_options import model_options
+from kalog.cli.model_options import model_options, read_and_replay
+from kalog.cli.output import check_output
 from kalog.errors import KalogError
 
 
@@ -64,20 +65,12 @@ def explain(
     their arithmetic (base + tracker weights).  Exit codes: 0 ok, 2 usage or
     input error (also when the change cannot be chosen: the choices are listed).
     """
+    check_output(output)
     inputs.prestart()
-    from kalog.model import replay
     from kalog.model.explain import changes_of_master, pick_change
     from kalog.model.explain import explain as explain_change
-    from kalog.model.replay import load_configs
-    from kalog.pipeline import host_versions
 
-    events = inputs.read()
-    versions: dict[str, Any] = host_versions(events)
-    if version:
-        versions = {host: version for host in {*versions, *configs}}
-    parsed = load_configs(configs, versions)
-    with inputs.working(f"replaying {len(events):,} events"):
-        timeline = replay(events, configs=parsed, version=version, peers=peers)
+    events, timeline, parsed = read_and_replay(inputs, configs, version, peers)
     # the changes in the window asked for (--since/--until/--host/--instance)
     changes = inputs.window(events).transitions(changes_of_master(timeline))
     when = parse_at(at, timeline.start) if at is not None else None

@@ -83,6 +83,29 @@ def match_configs(
     return used
 
 
+def read_and_replay(
+    inputs: Any, configs: dict[str, list[str]], version: str | None, peers: dict[str, str]
+) -> tuple[Any, Any, dict[str, list[Any]]]:
+    """What `timeline` and `explain` do before their views: the configs checked,
+    the logs read, the configs held against them and parsed with each host's
+    keepalived version, and the whole log replayed.  Returns (events,
+    timeline, the parsed configs: host -> one per reload)."""
+    from kalog.model import replay
+    from kalog.model.replay import load_configs
+    from kalog.pipeline import host_versions
+
+    names = check_configs(configs)
+    events = inputs.read()
+    configs = match_configs(configs, names, events)
+    versions: dict[str, Any] = host_versions(events)
+    if version:
+        versions = {host: version for host in {*versions, *configs}}
+    parsed = load_configs(configs, versions)
+    with inputs.working(f"replaying {len(events):,} events"):
+        timeline = replay(events, configs=parsed, version=version, peers=peers)
+    return events, timeline, parsed
+
+
 def _split_pair(what: str, text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip() or not value.strip():

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from kalog.cli.common import LogInputs, color_option, handle_errors, log_input_options
-from kalog.cli.model_options import check_configs, match_configs, model_options
+from kalog.cli.model_options import model_options, read_and_replay
 from kalog.cli.output import check_output, choose_format
 
 
@@ -53,19 +53,7 @@ def timeline(
 
         require(fmt)
     inputs.prestart()  # big files: children start reading before pandas is imported
-    from kalog.model import replay
-    from kalog.model.replay import load_configs
-    from kalog.pipeline import host_versions
-
-    names = check_configs(configs)
-    events = inputs.read()
-    configs = match_configs(configs, names, events)
-    versions: dict[str, Any] = host_versions(events)
-    if version:
-        versions = {host: version for host in {*versions, *configs}}
-    parsed = load_configs(configs, versions)
-    with inputs.working(f"replaying {len(events):,} events"):
-        result = replay(events, configs=parsed, version=version, peers=peers)
+    events, result, _parsed = read_and_replay(inputs, configs, version, peers)
     result = inputs.window(events).timeline(result)  # the whole log replayed, the window shown
     if fmt in {"svg", "png"}:
         _picture(result, fmt, output)
