@@ -105,6 +105,18 @@ class Chart:
     def hosts(self) -> list[str]:
         return [lane.host for lane in self.lanes]
 
+    @property
+    def priority_range(self) -> tuple[int, int]:
+        """The priority axis of every format: the known values, 5 beyond
+        either end (0-255 when no value is known)."""
+        known = [
+            s.priority
+            for lane in self.lanes
+            for s in lane.segments
+            if s.priority is not None and s.basis in BASIS_DASH
+        ]
+        return (min(known) - 5, max(known) + 5) if known else (0, 255)
+
 
 def charts(
     timeline: Timeline, transitions: Iterable[Any] = (), findings: Iterable[Any] = ()

@@ -181,13 +181,7 @@ def _draw_priority(ax: Any, chart: Chart) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    known = [
-        s.priority
-        for lane in chart.lanes
-        for s in lane.segments
-        if s.priority is not None and s.basis in BASIS_DASH
-    ]
-    low, high = (min(known) - 5, max(known) + 5) if known else (0, 255)
+    low, high = chart.priority_range
     dense = _dense(chart)
     handles: list[Any] = []
     bases: set[str] = set()

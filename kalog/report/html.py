@@ -371,13 +371,7 @@ def _length(segment: Segment, untimed: bool) -> float:
 def _priority_traces(chart: Chart, kind: str, x_of: Any) -> Iterator[dict[str, Any]]:
     """Per host: a faint step line joining its known values, a line per
     basis over each stretch, and a shaded band where the priority is unknown."""
-    known = [
-        s.priority
-        for lane in chart.lanes
-        for s in lane.segments
-        if s.priority is not None and s.basis in BASIS_DASH
-    ]
-    low, high = (min(known) - 5, max(known) + 5) if known else (0, 255)
+    low, high = chart.priority_range
     for n, lane in enumerate(chart.lanes):
         color = HOST_COLORS[n % len(HOST_COLORS)]
         steps_x: list[Any] = []
