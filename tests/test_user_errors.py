@@ -413,3 +413,27 @@ def test_stdin_takes_todays_year(tmp_path: Path) -> None:
     today = date.today()
     year = today.year - (1 if (today.month, today.day) < (8, 25) else 0)
     assert result.stderr.endswith(f"; year {year} from today; --year to set\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["analyze", str(SEED / "ex1-A-backup-99.log"), "--tz", "Mars/X"],
+            "kalog: error: Invalid value for '--tz': unknown time zone 'Mars/X' "
+            "(use an IANA name) (kalog analyze -h for help)",
+        ),
+        (["events"], "kalog: error: Missing argument 'PATH...'. (kalog events -h for help)"),
+        (["explian"], "kalog: error: No such command 'explian'. (kalog -h for help)"),
+        (
+            ["timeline", str(SEED / "ex1-A-backup-99.log"), "--format", "pdf"],
+            "kalog: error: Invalid value for '--format': 'pdf' is not one of 'rich', 'json', "
+            "'svg', 'png'. (kalog timeline -h for help)",
+        ),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], message: str) -> None:
+    """click's own errors too: one `kalog: error:` line naming the option and
+    where the help is, exit 2 (click prints four lines)."""
+    result = CliRunner().invoke(main, args, prog_name="kalog")
+    assert (result.exit_code, result.stderr.splitlines()) == (2, [message])

@@ -54,9 +54,30 @@ class LazyGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Shell completion through `_KALOG_COMPLETE` however kalog is started
-        (click would derive `_PYTHON__M_KALOG_COMPLETE` for `python -m kalog`)."""
+        (click would derive `_PYTHON__M_KALOG_COMPLETE` for `python -m kalog`).
+
+        A usage error is one line, `kalog: error: MESSAGE (kalog CMD -h for
+        help)`, exit 2, like every other user error (docs/cli.md): click's
+        own form is four lines (usage, a hint, a blank line, the error).
+        """
         kwargs.setdefault("complete_var", "_KALOG_COMPLETE")
-        return super().main(*args, **kwargs)
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "kalog"
+            message = " ".join(exc.format_message().split())
+            click.echo(f"kalog: error: {message} ({where} -h for help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"kalog: error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("kalog: aborted", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
