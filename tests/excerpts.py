@@ -67,6 +67,7 @@ begin or end within 3 lines of each full-model change's proving lines.
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import warnings
@@ -554,9 +555,15 @@ class HarnessError(AssertionError):
 def replay_window(full: Full, window: Window, directory: Path) -> View:
     """Write the window's slices under their file names, read, replay, map to full lines."""
     paths = []
+    sources = {p.name: p for p in full.capture.files}
     for name, a, b in window.slices:
         path = directory / name
         path.write_bytes(b"".join(full.text[name][a - 1 : b]))
+        # the window keeps its file's date: lines without a date (corpus 043's
+        # "13:03:21 hostA ...") take the file's, and a window written after
+        # midnight would otherwise be read a day later than the full file
+        stat = sources[name].stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         paths.append(path)
     frame = _read(paths, full.capture.year)
     offsets = {name: a - 1 for name, a, _ in window.slices}
