@@ -1606,3 +1606,54 @@ def test_cache_hit_is_fast() -> None:
     for _ in range(10_000):
         parse_body(body)
     assert (time.perf_counter() - start) / 10_000 < 50e-6
+
+
+def _real_bodies() -> list[str]:
+    """Every distinct body of the repo's real logs, and the TSV's examples."""
+    import warnings
+
+    from conftest import CORPUS, DATA, LAB
+
+    import kalog
+
+    files = [
+        *sorted(CORPUS.glob("*.log")),
+        *sorted(SEED.glob("*.log")),
+        *sorted(LAB.glob("*/*.log")),
+        *sorted(LAB.glob("*/*.console")),
+        *sorted((DATA / "pastes").glob("*.log")),
+    ]
+    bodies: set[str] = {row["example"] for row in _tsv_rows() if row.get("example")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in files:
+            bodies |= set(kalog.read_events([path], year=2020)["body"].dropna())
+    return sorted(bodies)
+
+
+def test_a_tie_between_wordings_is_decided_by_rule_not_table_order(monkeypatch) -> None:
+    """The wordings that fit a body are tried most specific first (literal
+    text fixed, then fields typed; equal ones by the text the body holds
+    verbatim), so listing the table backwards types every real body alike.
+    Real ties: `(x) Entering BACKUP STATE (init)` (the `(init)` wording, not
+    the plain one with a trailer), `Received higher prio advert 255` (the
+    peer's priority typed), `advert: ADDR` vs `advert : ADDR` (2.2.5+)."""
+    from kalog.grammar import body
+
+    bodies = _real_bodies()
+    assert len(bodies) > 700
+    forward = {text: body._parse(text) for text in bodies}
+    backwards = body._index(list(reversed(body.TEMPLATES)))
+    monkeypatch.setattr(body, "_INDEX", backwards)
+    body._ordered.cache_clear()
+    try:
+        assert {text: body._parse(text) for text in bodies} == forward
+    finally:
+        body._ordered.cache_clear()
+    assert dict(forward["VRRP_Instance(vi_2) Received higher prio advert 255"])["prio_peer"] == 255
+    wording = dict(
+        forward[
+            "(VI_1) ip address associated with VRID 51 not present in MASTER advert: 192.168.1.100"
+        ]
+    )["wording"]
+    assert wording == "2.2.5-2.3.2"

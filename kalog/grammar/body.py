@@ -108,6 +108,55 @@ def _index(templates: list[Template]) -> dict[tuple[str, str | None], tuple[Temp
     return {k: tuple(v) for k, v in index.items()}
 
 
+def specificity(template: Template) -> int:
+    """How much literal text a wording fixes: the more, the fewer bodies it fits.
+
+    Why: two wordings can fit one body (`(vi_1) Entering BACKUP STATE
+    (init)` fits the `(init)` wording and the plain one with `(init)` as a
+    trailing annotation).  The one fixing more of the line wins, whatever
+    order the table lists them in, so adding a wording cannot silently
+    change what an older, more specific one decides.
+    """
+    return sum(len(needle) for needle in template.needles)
+
+
+@functools.cache
+def _rank(template: Template) -> tuple[int, int]:
+    """(literal text fixed, fields captured): the order candidates are tried in.
+
+    Of two wordings fixing as much text, the one that types more of the line
+    wins (`Received higher prio advert 255`: the peer's priority, not a
+    trailing annotation)."""
+    captured = sum(1 for _group, name, _convert in template.groups if name != "trailer")
+    return specificity(template), captured
+
+
+_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+@functools.cache
+def _chunks(template: Template) -> tuple[str, ...]:
+    """The spec's literal text between fields, spaces as written (`advert: `)."""
+    return tuple(chunk for chunk in _FIELD.split(template.spec) if chunk.strip())
+
+
+def _verbatim(template: Template, text: str) -> int:
+    """How much of the wording's literal text the body holds exactly as written:
+    what tells apart wordings that differ only in spacing (`advert: ` vs
+    `advert : `, which the notation's flexible spaces both accept)."""
+    return sum(len(chunk) for chunk in _chunks(template) if chunk in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _ordered(klass: str, key: str | None) -> tuple[Template, ...]:
+    """The candidates of a dispatch key, keyed and wildcard ones together, by
+    `_rank`, highest first (`sorted` is stable: equal ranks keep table order,
+    and `_first_match` decides between them by the body)."""
+    found = _INDEX.get((klass, key), ()) if key is not None else ()
+    together = found + _INDEX.get((klass, None), ())
+    return tuple(sorted(together, key=lambda template: _rank(template), reverse=True))
+
+
 _INDEX = _index(TEMPLATES)
 _CLASS_OF = {"VRRP_Instance": "vi", "VRRP_Group": "vg", "VRRP_Script": "vs", "": "p2"}
 _LINE_PREFIX = re.compile(r"\((?:[^()]*: )?Line \d+\)")
@@ -125,9 +174,7 @@ def _candidates(body: str) -> tuple[Template, ...]:
         else:
             klass, words = "", body.split(None, 1)
             word = words[0] if words else ""
-    key = _key(word) if word is not None else None
-    found = _INDEX.get((klass, key), ()) if key is not None else ()
-    return found + _INDEX.get((klass, None), ())
+    return _ordered(klass, _key(word) if word is not None else None)
 
 
 _EMPTY = (("kind", Kind.UNKNOWN.value),)
@@ -222,14 +269,32 @@ def _parse(body: str, fast: bool = True) -> tuple[tuple[str, Any], ...]:
         for template in _INDEX.get(("indent", None), ()):
             if (result := _apply(template, text, match)) is not None:
                 return result
-        for template in _candidates(stripped):
-            if (result := _apply(template, stripped, match)) is not None:
-                return result
-        return _apply(_DUMP, stripped, match) or _EMPTY
-    for template in _candidates(text):
-        if (result := _apply(template, text, match)) is not None:
-            return result
-    return _EMPTY
+        found = _first_match(_candidates(stripped), stripped, match)
+        return found or _apply(_DUMP, stripped, match) or _EMPTY
+    return _first_match(_candidates(text), text, match) or _EMPTY
+
+
+def _first_match(
+    candidates: tuple[Template, ...], text: str, match: Matcher
+) -> tuple[tuple[str, Any], ...] | None:
+    """The fields by the highest-ranked wording that fits `text`; among fitting
+    wordings of one rank, the one whose literal text `text` holds most
+    exactly (then table order): a tie is decided by a rule, not by which
+    wording the table lists first."""
+    best: tuple[tuple[str, Any], ...] | None = None
+    best_rank: tuple[int, int] | None = None
+    best_verbatim = -1
+    for template in candidates:
+        rank = _rank(template)
+        if best_rank is not None and rank != best_rank:
+            break  # ranked lower than the wording that fits: cannot win
+        result = _apply(template, text, match)
+        if result is None:
+            continue
+        verbatim = _verbatim(template, text)
+        if verbatim > best_verbatim:
+            best, best_rank, best_verbatim = result, rank, verbatim
+    return best
 
 
 @functools.lru_cache(maxsize=65536)
