@@ -135,3 +135,14 @@ def test_text_view_shows_log_text_literally(tmp_path: Path) -> None:
     assert done.stdout.splitlines()[0] == (
         f"vi_1: {B} became MASTER at 2014-08-25 15:26:31 (preemption)"
     )
+
+
+def test_color_is_chosen_like_the_other_commands() -> None:
+    """--color always colours the text view even in a pipe; never (and the
+    default in a pipe) writes plain text."""
+    args = [*SEED_ARGS, "--index", "2", "--quiet"]
+    coloured = _run(*args, "--color", "always")
+    plain = _run(*args, "--color", "never")
+    assert coloured.exit_code == plain.exit_code == 0
+    assert "\x1b[" in coloured.stdout and "\x1b[" not in plain.stdout
+    assert plain.stdout == _run(*args).stdout
