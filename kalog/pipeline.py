@@ -218,7 +218,6 @@ def analyze_events(
         settings=settings,
     )
     findings, statuses = run_rules(ctx, specs, settings)
-    summary = summarize(events, timeline, ctx)
     if window is not None and window.active:
         timeline = window.timeline(timeline)
         summary = {**summarize(events, timeline), "window": window.describe()}
@@ -228,6 +227,8 @@ def analyze_events(
             replace(s, findings=shown[s.rule]) if s.state is RuleState.EVALUATED else s
             for s in statuses
         ]
+    else:
+        summary = summarize(events, timeline, ctx)
     return AnalysisResult(
         summary=summary,
         timeline=timeline,

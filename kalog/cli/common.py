@@ -238,13 +238,13 @@ class LogInputs:
         from now."""
         import pandas as pd
 
-        from kalog.model.window import Window, parse_time
+        from kalog.model.window import Window, now_in, parse_time
 
         times = events["ts"] if "ts" in events else pd.Series([], dtype="datetime64[ns]")
         valid = times.dropna()
         day = valid.iloc[0] if len(valid) else None
         tz = getattr(times.dtype, "tz", None)
-        now = pd.Timestamp.now(tz="UTC").tz_convert(tz) if tz is not None else pd.Timestamp.now()
+        now = now_in(tz)
         bounds = []
         for option, text in (("--since", self.since), ("--until", self.until)):
             try:

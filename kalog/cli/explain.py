@@ -15,14 +15,10 @@ from kalog.errors import KalogError
 
 def parse_at(value: str, day: Any) -> Any:
     """--at as a time comparable with the log's (kalog.model.window.parse_time)."""
-    import pandas as pd
+    from kalog.model.window import now_in, parse_time
 
-    from kalog.model.window import parse_time
-
-    tz = getattr(day, "tz", None)
-    now = pd.Timestamp.now(tz="UTC").tz_convert(tz) if tz is not None else pd.Timestamp.now()
     try:
-        return parse_time(value, day=day, now=now)
+        return parse_time(value, day=day, now=now_in(getattr(day, "tz", None)))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--at") from None
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kalog.ingest.events import kind_mask
-from kalog.model.priority import contribution
+from kalog.model.priority import contribution, effective_priority
 from kalog.model.profiles import PROFILES
 from kalog.model.replay import tracker_result, trackers_for
 from kalog.model.timeline import Timeline, clock, iso_or_none
@@ -314,20 +314,17 @@ def _arithmetic(
     profile = PROFILES.get(run.profile if run is not None else "", PROFILES["2"])
     trackers = trackers_for(conf, profile, weights_apply=config.weights_apply(instance))
     results = _results(events, host, run.start if run is not None else None, segment.start)
-    terms = []
-    total = int(conf.priority)
-    for tracker in trackers:
-        ok = results.get((tracker.kind, tracker.name))
-        part = contribution(
-            tracker, ok, unknown_is_failed=profile.scripts_start_failed and tracker.kind == "script"
-        )
-        total += part
-        if part:
-            terms.append(f"{'+' if part > 0 else '-'} {tracker.name} {abs(part)}")
-    total = 255 if int(conf.priority) >= 255 else max(1, min(254, total))
+    base, failed = int(conf.priority), profile.scripts_start_failed
+    total = effective_priority(base, trackers, results, unknown_is_failed=failed)
     if total != segment.priority:
         return ""
-    return " ".join([f"base {int(conf.priority)}", *terms])
+    terms = []
+    for tracker in trackers:
+        ok = results.get((tracker.kind, tracker.name))
+        part = contribution(tracker, ok, unknown_is_failed=failed and tracker.kind == "script")
+        if part:
+            terms.append(f"{'+' if part > 0 else '-'} {tracker.name} {abs(part)}")
+    return " ".join([f"base {base}", *terms])
 
 
 def _results(

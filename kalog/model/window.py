@@ -22,7 +22,7 @@ import pandas as pd
 
 from kalog.model.timeline import Timeline, clock
 
-__all__ = ["Window", "parse_time"]
+__all__ = ["Window", "now_in", "parse_time"]
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?$")
 _UNITS = {
@@ -41,6 +41,12 @@ _UNITS = {
 }
 _MINUS = re.compile(r"^-\s*(\d+)\s*([a-z]+)$")
 _AGO = re.compile(r"^(\d+)\s*([a-z]+?)s?\s+ago$")
+
+
+def now_in(tz: Any) -> pd.Timestamp:
+    """The current time as the log's times carry it: in their zone, or naive
+    local time for naive logs (what relative forms count back from)."""
+    return pd.Timestamp.now(tz="UTC").tz_convert(tz) if tz is not None else pd.Timestamp.now()
 
 
 def parse_time(text: str, *, day: pd.Timestamp | None, now: pd.Timestamp) -> pd.Timestamp:
