@@ -1260,6 +1260,8 @@ REAL_LINES = [
             "kind": "config_error",
             "config_line": 12,
             "detail": "VRRP parsed invalid IP virtual_routes. skipping IP...",
+            "template": "vrrp_ipaddress.parse_ipaddress.2068e6",
+            "args": '{"str": "virtual_routes"}',
         },
     ),
     # 029.log
@@ -1378,7 +1380,15 @@ REAL_LINES = [
         },
     ),
     # 026.log: indented data dump
-    ("   MAC = 9e:ec:dd:0d:eb:91", {"kind": "data_dump"}),
+    (
+        "   MAC = 9e:ec:dd:0d:eb:91",
+        {
+            "kind": "data_dump",
+            "template": "vrrp_data.dump_vrrp.1e470c",
+            "args": '{"ll_addr": "9e", "ll_addr_2": "ec", "ll_addr_3": "dd", "ll_addr_4": "0d", '
+            '"ll_addr_5": "eb", "ll_addr_6": "91"}',
+        },
+    ),
     ("------< Global definitions >------", {"kind": "data_dump"}),
     # 040.log: wrapped command line
     (
@@ -1467,7 +1477,13 @@ REAL_LINES = [
     ),
     (
         "(Line 17) Unknown keyword 'nopreemt'",
-        {"kind": "config_error", "config_line": 17, "detail": "Unknown keyword 'nopreemt'"},
+        {
+            "kind": "config_error",
+            "config_line": 17,
+            "detail": "Unknown keyword 'nopreemt'",
+            "template": "parser.process_stream.e3bc45",
+            "args": '{"str": "nopreemt"}',
+        },
     ),
     (
         "VRRP_Group(VG_1): Syncing VI_2 to FAULT state",
@@ -1526,6 +1542,51 @@ REAL_LINES = [
         "VRRP_Instance(VI_1) IPSEC-AH : Syncing seq_num - Increment seq",
         {"kind": "ah_sync", "action": "increment", "instance": "VI_1", "wording": "1.2.13-1.4.5"},
     ),
+    # samples/lab/catalogue-lines (2.2.7): keepalived's other processes, typed by the
+    # catalogue generated from its source (kalog.grammar.vocabulary)
+    (
+        "(bfd_peer) Entering Down state (Local diagnostic - Control Detection Time Expired, "
+        "Remote diagnostic - No Diagnostic)",
+        {
+            "kind": "bfd",
+            "template": "bfd_scheduler.bfd_state_down.7adce6",
+            "args": '{"iname": "bfd_peer", "bfd_state_down": "Down", '
+            '"diag": "Control Detection Time Expired", "remote_diag": "No Diagnostic"}',
+        },
+    ),
+    (
+        "(bfd_peer) Expired after 600 ms (63 usec overdue)",
+        {
+            "kind": "bfd",
+            "template": "bfd_scheduler.bfd_expire_thread.9cdc33",
+            "args": '{"iname": "bfd_peer", "dead_time": 600, "overdue_time": 63}',
+        },
+    ),
+    (
+        "IPVS: Can't initialize ipvs: No such file or directory",
+        {
+            "kind": "checker",
+            "template": "ipvswrapper.ipvs_start.1cbeae",
+            "args": '{"errno": "No such file or directory"}',
+        },
+    ),
+    (
+        "Shutting down service [10.1.0.1]:tcp:8080 from VS [10.1.0.100]:tcp:80",
+        {
+            "kind": "checker",
+            "template": "ipwrapper.clear_service_rs.f39845",
+            "args": '{"alive": "Shutting down", "rs": "[10.1.0.1]:tcp:8080", '
+            '"vs": "[10.1.0.100]:tcp:80"}',
+        },
+    ),
+    (
+        " Router ID = node-a",
+        {
+            "kind": "data_dump",
+            "template": "global_data.dump_global_data.c8f110",
+            "args": '{"router_id": "node-a"}',
+        },
+    ),
 ]
 
 
@@ -1534,9 +1595,14 @@ def test_real_line(body: str, expected: dict) -> None:
     assert parse_body(body) == expected
 
 
+#: Generic kinds no real line here has shown yet; tests/test_vocabulary.py types
+#: every catalogue format of theirs, rendered as keepalived prints it.
+GENERIC_UNSEEN = {"network", "firewall", "script", "tracking", "startup", "system", "vrrp"}
+
+
 def test_real_lines_cover_every_produced_kind_and_field() -> None:
     kinds = {expected["kind"] for _, expected in REAL_LINES}
-    assert kinds == set(KINDS)
+    assert kinds == set(KINDS) - GENERIC_UNSEEN
     fields = {name for _, expected in REAL_LINES for name in expected} - {"kind"}
     assert fields == set(BODY_FIELDS)
 
@@ -1573,16 +1639,18 @@ def test_result_is_a_fresh_dict() -> None:
         ("", "unknown"),
         ("   ", "unknown"),
         ("x" * 1_000_000, "unknown"),
-        ("(VI_1) Entering " + "A" * 1_000_000 + " STATE", "unknown"),
+        # keepalived's own format `(%s) Entering %s STATE` fits (vrrp.c prints the state
+        # name from a table): a generic vrrp line, not a state the model could act on
+        ("(VI_1) Entering " + "A" * 1_000_000 + " STATE", "vrrp"),
         ("\x1b[31m(VI_1) Entering MASTER STATE\x1b[0m", "unknown"),
         ("[bold red]x[/]", "unknown"),
         ("(VI_1) Entering MASTER STATE [bold red]x[/]", "enter_state"),
-        ("(VI_1) Entering\x00 MASTER STATE", "unknown"),
+        ("(VI_1) Entering\x00 MASTER STATE", "vrrp"),
         ("VRRP_Instance((( Entering MASTER STATE", "unknown"),
         ("VRRP_Instance() Entering MASTER STATE", "unknown"),
         (")))(((", "unknown"),
         ("(VI_1", "unknown"),
-        ("Starting Keepalived v", "unknown"),
+        ("Starting Keepalived v", "startup"),  # 2.x's `Starting %s`, generically
     ],
 )
 def test_hostile_input(body: str, kind: str) -> None:

@@ -60,6 +60,8 @@ EXPECTED = {
     # reload lowers A to 80: B (90) preempts; reload back to 100: A preempts
     "reload-priority": [START, A_STEPS_DOWN, B_PREEMPTS, B_STEPS_DOWN, A_PREEMPTS, A_STOP],
     "three-stop": [START, A_STOP, ("node-b", "BACKUP", "MASTER", "peer_priority_0"), B_STOP],
+    # BFD, checker, dump and config-error lines change nothing: node-a alone is MASTER
+    "catalogue-lines": [START, A_STOP],
 }
 
 

@@ -152,7 +152,7 @@ def test_the_api_names_what_is_wrong_with_its_arguments() -> None:
     cases = [
         (
             lambda: kalog.replay(pd.DataFrame({"ts": [], "host": []})),
-            "events: not an event frame (no column program, pid, instance, group and 25 "
+            "events: not an event frame (no column program, pid, instance, group and 27 "
             "more); read logs with kalog.read_events",
         ),
         (

@@ -79,6 +79,7 @@ Field conventions
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sys
 from collections.abc import Callable
@@ -86,6 +87,7 @@ from typing import Any
 
 import pyparsing as pp
 
+from kalog.grammar import vocabulary
 from kalog.grammar.notation import _SPEC_TOKEN, TEMPLATES, Template, _key
 from kalog.grammar.templates import _DUMP
 from kalog.ingest.events import BODY_FIELDS, Kind
@@ -163,21 +165,38 @@ _LINE_PREFIX = re.compile(r"\((?:[^()]*: )?Line \d+\)")
 _HEAD = re.compile(r"(VRRP_Instance|VRRP_Group|VRRP_Script)?\([^)]*\)[\s:]*(\S*)")
 
 
+def _dispatch_key(body: str) -> tuple[str, str | None]:
+    """(prefix class, first-word key) of a body: what selects its candidates."""
+    if _LINE_PREFIX.match(body):
+        return "line", None
+    head = _HEAD.match(body)
+    if head:
+        klass, word = _CLASS_OF[head.group(1) or ""], head.group(2)
+    else:
+        klass, words = "", body.split(None, 1)
+        word = words[0] if words else ""
+    return klass, _key(word)
+
+
 def _candidates(body: str) -> tuple[Template, ...]:
     """The few templates worth trying for this body, most specific first."""
-    if _LINE_PREFIX.match(body):
-        klass, word = "line", None
-    else:
-        head = _HEAD.match(body)
-        if head:
-            klass, word = _CLASS_OF[head.group(1) or ""], head.group(2)
-        else:
-            klass, words = "", body.split(None, 1)
-            word = words[0] if words else ""
-    return _ordered(klass, _key(word) if word is not None else None)
+    return _ordered(*_dispatch_key(body))
+
+
+def _generic(text: str, match: Matcher) -> tuple[tuple[str, Any], ...] | None:
+    """The body typed by keepalived's catalogue (`kalog.grammar.vocabulary`),
+    by the same rule as the hand-written table: most specific first."""
+    klass, key = _dispatch_key(text)
+    if klass == "line":
+        return None
+    found = vocabulary.candidates(klass, key, text)
+    ranked = tuple(sorted(found, key=_rank, reverse=True))
+    return _first_match(ranked, text, match)
 
 
 _EMPTY = (("kind", Kind.UNKNOWN.value),)
+#: The fields the notation's prefixes fill (kalog.grammar.notation._PREFIXES).
+_PREFIX_FIELDS = frozenset(("instance", "group", "script"))
 _FIELDS = frozenset(BODY_FIELDS)
 
 #: Runs one template on a text: results name -> value, or None if it does not match.
@@ -245,7 +264,16 @@ def _apply(template: Template, body: str, match: Matcher) -> tuple[tuple[str, An
     found = {name: value for name, value in matched.items() if value != "" and value is not None}
     trailer = found.pop("trailer", None)
     fields: dict[str, Any] = dict(template.fixed)
-    fields.update((k, v) for k, v in found.items() if k in _FIELDS)
+    if "template" in fields:  # a catalogue template: its own fields, as `args`
+        prefix = fields.pop("prefix", None)  # the prefix's C name: `iname`, not `instance`
+        args = {
+            (prefix if prefix and name in _PREFIX_FIELDS else name): found[name]
+            for _group, name, _convert in template.groups
+            if name in found
+        }
+        fields["args"] = json.dumps(args, ensure_ascii=False)
+    else:
+        fields.update((k, v) for k, v in found.items() if k in _FIELDS)
     if trailer and "detail" not in fields:
         fields["detail"] = trailer.strip()
     if fields.get("detail") == "same_prio_higher_ip" and "prio_peer" in fields:
@@ -270,8 +298,29 @@ def _parse(body: str, fast: bool = True) -> tuple[tuple[str, Any], ...]:
             if (result := _apply(template, text, match)) is not None:
                 return result
         found = _first_match(_candidates(stripped), stripped, match)
-        return found or _apply(_DUMP, stripped, match) or _EMPTY
-    return _first_match(_candidates(text), text, match) or _EMPTY
+        return found or _generic(stripped, match) or _apply(_DUMP, stripped, match) or _EMPTY
+    found = _first_match(_candidates(text), text, match)
+    if found is None:
+        return _generic(text, match) or _EMPTY
+    if _LINE_PREFIX.match(text):
+        return _with_catalogue_id(found, match)
+    return found
+
+
+def _with_catalogue_id(
+    found: tuple[tuple[str, Any], ...], match: Matcher
+) -> tuple[tuple[str, Any], ...]:
+    """A `(Line N) message` configuration error, with the catalogue's id and
+    fields of its message when one fits (the kind and fields stay)."""
+    fields = dict(found)
+    detail = fields.get("detail")
+    if fields.get("kind") != Kind.CONFIG_ERROR.value or not isinstance(detail, str):
+        return found
+    inner = _generic(detail, match)
+    if inner is None:
+        return found
+    extra = {k: v for k, v in inner if k in ("template", "args")}
+    return (("kind", fields.pop("kind")), *sorted({**fields, **extra}.items()))
 
 
 def _first_match(

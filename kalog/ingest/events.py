@@ -97,6 +97,18 @@ class Kind(StrEnum):
     CONFIG_WARNING = "config_warning"  # warnings about the configuration
     NOTIFY = "notify"  # notify scripts, SMTP, SNMP, fifo
     HOUSEKEEPING = "housekeeping"  # recognised lines with no VRRP meaning (sockpool, ...)
+    # -- the rest of keepalived's messages, typed by its catalogue ------------
+    # (kalog.grammar.vocabulary; `template` names the format, `args` its fields;
+    # data_dump, config_error, netlink and notify above take their families too)
+    CHECKER = "checker"  # healthcheckers: TCP/HTTP/SSL/SMTP/DNS/MISC/... checks, IPVS, quorum
+    BFD = "bfd"  # the BFD process and its sessions
+    NETWORK = "network"  # interfaces, addresses, routes, rules, VMACs, ARP/NDISC set-up
+    FIREWALL = "firewall"  # iptables, ipsets, nftables
+    SCRIPT = "script"  # running notify and track scripts (lib/notify.c)
+    TRACKING = "tracking"  # track files, processes, track scripts' set-up
+    STARTUP = "startup"  # the daemon: start, options, pid files, namespaces, reloads, signals
+    SYSTEM = "system"  # scheduler, memory, utilities
+    VRRP = "vrrp"  # other VRRP messages (no meaning for the model)
     UNKNOWN = "unknown"
 
 
@@ -130,6 +142,8 @@ COLUMNS: dict[str, str] = {
     "tracked": "string",  # tracked file / process / BFD instance name
     "config_line": "Int64",  # "(Line N)" of a configuration error
     "wording": "string",  # keepalived version range of the message wording (TSV versions)
+    "template": "string",  # catalogue format id of a generically typed line
+    "args": "string",  # that format's fields, as a JSON object
     "body": "string",  # the message after the envelope
     "source": "string",  # file path ('-' for stdin)
     "line": "int64",  # 1-based line number in that file
@@ -160,6 +174,8 @@ BODY_FIELDS: tuple[str, ...] = (
     "tracked",
     "config_line",
     "wording",
+    "template",
+    "args",
 )
 
 

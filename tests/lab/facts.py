@@ -21,7 +21,7 @@ from typing import Any
 
 LINE_RE = re.compile(
     r"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}[+-]\d\d:\d\d) (?P<host>\S+) "
-    r"(?P<tag>Keepalived(?:_vrrp)?)\[(?P<pid>\d+)\]: (?P<msg>.*)$"
+    r"(?P<tag>Keepalived(?:_vrrp|_healthcheckers|_bfd)?)\[(?P<pid>\d+)\]: (?P<msg>.*)$"
 )
 STATE_RE = re.compile(r"^\(vi_1\) Entering (MASTER|BACKUP|FAULT) STATE( \(init\))?$")
 TIMING_TOLERANCE = 0.25  # seconds; keepalived's timers are ms-precise, CI is not
@@ -532,7 +532,30 @@ def check_three_stop(cap: Capture) -> None:
     dump_is(cap, "node-c.data.1", State="BACKUP", Master_router="10.1.0.2", Master_priority="90")
 
 
+def check_catalogue_lines(cap: Capture) -> None:
+    # node-c: a virtual server on a kernel without IPVS - the healthchecker gives up and
+    # keepalived stops with a permanent error, before any VRRP line
+    cap.first("node-c", r"^IPVS: Can't initialize ipvs: No such file or directory$")
+    cap.first("node-c", r"^Shutting down service \[10\.1\.0\.1\]:tcp:8080 from VS")
+    cap.first("node-c", r"^pid \d+ exited with permanent error FATAL\. Terminating$")
+    assert cap.state_names("node-c") == []
+    # node-a and node-b: the misspelt keyword, the -d dump, then the BFD session
+    for host in ("node-a", "node-b"):
+        cap.first(host, r"^\(Line 5\) Unknown keyword 'notification_emial'$")
+        cap.first(host, r"^------< BFD Topology >------$")
+    assert cap.state_names("node-a") == ["BACKUP (init)", "MASTER"]
+    assert cap.state_names("node-b") == ["BACKUP (init)"]
+    up = cap.first("node-a", r"^\(bfd_peer\) Entering Up state$")
+    assert up.time > cap.action("start", "node-b")
+    stop = cap.action("stop", "node-b")
+    expired = cap.first("node-a", r"^\(bfd_peer\) Expired after 600 ms", after=stop)
+    down = cap.next_line(expired)
+    assert down.msg.startswith("(bfd_peer) Entering Down state (Local diagnostic - Control")
+    close(down.time - stop, 0.6, "BFD down after the peer stopped (3 x 200 ms)", tol=0.5)
+
+
 CHECKS: dict[str, Callable[[Capture], None]] = {
+    "catalogue-lines": check_catalogue_lines,
     "seed-ex1": check_seed_ex1,
     "seed-ex2": check_seed_ex2,
     "seed-ex1-weighted-only": check_seed_ex1_weighted_only,

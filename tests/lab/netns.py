@@ -281,6 +281,8 @@ class Lab:
         self.scenario = scenario
         self.out_dir = Path(out_dir)
         self.meta = dict(meta or {})
+        #: options added to every host's keepalived command line (`-d`: dump the config)
+        self.extra_args: list[str] = []
         self.root = RUN_ROOT / scenario
         self.scripts_dir = self.root / "scripts"
         self.log_dir = self.root / "logs"
@@ -556,7 +558,7 @@ class Lab:
     def _keepalived_argv(self, h: Host) -> list[str]:
         """keepalived in the foreground, console + syslog, detail lines, private PID files."""
         pids = {"-p": "keepalived.pid", "-r": "vrrp.pid", "-c": "checkers.pid", "-b": "bfd.pid"}
-        argv = [_tool("keepalived"), "-n", "-l", "-D", "-f", str(h.conf_path)]
+        argv = [_tool("keepalived"), "-n", "-l", "-D", *self.extra_args, "-f", str(h.conf_path)]
         for option, name in pids.items():
             argv += [option, str(h.root / name)]
         return argv

@@ -290,6 +290,82 @@ def three_stop(lab: Lab) -> None:
     lab.dump(c)
 
 
+def bfd_conf(lab: Lab, host: str, peer: str, *, priority: int, state: str) -> str:
+    """The seed-shaped VRRP instance, a BFD session to the peer and one misspelt
+    keyword (a configuration error)."""
+    me, other = lab.hosts[host].address, lab.hosts[peer].address
+    base = vrrp_conf(lab, host, state=state, priority=priority)
+    head, instance = base.split("vrrp_instance", 1)
+    head = head.replace(
+        "    enable_script_security\n", "    enable_script_security\n    notification_emial root\n"
+    )
+    bfd = [
+        "bfd_instance bfd_peer {",
+        f"    neighbor_ip {other}",
+        f"    source_ip {me}",
+        "    min_rx 200",
+        "    min_tx 200",
+        "    multiplier 3",
+        "}",
+        "",
+    ]
+    return head + "\n".join(bfd) + "\nvrrp_instance" + instance
+
+
+def checker_conf(lab: Lab, host: str) -> str:
+    """A virtual server with a TCP and a MISC check: on this kernel (no IPVS) the
+    healthchecker says so and keepalived stops with a permanent error."""
+    peer = lab.hosts["node-a"].address
+    return "\n".join(
+        [
+            "global_defs {",
+            f"    router_id {host}",
+            "    script_user root",
+            "    enable_script_security",
+            "}",
+            "",
+            f"virtual_server {VIP} 80 {{",
+            "    delay_loop 2",
+            "    lb_algo rr",
+            "    lb_kind NAT",
+            "    protocol TCP",
+            f"    real_server {peer} 8080 {{",
+            "        TCP_CHECK {",
+            "            connect_timeout 1",
+            "        }",
+            "    }",
+            f"    real_server {peer} 8081 {{",
+            "        MISC_CHECK {",
+            f'            misc_path "{lab.script_path("ok.sh")}"',
+            "        }",
+            "    }",
+            "}",
+            "",
+        ]
+    )
+
+
+def catalogue_lines(lab: Lab) -> None:
+    """Everything but VRRP: BFD, a healthchecker, a config error and the -d config dump."""
+    install_scripts(lab)
+    a, b, c = "node-a", "node-b", "node-c"
+    lab.extra_args = ["-d"]
+    lab.set_config(c, checker_conf(lab, c))
+    lab.start(c, "a virtual server only, with -d (dump the configuration)")
+    lab.wait_for(c, r"exited with permanent error FATAL", timeout=10)
+    lab.sleep(1)
+    lab.set_config(a, bfd_conf(lab, a, b, state="MASTER", priority=100))
+    lab.set_config(b, bfd_conf(lab, b, a, state="BACKUP", priority=90))
+    lab.start(a, "state MASTER, priority 100, with -d (dump the configuration)")
+    lab.wait_for(a, MASTER_LINE, timeout=10)
+    lab.start(b, "state BACKUP, priority 90, with -d (dump the configuration)")
+    lab.wait_for(b, BACKUP_LINE, timeout=10)
+    lab.sleep(5)
+    lab.dump(a)
+    lab.stop(b, "SIGTERM: node-a's BFD session to node-b goes down")
+    lab.sleep(4)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named lab run: its hosts, the driver function and what the capture shows."""
@@ -379,6 +455,15 @@ SCENARIOS: dict[str, Scenario] = {
             reload_priority,
             "SIGHUP after editing the master's priority: the reload itself logs no priority "
             "change; only the peer's 'received lower priority (80)' and the elections show it.",
+        ),
+        Scenario(
+            "catalogue-lines",
+            ("node-a", "node-b", "node-c"),
+            catalogue_lines,
+            "The lines of keepalived's other processes, for the vocabulary generated from "
+            "its source: a BFD session up and down, a healthchecker on a kernel without IPVS "
+            "(keepalived stops with a permanent error), a misspelt keyword, and the "
+            "configuration dump of -d.",
         ),
         Scenario(
             "three-stop",

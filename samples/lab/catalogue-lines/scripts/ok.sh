@@ -1,0 +1,3 @@
+#!/bin/sh
+# kalog lab: a track script that always succeeds
+exit 0
