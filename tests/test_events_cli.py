@@ -372,3 +372,50 @@ def test_jsonl_blocks_odd_cells(change, monkeypatch) -> None:
     for size in (2, 1000):  # several blocks, one block
         monkeypatch.setattr(module, "_SLICE", size)
         assert "".join(str(b, "utf-8") for b in module.jsonl_blocks(frame)) == expected
+
+
+CATALOGUE_LINES = sorted(str(p) for p in (LAB / "catalogue-lines").glob("*.log"))
+
+
+def test_kind_and_template_select_catalogue_lines() -> None:
+    """The generic rows of a real 2.2.7 capture, picked by kind and by format id."""
+    code, out, _err = run("--format", "jsonl", "--kind", "checker", *CATALOGUE_LINES)
+    assert code == 0
+    rows = jsonl(out)
+    assert [(r["line"], r["template"]) for r in rows] == [
+        (14, "ipvswrapper.ipvs_start.1cbeae"),
+        (15, "ipwrapper.clear_service_rs.f39845"),
+        (16, "ipwrapper.clear_service_rs.f39845"),
+    ]
+    assert json.loads(rows[1]["args"]) == {
+        "alive": "Shutting down",
+        "rs": "[10.1.0.1]:tcp:8080",
+        "vs": "[10.1.0.100]:tcp:80",
+    }
+    code, out, _err = run("--format", "jsonl", "--template", "ipwrapper.", *CATALOGUE_LINES)
+    assert [r["line"] for r in jsonl(out)] == [15, 16]
+    code, out, _err = run(
+        "--format", "jsonl", "--template", "bfd_scheduler.bfd_expire_thread.9cdc33",
+        "--kind", "BFD", *CATALOGUE_LINES,
+    )  # fmt: skip
+    assert [(r["host"], r["body"]) for r in jsonl(out)] == [
+        ("node-a", "(bfd_peer) Expired after 600 ms (63 usec overdue)")
+    ]
+
+
+def test_count_per_kind_and_format() -> None:
+    code, out, _err = run("--count", "--kind", "bfd", "--kind", "checker", *CATALOGUE_LINES)
+    assert code == 0
+    assert out == (
+        "  lines  kind     template\n"
+        "      4  bfd      bfd_scheduler.bfd_handle_packet.5abd51\n"
+        "      2  bfd      bfd.bfd_set_poll.9ef667\n"
+        "      2  bfd      bfd_scheduler.bfd_state_admindown.742119\n"
+        "      2  checker  ipwrapper.clear_service_rs.f39845\n"
+        "      1  bfd      bfd_daemon.sigdump_bfd.960c7a\n"
+        "      1  bfd      bfd_scheduler.bfd_expire_thread.9cdc33\n"
+        "      1  bfd      bfd_scheduler.bfd_state_down.7adce6\n"
+        "      1  checker  ipvswrapper.ipvs_start.1cbeae\n"
+    )
+    code, out, _err = run("--count", "--format", "jsonl", "--kind", "start", *CATALOGUE_LINES)
+    assert jsonl(out) == [{"kind": "start", "template": None, "lines": 3}]

@@ -3,15 +3,25 @@
 The first stage a user can see: every keepalived line as one typed row
 (docs/events.md), so a wrong parse is visible before any rule relies on it.
 `--unknown` keeps only the lines the body grammar did not recognise, the
-list to read when a log is not fully understood.
+list to read when a log is not fully understood; `--kind` and `--template`
+pick the lines of some kinds or keepalived formats (the catalogue's ids,
+docs/events.md), and `--count` says how many lines each format typed.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
 import click
+import pandas as pd
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
 from kalog.cli.output import check_output, choose_format
+from kalog.ingest.events import KINDS
 from kalog.report.events import FORMATS, write_events
 
 
@@ -32,8 +42,36 @@ from kalog.report.events import FORMATS, write_events
     help="Write to FILE instead of stdout.",
 )
 @click.option("--unknown", is_flag=True, help="Only the keepalived lines not understood.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(KINDS, case_sensitive=False),
+    help="Only lines of this kind (repeatable): enter_state, checker, bfd ... (docs/events.md).",
+)
+@click.option(
+    "--template",
+    "templates",
+    multiple=True,
+    metavar="ID",
+    help="Only lines typed by this catalogue format (repeatable); an id ending in '.' "
+    "is a prefix: 'ipwrapper.' is every format of keepalived's ipwrapper.c.",
+)
+@click.option(
+    "--count",
+    is_flag=True,
+    help="Count the lines per kind and format instead of listing them (text, or jsonl).",
+)
 @handle_errors
-def events(inputs: LogInputs, fmt: str | None, output: str | None, unknown: bool) -> None:
+def events(
+    inputs: LogInputs,
+    fmt: str | None,
+    output: str | None,
+    unknown: bool,
+    kinds: tuple[str, ...],
+    templates: tuple[str, ...],
+    count: bool,
+) -> None:
     """Parse keepalived logs into typed events.
 
     PATH may be a plain, gzip, bzip2 or xz file (detected by content) or '-'
@@ -49,5 +87,58 @@ def events(inputs: LogInputs, fmt: str | None, output: str | None, unknown: bool
     frame = inputs.window(frame).events(frame)
     if unknown:
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
-    write_events(frame, fmt, output)
+    frame = _select(frame, kinds, templates)
+    if count:
+        _write_counts(frame, fmt, output)
+    else:
+        write_events(frame, fmt, output)
     inputs.exit()
+
+
+def _select(
+    frame: pd.DataFrame, kinds: tuple[str, ...], templates: tuple[str, ...]
+) -> pd.DataFrame:
+    """The rows of the kinds and catalogue formats asked for (all when none are)."""
+    if kinds:
+        wanted = {kind.lower() for kind in kinds}
+        frame = frame[frame["kind"].astype("string").isin(wanted).fillna(False)]
+    if templates:
+        ids = frame["template"].astype("string")
+        keep = pd.Series(False, index=frame.index)
+        for template in templates:
+            match = ids.str.startswith(template) if template.endswith(".") else ids == template
+            keep |= match.fillna(False)
+        frame = frame[keep]
+    return frame.reset_index(drop=True)
+
+
+def _write_counts(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
+    """Lines per (kind, template), most first; a hand-written wording has no template."""
+    if frame.empty:
+        counts = []
+    else:
+        keys = pd.DataFrame(
+            {"kind": frame["kind"].astype(str), "template": frame["template"].fillna("")}
+        )
+        grouped = keys.groupby(["kind", "template"], sort=False).size()
+        ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
+        counts = [(kind, template, int(n)) for (kind, template), n in ordered]
+    with _opened(output) as out:
+        if fmt == "jsonl":
+            for kind, template, n in counts:
+                out.write(json.dumps({"kind": kind, "template": template or None, "lines": n}))
+                out.write("\n")
+            return
+        width = max((len(kind) for kind, _t, _n in counts), default=4)
+        out.write(f"{'lines':>7}  {'kind':<{width}}  template\n")
+        for kind, template, n in counts:
+            out.write(f"{n:>7}  {kind:<{width}}  {template or '-'}\n")
+
+
+@contextlib.contextmanager
+def _opened(output: str | None) -> Iterator[TextIO]:
+    if output in (None, "-"):
+        yield sys.stdout
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        yield handle
