@@ -145,6 +145,11 @@ def candidates(klass: str, key: str | None, text: str) -> tuple[Template, ...]:
     pool += _LOOSE.get(klass, ())
     if klass:
         pool += _LOOSE.get("", ())
-    return tuple(
-        entry.template for entry in pool if all(needle in text for needle in entry.needles)
-    )
+    found = []
+    for entry in pool:
+        needles = entry.needles  # longest first: most formats fail on the first
+        if needles and needles[0] not in text:
+            continue
+        if all(needle in text for needle in needles[1:]):
+            found.append(entry.template)
+    return tuple(found)
