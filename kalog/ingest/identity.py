@@ -236,7 +236,7 @@ def apply_names(frame: pd.DataFrame, renamed: Mapping[tuple[str, str], str]) -> 
     source = frame["source"].astype(object).to_numpy()
     for (from_source, from_host), name in renamed.items():
         host[(source == from_source) & (host == from_host)] = name
-    frame["host"] = pd.array(host, dtype=frame["host"].dtype)
+    frame["host"] = _like(frame["host"], host)
 
 
 def name_inputs(frame: pd.DataFrame, host_of: Mapping[str, str]) -> None:
@@ -247,4 +247,14 @@ def name_inputs(frame: pd.DataFrame, host_of: Mapping[str, str]) -> None:
     source = frame["source"].astype(object).to_numpy()
     for path, name in host_of.items():
         host[source == path] = name
-    frame["host"] = pd.array(host, dtype=frame["host"].dtype)
+    frame["host"] = _like(frame["host"], host)
+
+
+def _like(column: pd.Series, values: np.ndarray) -> Any:
+    """`values` (objects) in the dtype of `column`: the frame's categorical
+    host (new names are new categories, `events.category_column`) or another."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        from kalog.ingest.events import category_column
+
+        return category_column(values)
+    return pd.array(values, dtype=column.dtype)
