@@ -317,3 +317,34 @@ def test_clock_digits_equal_to_timedelta() -> None:
     pd.testing.assert_series_equal(_clock(series), expected, check_names=False)
     odd = pd.Series(["1:2:3", "15:21:35"], dtype=object)  # not TIME-shaped: to_timedelta
     pd.testing.assert_series_equal(_clock(odd), pd.to_timedelta(odd), check_names=False)
+
+
+def test_day_starts_equal_to_datetime_of_every_row() -> None:
+    """`_day_starts` (once per distinct date) equals `pd.to_datetime` of the rows,
+    invalid dates (Feb 30, month 13, day 0) as NaT, and odd parts the whole way."""
+    from kalog.ingest.frame import _day_starts
+
+    rng = np.random.default_rng(8)
+    count = 3000
+    cases = [
+        (
+            rng.integers(1990, 2030, count),
+            rng.integers(0, 14, count),
+            rng.integers(0, 33, count),
+        ),
+        (np.array([2024, 2024.5]), np.array([2, 2]), np.array([29, 1])),  # not whole: the long way
+        (np.array([2024, 2024]), np.array([1, 1]), np.array([1500, 1])),  # day >= 1000
+    ]
+    for y, m, d in cases:
+        index = pd.RangeIndex(5, 5 + len(y))
+        years, months, days = (
+            pd.Series(np.asarray(v, dtype=float), index=index) for v in (y, m, d)
+        )
+        expected = pd.to_datetime(
+            pd.DataFrame({"year": years, "month": months, "day": days}), errors="coerce"
+        )
+        got = _day_starts(years, months, days)
+        assert got.index.equals(expected.index)
+        assert got.dtype == expected.dtype
+        assert got.isna().tolist() == expected.isna().tolist()
+        assert got.dropna().tolist() == expected.dropna().tolist()
