@@ -126,15 +126,18 @@ def build_tools(
 
     `baseline`: a directory holding another kalog tree (e.g. `git archive` of
     an earlier commit); its `kalog events` and `kalog analyze` are timed in
-    the same rounds, as `python -m kalog.cli` with `PYTHONPATH` set to it, so
-    before and after share the machine's minutes.
+    the same rounds, imported from that tree first, so before and after
+    share the machine's minutes.
     """
     tools: list[Tool] = []
     kalog = kalog_argv()
     tools += _kalog_tools(path, wanted, kalog, "", None)
     if baseline:
-        env = dict(os.environ, PYTHONPATH=str(Path(baseline).resolve()))
-        tools += _kalog_tools(path, wanted, [sys.executable, "-m", "kalog.cli"], BASELINE, env)
+        tree = str(Path(baseline).resolve())
+        env = dict(os.environ, PYTHONPATH=tree)
+        # not `-m`: it puts the working directory (this tree, maybe) first on sys.path
+        start = f"import sys; sys.path.insert(0, {tree!r}); from kalog.cli import main; main()"
+        tools += _kalog_tools(path, wanted, [sys.executable, "-c", start], BASELINE, env)
     return _other_tools(path, wanted, lnav_home) + tools
 
 
