@@ -111,6 +111,10 @@ def read_events(
     `frame.attrs["hosts_apart"]` maps each such name to its new names
     (`kalog.ingest.identity`).
 
+    The columns and dtypes are `kalog.ingest.events.COLUMNS`: the text
+    columns are categorical (each distinct value stored once; `raw` an
+    Arrow-backed string), see docs/events.md.
+
     Ties in time keep input order, then line order.  `frame.attrs["stats"]`
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
     files, warnings and errors.

@@ -473,3 +473,21 @@ def test_line_texts_equal_a_dict_of_every_row(source_dtype: str) -> None:
     ordered = ordered.reset_index(drop=True).astype({"source": frame["source"].dtype})
     got = _line_lookup(AnalysisContext(events=ordered)).texts(keys)
     assert got == {key: oracle.get(key) for key in keys}
+
+
+def test_may_contain_on_categorical_text_columns() -> None:
+    """On the frame's categorical text columns `may_contain` is exact: the
+    distinct values some cell holds, not the unused categories."""
+    from kalog.check.rulekit import may_contain
+
+    frame = read_events(sorted((Path(__file__).parents[2] / "samples" / "seed").glob("*.log")))
+    body = frame["body"]
+    assert isinstance(body.dtype, pd.CategoricalDtype)
+    for text in ("Entering MASTER", "VRRP_Script", "no such text", "(vi_1)"):
+        expected = any(text in value for value in body.dropna().tolist())
+        assert may_contain(body, text) is expected, text
+    assert may_contain(body, "Entering MASTER") and not may_contain(body, "no such text")
+    some = body.iloc[:3]  # the same categories, most of them unused here
+    assert len(some.cat.categories) > 3
+    for text in ("Entering MASTER", "Starting"):
+        assert may_contain(some, text) is any(text in v for v in some.tolist()), text
