@@ -52,6 +52,7 @@ from kalog.grammar.bulk import take_rows
 from kalog.ingest import events, identity, split
 from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
 from kalog.ingest.scan import gather
+from kalog.speed.allocator import give_back
 
 Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
@@ -139,6 +140,9 @@ def read_events(
                 raise
             errors.append(str(exc))
             continue
+        # gathering a big input frees more than it keeps (its blocks, the
+        # envelopes' bulk passes): handed back before the times stack their own
+        give_back()
         files += 1
         if source.lines_read == 0:
             source.warn("empty input")
