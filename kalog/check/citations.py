@@ -140,22 +140,40 @@ def _line_lookup(ctx: AnalysisContext) -> _LineLookup:
         empty = np.zeros(0, dtype=np.int64)
         if events.empty or not {"source", "line", "raw"} <= set(events.columns):
             return _LineLookup({}, empty, empty, None)
-        codes, uniques = _source_codes(events["source"])
-        lines = events["line"].to_numpy(dtype=np.float64, na_value=np.nan)
-        keep = np.flatnonzero((codes >= 0) & ~np.isnan(lines))
-        kept_codes, kept_lines = codes[keep], lines[keep]
-        code_steps, line_steps = np.diff(kept_codes), np.diff(kept_lines)
-        if np.all((code_steps > 0) | ((code_steps == 0) & (line_steps >= 0))):
+        source, line = events["source"], events["line"]
+        if isinstance(source.dtype, pd.CategoricalDtype) and line.dtype == np.int64:
+            # the frame's own columns: the codes and the line numbers as they
+            # are (no float copy, no NaN to drop), sorted only when they are not
+            codes = source.cat.codes.to_numpy()
+            uniques: Any = source.cat.categories
+            numbers = line.to_numpy()
+            keep = np.flatnonzero(codes >= 0) if (codes < 0).any() else None
+        else:
+            codes, uniques = _source_codes(source)
+            lines = line.to_numpy(dtype=np.float64, na_value=np.nan)
+            keep = np.flatnonzero((codes >= 0) & ~np.isnan(lines))
+            numbers = np.where(np.isnan(lines), 0, lines).astype(np.int64)  # NaN: not kept
+        kept_codes = codes if keep is None else codes[keep]
+        kept_lines = numbers if keep is None else numbers[keep]
+        code_steps = np.diff(kept_codes.astype(np.int64))
+        sorted_already = bool(
+            np.all((code_steps > 0) | ((code_steps == 0) & (np.diff(kept_lines) >= 0)))
+        )
+        del code_steps
+        if keep is None:
+            keep = np.arange(len(codes))
+        if sorted_already:
             order = keep  # already sorted by (source, line): the stable sort is the identity
+            sorted_lines = kept_lines
         else:
             order = keep[np.lexsort((kept_lines, kept_codes))]
-        sorted_codes = codes[order]
-        bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1), side="left")
+            sorted_lines = numbers[order]
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), side="left")
         sources: dict[str, tuple[int, int]] = {}
         for code, name in enumerate(uniques):
             sources[str(name)] = (int(bounds[code]), int(bounds[code + 1]))
         raw = events["raw"]
-        return _LineLookup(sources, lines[order].astype(np.int64), order, _cell_reader(raw), raw)
+        return _LineLookup(sources, sorted_lines, order, _cell_reader(raw), raw)
 
     return ctx.cached("line_lookup", build)
 
@@ -204,6 +222,11 @@ def python_values(values: pd.Series) -> list[Any]:
     """
     if len(values) and getattr(values.dtype, "na_value", None) is pd.NA:
         return values.to_numpy(dtype=object, na_value=None).tolist()
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the frame's text columns
+        distinct = np.empty(len(values.cat.categories) + 1, dtype=object)
+        distinct[:-1] = values.cat.categories.astype(object).tolist()
+        distinct[-1] = None  # code -1 (missing) picks the last slot
+        return distinct[values.cat.codes.to_numpy()].tolist()
     return [
         None if v is None or v is pd.NA or v is pd.NaT else v
         for v in values.astype(object).tolist()

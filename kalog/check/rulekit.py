@@ -260,9 +260,15 @@ def may_contain(values: pd.Series, text: str) -> bool:
     For a pyarrow-backed column the UTF-8 data buffers are searched whole
     (zero-copy), which is several times faster than a per-cell search; a
     cell containing `text` has its bytes in the buffer, so a miss is proof
-    of absence.  A hit (possibly across two cells) or any other column type
-    answers True: the caller then runs the exact per-cell test.
+    of absence.  A categorical column (the frame's text columns) is answered
+    from the distinct values its cells hold.  A hit (possibly across two
+    cells) or any other column type answers True: the caller then runs the
+    exact per-cell test.
     """
+    if isinstance(values.dtype, pd.CategoricalDtype):  # the frame's text columns: ask the values
+        codes = np.unique(values.cat.codes.to_numpy())
+        present = values.cat.categories[codes[codes >= 0]]  # the values some cell holds
+        return any(text in str(value) for value in present.tolist())
     if not isinstance(values.dtype, pd.StringDtype) or not hasattr(values.array, "__arrow_array__"):
         return True
     pattern = re.compile(re.escape(text.encode("utf-8")))

@@ -133,6 +133,12 @@ def analyze(
             fail_on=settings.fail_on,
             window=inputs.window(events),
         )
+    # the reports read the result only: the frame (and what the analysis
+    # freed) goes back before they build their own output
+    del events
+    from kalog.speed.allocator import give_back
+
+    give_back()
     chosen = chosen or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:

@@ -190,6 +190,9 @@ class LogInputs:
             from kalog.ingest import split
 
             split.abandon_all()  # children a failed read left behind
+        from kalog.speed.allocator import give_back
+
+        give_back()  # the reader's freed temporaries, before the next stage stacks its own
         stats = frame.attrs["stats"]
         self.stats = stats
         for message in stats["errors"]:

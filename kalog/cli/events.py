@@ -117,8 +117,9 @@ def _write_counts(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
     if frame.empty:
         counts = []
     else:
+        template = frame["template"].astype(object)  # categorical: NA is no group of its own
         keys = pd.DataFrame(
-            {"kind": frame["kind"].astype(str), "template": frame["template"].fillna("")}
+            {"kind": frame["kind"].astype(str), "template": template.where(template.notna(), "")}
         )
         grouped = keys.groupby(["kind", "template"], sort=False).size()
         ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))

@@ -115,37 +115,45 @@ class Kind(StrEnum):
 KINDS: tuple[str, ...] = tuple(k.value for k in Kind)
 
 #: Column name -> pandas dtype.  Order is the frame's column order.
+#:
+#: Text columns whose values repeat (hosts, instances, kinds, bodies, file
+#: names...) are categorical: one code per row (1-2 bytes) and each distinct
+#: value once, instead of a string per row (a million-row frame held ~460 MB,
+#: most of it these columns' per-row offsets).  Their categories are the
+#: distinct values sorted (`category_column`), so two frames of the same
+#: rows are equal whichever way they were built.  `raw` differs on every row
+#: and stays an Arrow-backed string.
 COLUMNS: dict[str, str] = {
     "ts": "datetime64[ns]",  # tz-aware (datetime64[ns, TZ]) when the log or --tz says so
-    "host": "string",
-    "program": "string",  # Keepalived, Keepalived_vrrp, Keepalived_healthcheckers, ...
+    "host": "category",
+    "program": "category",  # Keepalived, Keepalived_vrrp, Keepalived_healthcheckers, ...
     "pid": "Int64",
-    "instance": "string",  # VRRP instance name
-    "group": "string",  # sync group name
+    "instance": "category",  # VRRP instance name
+    "group": "category",  # sync group name
     "kind": "category",
-    "state": "string",  # MASTER / BACKUP / FAULT
+    "state": "category",  # MASTER / BACKUP / FAULT
     "init": "boolean",  # "(init)" on a 2.x state line
     "prio_old": "Int64",  # priority change: from
     "prio_new": "Int64",  # priority change: to / set to
     "prio_ours": "Int64",  # our priority as quoted on an advert line
     "prio_peer": "Int64",  # the peer's priority as quoted on an advert line
-    "peer": "string",  # the advert's source address
-    "script": "string",
-    "result": "string",  # success / failure / timeout (script), see docs/events.md
+    "peer": "category",  # the advert's source address
+    "script": "category",
+    "result": "category",  # success / failure / timeout (script), see docs/events.md
     "exit_status": "Int64",
-    "interface": "string",
-    "address": "string",
-    "action": "string",  # up/down, added/removed, set/removed, start/stop ...
-    "version": "string",  # keepalived version from "Starting Keepalived vX.Y.Z"
+    "interface": "category",
+    "address": "category",
+    "action": "category",  # up/down, added/removed, set/removed, start/stop ...
+    "version": "category",  # keepalived version from "Starting Keepalived vX.Y.Z"
     "child_pid": "Int64",  # pid of a child process started / died
-    "detail": "string",  # the remaining typed detail: reason, error subtype, ...
-    "tracked": "string",  # tracked file / process / BFD instance name
+    "detail": "category",  # the remaining typed detail: reason, error subtype, ...
+    "tracked": "category",  # tracked file / process / BFD instance name
     "config_line": "Int64",  # "(Line N)" of a configuration error
-    "wording": "string",  # keepalived version range of the message wording (TSV versions)
-    "template": "string",  # catalogue format id of a generically typed line
-    "args": "string",  # that format's fields, as a JSON object
-    "body": "string",  # the message after the envelope
-    "source": "string",  # file path ('-' for stdin)
+    "wording": "category",  # keepalived version range of the message wording (TSV versions)
+    "template": "category",  # catalogue format id of a generically typed line
+    "args": "category",  # that format's fields, as a JSON object
+    "body": "category",  # the message after the envelope
+    "source": "category",  # file path ('-' for stdin)
     "line": "int64",  # 1-based line number in that file
     "raw": "string",  # the whole line as read (decoded)
     "repeated": "Int64",  # rsyslog's "message repeated N times: [ msg ]": N more copies
@@ -179,10 +187,41 @@ BODY_FIELDS: tuple[str, ...] = (
 )
 
 
+#: The categorical text columns (every "category" column but `kind`).
+TEXT_CATEGORIES: tuple[str, ...] = tuple(
+    name for name, dtype in COLUMNS.items() if dtype == "category" and name != "kind"
+)
+
+
+def category_column(values: object) -> pd.Categorical:
+    """Text values (a Series, an array, an Arrow array...) as the frame's categorical column.
+
+    The categories are the distinct values in sorted order, whatever the
+    order of the rows: the fast and the plain engines and a frame renamed
+    in place (`kalog.ingest.identity`) then build equal columns.  Missing
+    values (None, NaN, pd.NA) are missing cells.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # type: ignore[call-overload]
+    names = [str(value) for value in np.asarray(uniques, dtype=object).tolist()]
+    return category_from_codes(np.asarray(codes), names)
+
+
+def category_from_codes(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    """`codes` (indexes into `names`, -1 missing; `names` distinct) as a sorted-category column."""
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    rank[-1] = -1  # code -1 (missing) picks the last slot
+    categories = pd.Index([names[i] for i in order], dtype=object)
+    return pd.Categorical.from_codes(rank[codes], categories=categories)
+
+
 def empty_frame() -> pd.DataFrame:
     """A frame with every column and no rows, for empty input."""
     frame = pd.DataFrame({name: pd.Series(dtype=_dtype(name)) for name in COLUMNS})
     frame["kind"] = pd.Categorical([], categories=list(KINDS))
+    for name in TEXT_CATEGORIES:
+        frame[name] = category_from_codes(np.zeros(0, dtype=np.int64), [])
     return frame
 
 

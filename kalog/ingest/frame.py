@@ -52,6 +52,7 @@ from kalog.grammar.bulk import take_rows
 from kalog.ingest import events, identity, split
 from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
 from kalog.ingest.scan import gather
+from kalog.speed.allocator import give_back
 
 Engine = Literal["fast", "plain"]
 OnError = Literal["raise", "collect"]
@@ -111,6 +112,10 @@ def read_events(
     `frame.attrs["hosts_apart"]` maps each such name to its new names
     (`kalog.ingest.identity`).
 
+    The columns and dtypes are `kalog.ingest.events.COLUMNS`: the text
+    columns are categorical (each distinct value stored once; `raw` an
+    Arrow-backed string), see docs/events.md.
+
     Ties in time keep input order, then line order.  `frame.attrs["stats"]`
     holds lines_read, keepalived_lines, typed, unknown, undecodable_bytes,
     files, warnings and errors.
@@ -135,6 +140,9 @@ def read_events(
                 raise
             errors.append(str(exc))
             continue
+        # gathering a big input frees more than it keeps (its blocks, the
+        # envelopes' bulk passes): handed back before the times stack their own
+        give_back()
         files += 1
         if source.lines_read == 0:
             source.warn("empty input")
@@ -252,20 +260,20 @@ def _strings(column: pa.Array) -> pd.Series:
 
 
 def _objects(column: pa.Array) -> pd.Series:
-    """An arrow string column as the object column `_rows_frame` would build.
+    """An arrow string column as a categorical Series of the values of the
+    object column `_rows_frame` would build (missing ones missing).
 
-    Decoded through its dictionary: one Python string per distinct value,
-    as the per-row reader shares them.  Missing values are NaN when the
-    column has any value, else None (what `_rows_frame` does).
+    Why categorical: these envelope fields (month, day, clock, pid, style...)
+    repeat, and are only ever converted once per distinct value
+    (`_per_distinct`); an object column of a million rows held 8 MB of
+    pointers each, ~90 MB for the dozen of them while the times were worked
+    out.  The categories keep the dictionary's order (first seen): they are
+    the reader's intermediate, not the frame's.
     """
     encoded = column.dictionary_encode()
-    values = np.array(encoded.dictionary.to_pylist() + [None], dtype=object)
-    codes = encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(zero_copy_only=False)
-    result = values[codes]
-    missing = codes == len(encoded.dictionary)
-    if missing.any() and not missing.all():
-        result[missing] = np.nan
-    return pd.Series(result, dtype=object)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    categories = pd.Index(encoded.dictionary.to_pylist(), dtype=object)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
 def _rows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -407,6 +415,20 @@ def _per_distinct(column: pd.Series, convert: Callable[[pd.Series], Any]) -> pd.
     strings one by one (to_numeric, the clock digits) costs seconds, the
     distinct ones a fraction.  Missing values stay missing.
     """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # the fast reader's envelope fields (`_objects`): codes and values at hand;
+        # converted as the object column of those values would be
+        codes = column.cat.codes.to_numpy()
+        present = np.unique(codes[codes >= 0])
+        if not len(present):
+            return convert(pd.Series([None] * len(column), dtype=object, index=column.index))
+        # only the values some row holds (a subset's unused categories are left out)
+        remap = np.full(len(column.cat.categories) + 1, -1, dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        codes = remap[codes]
+        uniques: Any = np.asarray(column.cat.categories.astype(object), dtype=object)[present]
+        converted = pd.Series(convert(pd.Series(uniques, dtype=object)))
+        return pd.Series(converted.array.take(codes, allow_fill=True), index=column.index)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     if not len(uniques):
         return convert(column)
@@ -487,7 +509,7 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
         )
     noday = kind == "noday"
     if noday.any():
-        weekday = part.loc[noday, "weekday"].map(_WEEKDAYS)
+        weekday = part.loc[noday, "weekday"].astype(object).map(_WEEKDAYS)
         rows = list(zip(years[noday].astype(int), months[noday].astype(int), weekday, strict=True))
         days[noday] = _noday_days(rows)
     time_only = kind == "time"
@@ -497,17 +519,38 @@ def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd
     dated = years.notna() & months.notna() & days.notna() & part["time"].notna()
     dated &= years.between(*YEARS)  # else an invalid date (NaT), as Feb 30
     if dated.any():
-        ymd = pd.DataFrame({"year": years[dated], "month": months[dated], "day": days[dated]})
-        day_start = pd.to_datetime(ymd, errors="coerce")
         clock = _per_distinct(part.loc[dated, "time"], _clock)
+        day_start = _day_starts(years[dated], months[dated], days[dated])
         naive[dated] = (day_start + clock).astype("datetime64[ns]")
     epoch = kind == "epoch"
     if epoch.any():
-        micros = pd.to_numeric(part.loc[epoch, "epoch_us"], errors="coerce")
+        micros = pd.to_numeric(part.loc[epoch, "epoch_us"].astype(object), errors="coerce")
         micros = micros.where(micros.between(*_EPOCH_US))
         naive[epoch] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
         offset[epoch] = 0.0
     return naive, offset
+
+
+def _day_starts(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
+    """`pd.to_datetime(DataFrame(year=, month=, day=), errors="coerce")`, computed once
+    per distinct date and spread back.
+
+    Why: a log has a few dates and a million lines; the DataFrame of three
+    float columns and pandas' assembly of each row were ~30 MB and a
+    noticeable share of the read.  Dates are packed into one number when
+    every part is a whole number and month and day are below 1000 (the
+    grammar's are two digits); anything else goes the whole way.
+    """
+    y, m, d = (column.to_numpy(dtype=np.float64) for column in (years, months, days))
+    whole = (np.floor(y) == y) & (np.floor(m) == m) & (np.floor(d) == d)
+    if not np.all(whole & (m >= 0) & (m < 1000) & (d >= 0) & (d < 1000)):
+        return pd.to_datetime(
+            pd.DataFrame({"year": years, "month": months, "day": days}), errors="coerce"
+        )
+    _, first, inverse = np.unique(y * 1e6 + m * 1e3 + d, return_index=True, return_inverse=True)
+    distinct = pd.DataFrame({"year": y[first], "month": m[first], "day": d[first]})
+    starts = pd.to_datetime(distinct, errors="coerce").to_numpy()
+    return pd.Series(starts[inverse.reshape(-1)], index=years.index)
 
 
 #: Nanoseconds per character of "HH:MM:SS.fffffffff" (separators weigh 0).
@@ -667,12 +710,22 @@ def _body_columns(bodies: pd.Series, engine: Engine) -> pd.DataFrame:
         codes, uniques = pd.factorize(bodies, use_na_sentinel=False)
         parsed = [parse_body(b) for b in uniques]
         table = pd.DataFrame.from_records(parsed, columns=wanted)
-        typed = {name: _cast(name, table[name], None) for name in wanted}
-        # Arrays, not Series: a Series' `take` also builds a million-row index.
-        spread = {name: typed[name].take(codes) for name in wanted}
+        spread: dict[str, Any] = {}
+        for name in wanted:
+            typed = _cast(name, table[name], None)
+            if name in events.TEXT_CATEGORIES:
+                # the distinct bodies' categorical codes, spread to the rows:
+                # one small int per row, no string per row
+                spread[name] = pd.Categorical.from_codes(typed.codes.take(codes), dtype=typed.dtype)
+            else:  # arrays, not Series: a Series' `take` also builds a million-row index
+                spread[name] = typed.take(codes)
+        spread["body"] = events.category_from_codes(
+            codes, [str(body) for body in np.asarray(uniques, dtype=object).tolist()]
+        )
         return pd.DataFrame(spread, index=bodies.index, copy=False)
     table = pd.DataFrame.from_records([parse_body(b) for b in bodies], columns=wanted)
     table.index = bodies.index
+    table["body"] = bodies
     return table
 
 
@@ -681,7 +734,7 @@ def _repeats(counts: pd.Series) -> pd.Series:
     is all-NA in most logs, so that case costs no conversion."""
     if counts.isna().all():
         return pd.Series(pd.NA, index=counts.index, dtype="Int64")
-    return pd.to_numeric(counts).astype("Int64")
+    return pd.to_numeric(counts.astype(object)).astype("Int64")
 
 
 def _inputs_named(host_of: Mapping[str, str], names: list[str]) -> dict[str, str]:
@@ -755,8 +808,8 @@ def _assemble(
         ts = _reordered(ts, order)
     index = _reordered(rows["source_index"], order).to_numpy()
     kept_columns = {
-        "host": _hosts(_reordered(rows["host"], order), index, defaults),
-        "program": _reordered(rows["program"], order),
+        "host": events.category_column(_hosts(_reordered(rows["host"], order), index, defaults)),
+        "program": events.category_column(_reordered(rows["program"], order)),
         "pid": _per_distinct(_reordered(rows["pid"], order), _pid_numbers),
         "body": _reordered(rows["body"], order).fillna(""),
         "source": _sources(index, names),
@@ -765,7 +818,7 @@ def _assemble(
         "repeated": _repeats(_reordered(rows["repeated"], order)),
     }
     del rows, index
-    frame = _body_columns(kept_columns["body"], engine)
+    frame = _body_columns(kept_columns.pop("body"), engine)
     frame["ts"] = ts
     for name, column in kept_columns.items():
         frame[name] = column
@@ -787,14 +840,15 @@ def _hosts(hosts: pd.Series, index: np.ndarray, defaults: list[str]) -> pd.Serie
     return hosts.where(~absent, fill)
 
 
-def _sources(index: np.ndarray, names: list[str]) -> pa.Array:
-    """The `source` column (each row's input name), built in its final arrow type.
+def _sources(index: np.ndarray, names: list[str]) -> pd.Categorical:
+    """The `source` column (each row's input name), built in its final dtype.
 
-    One string per input, spread to the rows with `take`: no Python string
-    per row (a million rows of one file name).
+    One code per row (an input named twice is one category): no string per
+    row (a million rows of one file name).
     """
-    return pd.arrays.ArrowStringArray(
-        pa.array(names, type=pa.large_string()).take(pa.array(index, type=pa.int64()))
+    distinct, codes = np.unique(np.array(names, dtype=object), return_inverse=True)
+    return events.category_from_codes(
+        codes.reshape(-1)[index], [str(name) for name in distinct.tolist()]
     )
 
 
@@ -816,6 +870,10 @@ def _cast(name: str, column: pd.Series, zone: str | None) -> Any:
         if zone and column.dt.tz is None:
             column = column.dt.tz_localize(zone)
         return column.astype(target)
+    if dtype == "category" and name != "kind":
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            return column.array  # built by events.category_column already
+        return events.category_column(column)
     if dtype == "category":
         if column.dtype == _KIND_DTYPE and not column.isna().any():
             return column.array

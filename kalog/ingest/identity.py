@@ -102,15 +102,16 @@ def _processes(
     ts = frame["ts"]
     if ts.dt.tz is not None:
         ts = ts.dt.tz_convert(None)
-    ns = ts.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    ns = ts.to_numpy(dtype="datetime64[ns]").view(np.int64)  # a view, not a copy
     usable = (hosts >= 0) & (sources >= 0) & (programs >= 0) & (pids >= 0) & ts.notna().to_numpy()
     if not usable.any():
         return {}
     widths = [len(source_names), len(program_names), len(pid_values)]
     key = hosts[usable].astype(np.int64)
     for codes, width in zip((sources, programs, pids), widths, strict=True):
-        key = key * width + codes[usable]
-    spans = pd.Series(ns[usable]).groupby(key, sort=True).agg(["min", "max"])
+        key *= width  # in place: a million-row log made a new array per step
+        key += codes[usable]
+    spans = _spans(key, ns[usable])
     host_of, source_of = [str(h) for h in host_names], [str(s) for s in source_names]
     program_of, pid_of = [str(p) for p in program_names], [int(p) for p in pid_values]
     found: dict[str, list[_Process]] = {}
@@ -124,6 +125,24 @@ def _processes(
             _Process(source_of[source], program_of[program], pid_of[pid], first, last)
         )
     return found
+
+
+def _spans(key: np.ndarray, times: np.ndarray) -> pd.DataFrame:
+    """Per distinct `key` (sorted), the "min" and "max" of its `times`:
+    `pd.Series(times).groupby(key, sort=True).agg(["min", "max"])`.
+
+    Why not that: a million rows grouped by pandas held ~60 MB of hash
+    tables and copies at the read's peak.  Rows of one process follow each
+    other in a time-ordered log, so the runs of equal keys are reduced first
+    (numpy `reduceat`), and only the runs are grouped.
+    """
+    if not len(key):
+        return pd.Series(times, dtype=np.int64).groupby(key, sort=True).agg(["min", "max"])
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    runs = pd.DataFrame(
+        {"min": np.minimum.reduceat(times, starts), "max": np.maximum.reduceat(times, starts)}
+    )
+    return runs.groupby(key[starts], sort=True).agg({"min": "min", "max": "max"})
 
 
 def _at_once(processes: list[_Process]) -> list[tuple[_Process, _Process]]:
@@ -236,7 +255,7 @@ def apply_names(frame: pd.DataFrame, renamed: Mapping[tuple[str, str], str]) -> 
     source = frame["source"].astype(object).to_numpy()
     for (from_source, from_host), name in renamed.items():
         host[(source == from_source) & (host == from_host)] = name
-    frame["host"] = pd.array(host, dtype=frame["host"].dtype)
+    frame["host"] = _like(frame["host"], host)
 
 
 def name_inputs(frame: pd.DataFrame, host_of: Mapping[str, str]) -> None:
@@ -247,4 +266,14 @@ def name_inputs(frame: pd.DataFrame, host_of: Mapping[str, str]) -> None:
     source = frame["source"].astype(object).to_numpy()
     for path, name in host_of.items():
         host[source == path] = name
-    frame["host"] = pd.array(host, dtype=frame["host"].dtype)
+    frame["host"] = _like(frame["host"], host)
+
+
+def _like(column: pd.Series, values: np.ndarray) -> Any:
+    """`values` (objects) in the dtype of `column`: the frame's categorical
+    host (new names are new categories, `events.category_column`) or another."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        from kalog.ingest.events import category_column
+
+        return category_column(values)
+    return pd.array(values, dtype=column.dtype)

@@ -87,8 +87,16 @@ class EventColumns:
             if isinstance(dtype, np.dtype) and dtype.kind in "iu":
                 self._plain[name] = (column.to_numpy(), None)
             elif pd.api.types.is_integer_dtype(dtype) and dtype.kind == "i":  # Int64 & co.
-                mask = np.asarray(column.isna(), dtype=bool)
-                self._plain[name] = (column.to_numpy(dtype=np.int64, na_value=0), mask)
+                array = column.array
+                data, mask = getattr(array, "_data", None), getattr(array, "_mask", None)
+                if isinstance(data, np.ndarray) and isinstance(mask, np.ndarray):
+                    # the masked array's own buffers, not copies: a dense log's
+                    # million rows held 9 MB per column read (values under the
+                    # mask are never read: `values` puts None there)
+                    self._plain[name] = (data, mask)
+                else:
+                    mask = np.asarray(column.isna(), dtype=bool)
+                    self._plain[name] = (column.to_numpy(dtype=np.int64, na_value=0), mask)
             else:
                 self._plain[name] = None
         return self._plain[name]

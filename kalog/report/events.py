@@ -92,9 +92,11 @@ def jsonl_blocks(frame: Any) -> Iterator[memoryview]:
 
     columns = list(frame.columns)
     glue = _Glue(columns)
+    # the categorical columns' values encoded once for all slices
+    encoded = {name: _categories(frame[name]) for name in columns}
     for start in range(0, len(frame), _SLICE):
         part = frame.iloc[start : start + _SLICE]
-        cells = [_cells(name, part[name]) for name in columns]
+        cells = [_cells(name, part[name], encoded[name]) for name in columns]
         pool = pa.concat_arrays([glue.pool, *(c.texts for c in cells)])
         lines = pool.take(glue.order(cells, len(part)))
         del part, cells, pool  # only one slice's arrays alive at a time: memory
@@ -163,7 +165,26 @@ class _Cells:
     quoted: Any = None
 
 
-def _cells(name: str, column: Any) -> _Cells:
+def _categories(column: Any) -> _Cells | None:
+    """The JSON texts of a categorical column's categories (None: not one, or
+    not all strings); `_cells` then writes each row by its code.
+
+    Why: the frame's text columns are categorical (`kalog.ingest.events`);
+    a category's text is the string's, so each is encoded once for the
+    whole frame instead of once per slice per distinct value.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return None
+    values = column.cat.categories.tolist()
+    if not all(type(value) is str for value in values):
+        return None
+    return _strings(pa.array(values, pa.large_string()))
+
+
+def _cells(name: str, column: Any, categories: _Cells | None = None) -> _Cells:
     """The JSON text of each cell of `column`, as `_records` + `_encode` write it.
 
     Strings, ints and booleans are taken as Arrow holds them (`_encode`
@@ -175,12 +196,17 @@ def _cells(name: str, column: Any) -> _Cells:
     same rules.  `source` and `line` are never omitted: missing, they are
     written `null`.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = _arrow(column)
     cells = None
-    if array is None:
+    if categories is not None:  # each row's category's text; a missing cell is omitted
+        lookup = np.append(categories.index, -1)  # code -1 (missing) picks the -1
+        index = lookup[column.cat.codes.to_numpy()]
+        cells = _Cells(categories.texts, index, index >= 0)
+    array = None if cells is not None else _arrow(column)
+    if cells is not None or array is None:
         pass
     elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
         cells = _strings(array.cast(pa.large_string()))
@@ -356,7 +382,18 @@ def _records(columns: list[str], values: list[list[Any]]) -> Iterator[dict[str, 
 
 
 def _write_parquet(frame: Any, path: str) -> None:
-    frame = frame.copy()
+    """The frame as a parquet file, its text columns as strings.
+
+    The frame's text columns are categorical (`kalog.ingest.events`), a
+    choice of memory; the file keeps the schema it had before (strings,
+    `kind` a dictionary), so readers of earlier files read these alike.
+    """
+    from kalog.ingest.events import TEXT_CATEGORIES
+
+    frame = frame.copy(deep=False)
+    for name in TEXT_CATEGORIES:
+        if name in frame.columns:
+            frame[name] = frame[name].astype("string")
     frame.attrs = {}  # stats hold lists of messages; keep the file's metadata small
     frame.to_parquet(path, index=False)
 

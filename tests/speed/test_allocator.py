@@ -52,3 +52,48 @@ def test_the_command_line_tunes_the_allocator(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cli.os, "_exit", lambda code: calls.append(f"exit {code}"))
     cli.run()
     assert calls == ["tuned", "main", "exit 0"]
+
+
+#: Frees ~100 MB of small blocks (a few kept, so the heap cannot just shrink
+#: from its top) under the command line's tuning; prints the MB RSS fell by.
+_GIVE_BACK = """
+import sys
+from kalog.speed.allocator import give_back, reuse_big_buffers
+assert reuse_big_buffers()
+def rss():
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * 4096
+chunks = [bytes(1000) for _ in range(100_000)]
+kept = chunks[::1000]
+del chunks
+before = rss()
+if sys.argv[1] == "give_back":
+    give_back()
+print((before - rss()) >> 20)
+"""
+
+
+@glibc
+def test_give_back_returns_freed_memory() -> None:
+    def fell(mode: str) -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", _GIVE_BACK, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        return int(done.stdout)
+
+    assert fell("keep") < 10  # the tuned heap keeps what was freed
+    assert fell("give_back") > 60  # handed back to the system
+
+
+def test_read_events_gives_back_after_each_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kalog.ingest import frame
+
+    calls: list[str] = []
+    monkeypatch.setattr(frame, "give_back", lambda: calls.append("give_back"))
+    logs = sorted((ROOT / "samples" / "seed").glob("*.log"))
+    events = frame.read_events(logs, on_error="collect")
+    assert len(events) == 121 and calls == ["give_back"] * len(logs)

@@ -286,3 +286,23 @@ def test_history_facts_equal_the_plain_lists(frame: pd.DataFrame) -> None:
         assert history.of(item) == expected
         checked += len(exits)
     assert checked > 20
+
+
+def test_process_spans_equal_pandas_groupby() -> None:
+    """`identity._spans` (runs reduced, then grouped) equals the groupby it replaces,
+    on keys in runs (a time-ordered log) and on keys in no order at all."""
+    from kalog.ingest.identity import _spans
+
+    rng = np.random.default_rng(11)
+    for keys in (
+        np.repeat(rng.integers(0, 40, 300), rng.integers(1, 9, 300)),
+        rng.integers(0, 40, 2000),
+        np.array([7]),
+    ):
+        key = keys.astype(np.int64)
+        times = rng.integers(-(10**12), 10**12, len(key)).astype(np.int64)
+        expected = pd.Series(times).groupby(key, sort=True).agg(["min", "max"])
+        got = _spans(key, times)
+        assert got.index.tolist() == expected.index.tolist()
+        assert got["min"].tolist() == expected["min"].tolist()
+        assert got["max"].tolist() == expected["max"].tolist()

@@ -122,8 +122,9 @@ def test_kind_mask_equals_string_isin() -> None:
 @pytest.mark.parametrize("name", ["host", "instance", "exit_status", "line", "kind", "ts"])
 def test_column_values_equal_astype_object(name: str) -> None:
     frame = _frame()
+    # a categorical column's missing cell is NaN under astype(object): None too
     expected = [
-        None if v is None or v is pd.NA or v is pd.NaT else v
+        None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else v
         for v in frame[name].astype(object).tolist()
     ]
     got = python_values(frame[name])
@@ -438,3 +439,55 @@ def test_rows_leading_to_segments_equal_the_plain_filter(seed: int) -> None:
                 continue
             expected.append(position)
         assert found.tolist() == expected
+
+
+@pytest.mark.parametrize("source_dtype", ["category", "string", "object"])
+def test_line_texts_equal_a_dict_of_every_row(source_dtype: str) -> None:
+    """The line lookup (sorted arrays, the frame's codes when `source` is
+    categorical) answers as a dict of (source, line) -> raw built row by row,
+    the last row of a line read twice winning; rows out of (source, line) order."""
+    rng = np.random.default_rng(3)
+    count = 400
+    names = np.array(["b.log", "a.log", "c.log", None], dtype=object)
+    source = names[rng.integers(0, 4, count)]
+    line = rng.integers(1, 60, count)
+    raw = [f"text {i}" if i % 7 else None for i in range(count)]
+    frame = pd.DataFrame(
+        {
+            "source": pd.Series(source, dtype=source_dtype if source_dtype != "object" else object),
+            "line": pd.Series(line, dtype="int64"),
+            "raw": pd.Series(raw, dtype="string"),
+        }
+    )
+    oracle: dict[tuple[str, int], str] = {}
+    for s, n, r in zip(source.tolist(), line.tolist(), raw, strict=True):
+        if s is not None:
+            oracle[(s, n)] = "" if r is None else r
+    keys = [(s, n) for s in ("a.log", "b.log", "c.log", "d.log") for n in range(0, 62)]
+    got = _line_lookup(AnalysisContext(events=frame)).texts(keys)
+    assert got == {key: oracle.get(key) for key in keys}
+    assert sum(v is not None for v in got.values()) == len(oracle) > 100
+    # already in (source, line) order, one row per line: the path without a sort
+    ordered = frame.dropna(subset=["source"]).drop_duplicates(["source", "line"], keep="last")
+    ordered = ordered.sort_values(["source", "line"], key=lambda c: c.astype(str))
+    ordered = ordered.reset_index(drop=True).astype({"source": frame["source"].dtype})
+    got = _line_lookup(AnalysisContext(events=ordered)).texts(keys)
+    assert got == {key: oracle.get(key) for key in keys}
+
+
+def test_may_contain_on_categorical_text_columns() -> None:
+    """On the frame's categorical text columns `may_contain` is exact: the
+    distinct values some cell holds, not the unused categories."""
+    from kalog.check.rulekit import may_contain
+
+    frame = read_events(sorted((Path(__file__).parents[2] / "samples" / "seed").glob("*.log")))
+    body = frame["body"]
+    assert isinstance(body.dtype, pd.CategoricalDtype)
+    for text in ("Entering MASTER", "VRRP_Script", "no such text", "(vi_1)"):
+        expected = any(text in value for value in body.dropna().tolist())
+        assert may_contain(body, text) is expected, text
+    assert may_contain(body, "Entering MASTER") and not may_contain(body, "no such text")
+    some = body.iloc[:3]  # the same categories, most of them unused here
+    assert len(some.cat.categories) > 3
+    for text in ("Entering MASTER", "Starting"):
+        assert may_contain(some, text) is any(text in v for v in some.tolist()), text

@@ -276,7 +276,8 @@ def test_fast_collect_equals_plain_collect(generated: Path) -> None:
     """Per input, the fast engine's envelope frame holds the plain engine's values.
 
     Object columns are compared by repr, so None and NaN are told apart too;
-    the fast engine keeps host, program, body and raw as arrow strings.
+    the fast engine keeps host, program, body and raw as arrow strings and
+    the other envelope fields as categoricals (a missing cell is missing).
     """
     from kalog.ingest import frame as module
     from kalog.ingest.read import iter_sources
@@ -290,6 +291,11 @@ def test_fast_collect_equals_plain_collect(generated: Path) -> None:
                 got = [None if v is pd.NA else v for v in fast[name]]
                 want = [None if not isinstance(v, str) else v for v in plain[name]]
                 assert got == want, (path, name)
+            elif isinstance(fast[name].dtype, pd.CategoricalDtype):
+                got = fast[name].astype(object).where(fast[name].notna(), None).tolist()
+                want = [None if not isinstance(v, str) else v for v in plain[name]]
+                assert got == want, (path, name)
+                assert all(isinstance(v, str) for v in got if v is not None), (path, name)
             else:
                 assert list(map(repr, fast[name])) == list(map(repr, plain[name])), (path, name)
 
@@ -311,3 +317,34 @@ def test_clock_digits_equal_to_timedelta() -> None:
     pd.testing.assert_series_equal(_clock(series), expected, check_names=False)
     odd = pd.Series(["1:2:3", "15:21:35"], dtype=object)  # not TIME-shaped: to_timedelta
     pd.testing.assert_series_equal(_clock(odd), pd.to_timedelta(odd), check_names=False)
+
+
+def test_day_starts_equal_to_datetime_of_every_row() -> None:
+    """`_day_starts` (once per distinct date) equals `pd.to_datetime` of the rows,
+    invalid dates (Feb 30, month 13, day 0) as NaT, and odd parts the whole way."""
+    from kalog.ingest.frame import _day_starts
+
+    rng = np.random.default_rng(8)
+    count = 3000
+    cases = [
+        (
+            rng.integers(1990, 2030, count),
+            rng.integers(0, 14, count),
+            rng.integers(0, 33, count),
+        ),
+        (np.array([2024, 2024.5]), np.array([2, 2]), np.array([29, 1])),  # not whole: the long way
+        (np.array([2024, 2024]), np.array([1, 1]), np.array([1500, 1])),  # day >= 1000
+    ]
+    for y, m, d in cases:
+        index = pd.RangeIndex(5, 5 + len(y))
+        years, months, days = (
+            pd.Series(np.asarray(v, dtype=float), index=index) for v in (y, m, d)
+        )
+        expected = pd.to_datetime(
+            pd.DataFrame({"year": years, "month": months, "day": days}), errors="coerce"
+        )
+        got = _day_starts(years, months, days)
+        assert got.index.equals(expected.index)
+        assert got.dtype == expected.dtype
+        assert got.isna().tolist() == expected.isna().tolist()
+        assert got.dropna().tolist() == expected.dropna().tolist()
