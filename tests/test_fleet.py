@@ -1,0 +1,117 @@
+"""The partitioned analysis (kalog.fleet) equals the single-process one, byte for byte.
+
+On every real log: the lab captures (all together: ten episodes of hosts
+kept apart; and per scenario), the seed logs, the corpus (each file, and
+all together: 35 episodes); and on generated central syslogs of several
+pairs, where the replay really is cut by cluster.  The JSON and the rich
+view are compared whole.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import pytest
+
+from bench.generate import Config, generate
+from kalog.fleet import analyze_partitioned
+from kalog.fleet.executors import InProcess, LocalProcesses
+from kalog.fleet.replaying import LAST
+from kalog.ingest.frame import read_events
+from kalog.pipeline import analyze_events
+from kalog.report import render
+
+ROOT = Path(__file__).resolve().parent.parent
+LAB = sorted((ROOT / "samples" / "lab").glob("*/*.log"))
+SCENARIOS = sorted({path.parent for path in LAB})
+SEED = sorted((ROOT / "samples" / "seed").glob("*.log"))
+CORPUS = sorted((ROOT / "tests" / "data" / "corpus").glob("*.log"))
+
+
+def _rendered(result: object, fmt: str) -> str:
+    out = io.StringIO()
+    render(result, fmt, out, width=160)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def _both(paths: list[Path], executor: object = None) -> tuple[str, str]:
+    names = [str(p) for p in paths]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        single = _rendered(analyze_events(read_events(names, on_error="collect")), "json")
+        split = _rendered(
+            analyze_partitioned(
+                names,
+                executor=executor,  # type: ignore[arg-type]
+                read_options={"on_error": "collect"},
+            ),
+            "json",
+        )
+    return single, split
+
+
+def test_lab_all_together() -> None:
+    single, split = _both(LAB)
+    assert split == single
+    assert (LAST.mode, LAST.partitions, LAST.fallbacks) == ("episodes", 10, 0)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.name)
+def test_lab_scenario(scenario: Path) -> None:
+    single, split = _both(sorted(scenario.glob("*.log")))
+    assert split == single
+    assert LAST.fallbacks == 0
+
+
+def test_seed() -> None:
+    single, split = _both(SEED)
+    assert split == single
+
+
+def test_corpus_all_together() -> None:
+    single, split = _both(CORPUS)
+    assert split == single
+    assert (LAST.mode, LAST.partitions) == ("episodes", 35)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
+def test_corpus_file(path: Path) -> None:
+    single, split = _both([path])
+    assert split == single
+
+
+def _fleet_log(tmp_path: Path, clusters: int, seed: int) -> Path:
+    path = tmp_path / f"fleet-{clusters}-{seed}.log"
+    cfg = Config(lines=24_000, keepalived_share=0.5, seed=seed, clusters=clusters, pool_size=2_000)
+    with path.open("w", encoding="utf-8") as out:
+        generate(cfg, out)
+    return path
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_pairs_are_replayed_apart(tmp_path: Path, seed: int) -> None:
+    """A central syslog of 6 pairs: 6 partitions of 2 hosts, the same JSON and rich view."""
+    path = _fleet_log(tmp_path, 6, seed)
+    single, split = _both([path])
+    assert split == single
+    assert (LAST.mode, LAST.partitions, LAST.hosts, LAST.fallbacks) == ("clusters", 6, 12, 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rich_single = _rendered(analyze_events(read_events([str(path)])), "rich")
+        rich_split = _rendered(analyze_partitioned([str(path)]), "rich")
+    assert rich_split == rich_single
+
+
+def test_local_processes_equal_one_process(tmp_path: Path) -> None:
+    """Two local processes, several inputs (one per pair family): the same JSON."""
+    paths = [_fleet_log(tmp_path, 3, 5), _fleet_log(tmp_path, 4, 6)]
+    pool = LocalProcesses(2)
+    try:
+        single, split = _both(paths, pool)
+    finally:
+        pool.close()
+    assert split == single
+    in_process = _both(paths, InProcess())[1]
+    assert in_process == single
