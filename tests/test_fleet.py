@@ -115,3 +115,87 @@ def test_local_processes_equal_one_process(tmp_path: Path) -> None:
     assert split == single
     in_process = _both(paths, InProcess())[1]
     assert in_process == single
+
+
+# -- the command line: --workers, --scheduler, KALOG_SCHEDULER ---------------------
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from kalog.cli import main
+
+    result = CliRunner(env=env).invoke(main, list(args), prog_name="kalog")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_workers_give_the_same_report(tmp_path: Path) -> None:
+    path = str(_fleet_log(tmp_path, 4, 3))
+    base = ("analyze", path, "--format", "json", "--fail-on", "never", "-q")
+    code, today, err = _cli(*base)
+    assert (code, err) == (0, "")
+    for extra in (("--workers", "1"), ("--workers", "2")):
+        assert _cli(*base, *extra) == (0, today, "")
+
+
+def test_cli_workers_and_scheduler_exclude_each_other(tmp_path: Path) -> None:
+    code, out, err = _cli("analyze", str(SEED[0]), "--workers", "2", "--scheduler", "tcp://x:1")
+    assert (code, out) == (2, "")
+    assert err == (
+        "kalog: error: --workers and --scheduler exclude each other (kalog analyze -h for help)\n"
+    )
+
+
+def test_cli_scheduler_without_dask_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    code, out, err = _cli("analyze", str(SEED[0]), "--scheduler", "tcp://127.0.0.1:8786")
+    assert (code, out) == (2, "")
+    assert err == (
+        "kalog: error: --scheduler needs Dask distributed, which is not installed "
+        "(pip install 'kalog[fleet]')\n"
+    )
+    # the environment variable asks for the same
+    code, out, err = _cli("analyze", str(SEED[0]), env={"KALOG_SCHEDULER": "tcp://127.0.0.1:8786"})
+    assert (code, out) == (2, "")
+    assert "pip install 'kalog[fleet]'" in err
+
+
+# -- a Dask LocalCluster of two worker processes (localhost only) ------------------
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():  # type: ignore[no-untyped-def]
+    distributed = pytest.importorskip("dask.distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def test_dask_local_cluster_equals_one_process(dask_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from kalog.fleet.executors import DaskCluster
+
+    executor = DaskCluster(dask_cluster.scheduler_address)
+    try:
+        assert executor.workers == 2
+        for paths in (LAB, [_fleet_log(tmp_path, 6, 4)], CORPUS[:12]):
+            single, split = _both(paths, executor)
+            assert split == single
+    finally:
+        executor.close()
+
+
+def test_cli_scheduler_gives_the_same_report(dask_cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = str(_fleet_log(tmp_path, 5, 8))
+    base = ("analyze", path, "--format", "json", "--fail-on", "never", "-q")
+    code, today, _err = _cli(*base)
+    assert code == 0
+    address = dask_cluster.scheduler_address
+    assert _cli(*base, "--scheduler", address) == (0, today, "")
+    assert _cli(*base, env={"KALOG_SCHEDULER": address}) == (0, today, "")

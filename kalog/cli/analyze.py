@@ -20,6 +20,7 @@ from kalog.cli.common import (
     handle_errors,
     log_input_options,
 )
+from kalog.cli.fleet_options import SCHEDULER_ENV, fleet_executor
 from kalog.cli.model_options import check_configs, match_configs, model_options
 from kalog.cli.output import check_output, choose_format
 from kalog.cli.rules import (
@@ -66,6 +67,18 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
 )
 @color_option
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    help="Read the inputs and replay the clusters on N local processes (the same result; "
+    "default: one process, reading a big file in two).  docs/fleet.md.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run the same partitions on a Dask distributed cluster (tcp://host:8786; "
+    f"default: ${SCHEDULER_ENV} unless --workers is given).  Needs kalog[fleet].",
+)
 @handle_errors
 def analyze(
     inputs: LogInputs,
@@ -84,6 +97,8 @@ def analyze(
     statistics: bool,
     show_settings: bool,
     width: int | None,
+    workers: int | None,
+    scheduler: str | None,
 ) -> None:
     """Analyze PATH...: states, changes of master with causes, and findings.
 
@@ -94,7 +109,12 @@ def analyze(
     if statistics and chosen not in (None, "rich", "json"):
         raise KalogError(f"--statistics writes text or JSON, not --format {chosen}")
     check_output(output)
-    inputs.prestart()  # big files: children start reading before pandas is imported
+    executor = fleet_executor(workers, scheduler)
+    if executor is None:
+        inputs.prestart()  # big files: children start reading before pandas is imported
+    else:
+        inputs.expand()
+        inputs.executor = executor
     from kalog.check.findings import exit_code
     from kalog.model.profiles import resolve_profile
     from kalog.pipeline import analyze_events
@@ -121,6 +141,13 @@ def analyze(
     names = check_configs(configs)
     events = inputs.read()
     configs = match_configs(configs, names, events)
+    replayer = None
+    if executor is not None:
+        import functools
+
+        from kalog.fleet.replaying import replay_partitioned
+
+        replayer = functools.partial(replay_partitioned, executor=executor)
     with inputs.working(f"analysing {len(events):,} events"):
         result = analyze_events(
             events,
@@ -132,7 +159,10 @@ def analyze(
             rules=specs,
             fail_on=settings.fail_on,
             window=inputs.window(events),
+            replayer=replayer,
         )
+    if executor is not None:
+        executor.close()
     chosen = chosen or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:

@@ -111,6 +111,9 @@ class LogInputs:
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
     slow: bool = False
+    #: read the inputs one per task of this `kalog.fleet` executor (`--workers`,
+    #: `--scheduler`); None: `read_events` in this process
+    executor: Any = None
 
     def expand(self) -> None:
         """Replace each directory among `paths` by the files under it that
@@ -172,7 +175,13 @@ class LogInputs:
         reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
         started = time.monotonic()
         try:
-            frame = read_events(
+            options: dict[str, Any] = {}
+            reader: Any = read_events
+            if self.executor is not None:
+                from kalog.fleet.reading import read_partitioned
+
+                reader, options = read_partitioned, {"executor": self.executor}
+            frame = reader(
                 list(self.paths),
                 year=self.year,
                 host=self.host,
@@ -180,6 +189,7 @@ class LogInputs:
                 on_error="collect",
                 progress=reporter,
                 host_of=self.host_of,
+                **options,
             )
         finally:
             if reporter is not None:
