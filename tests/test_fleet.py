@@ -199,3 +199,71 @@ def test_cli_scheduler_gives_the_same_report(dask_cluster, tmp_path: Path) -> No
     address = dask_cluster.scheduler_address
     assert _cli(*base, "--scheduler", address) == (0, today, "")
     assert _cli(*base, env={"KALOG_SCHEDULER": address}) == (0, today, "")
+
+
+# -- inputs named by URL (fsspec) ----------------------------------------------------
+
+
+def _gz_copies(tmp_path: Path, paths: list[Path]) -> tuple[Path, str]:
+    """Each log gzipped into tmp_path/logs and into memory:///TMP/logs (the memory
+    filesystem is one per process: each test its own directory)."""
+    import gzip
+
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    local = tmp_path / "logs"
+    local.mkdir()
+    for path in paths:
+        data = gzip.compress(path.read_bytes(), mtime=0)
+        (local / f"{path.name}.gz").write_bytes(data)
+        memory.pipe(f"/{tmp_path.name}/logs/{path.name}.gz", data)
+    return local, f"memory:///{tmp_path.name}/logs/"
+
+
+@pytest.mark.parametrize("paths", [LAB, SEED, CORPUS[:20]], ids=["lab", "seed", "corpus-20"])
+def test_memory_urls_read_as_local_gz_files(tmp_path: Path, paths: list[Path]) -> None:
+    """A glob over gzipped objects in fsspec's memory filesystem: the report of the
+    same .gz files on disk (names aside), on one process and on two."""
+    local, prefix = _gz_copies(tmp_path, paths)
+    base = ("analyze", "--year", "2024", "--format", "json", "--fail-on", "never", "-q")
+    code, on_disk, err_on_disk = _cli(*base, *sorted(str(p) for p in local.iterdir()))
+    assert code == 0
+    for extra in ((), ("--workers", "2")):
+        code, in_memory, err = _cli(*base, f"{prefix}*.gz", *extra)
+        assert code == 0
+        assert in_memory.replace(prefix, f"{local}/") == on_disk
+        assert err.replace(prefix, f"{local}/") == err_on_disk
+
+
+def test_file_urls_read_as_paths(tmp_path: Path) -> None:
+    base = ("analyze", "--format", "json", "--fail-on", "never", "-q")
+    names = [str(p) for p in SEED]
+    code, as_paths, _ = _cli(*base, *names)
+    assert code == 0
+    code, as_urls, err = _cli(*base, *(f"file://{n}" for n in names), "--workers", "2")
+    assert (code, err) == (0, "")
+    assert as_urls.replace("file://", "") == as_paths
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("foo://x/y.log", "foo://x/y.log: Protocol not known: foo"),
+        ("memory:///kalog-none/*.log", "memory:///kalog-none/*.log: no object matches"),
+    ],
+)
+def test_url_errors_are_one_line(url: str, message: str) -> None:
+    pytest.importorskip("fsspec")
+    assert _cli("analyze", url) == (2, "", f"kalog: error: {message}\n")
+
+
+def test_url_without_fsspec_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fsspec", None)
+    assert _cli("analyze", "s3://bucket/logs/a.log") == (
+        2,
+        "",
+        "kalog: error: s3://bucket/logs/a.log: URL inputs need fsspec, which is not "
+        "installed (pip install 'kalog[fleet]')\n",
+    )

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from kalog.errors import EXIT_INPUT_ERROR, KalogError
+from kalog.ingest import remote
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,6 +126,9 @@ class LogInputs:
         """
         expanded: list[str] = []
         for path in self.paths:
+            if remote.is_url(path):
+                expanded.extend(remote.check_url(path))
+                continue
             if path == "-" or not os.path.isdir(path):
                 expanded.append(path)
                 continue
