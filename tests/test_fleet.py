@@ -135,7 +135,12 @@ def test_cli_workers_give_the_same_report(tmp_path: Path) -> None:
     code, today, err = _cli(*base)
     assert (code, err) == (0, "")
     for extra in (("--workers", "1"), ("--workers", "2")):
-        assert _cli(*base, *extra) == (0, today, "")
+        assert _cli(*base, *extra, "--no-by-cluster") == (0, today, "")
+    # the fleet view is on by default with --workers: the same as asked for on one process
+    code, fleet, err = _cli(*base, "--by-cluster")
+    assert code == 0
+    assert fleet != today
+    assert _cli(*base, "--workers", "2") == (0, fleet, "")
 
 
 def test_cli_workers_and_scheduler_exclude_each_other(tmp_path: Path) -> None:
@@ -197,8 +202,11 @@ def test_cli_scheduler_gives_the_same_report(dask_cluster, tmp_path: Path) -> No
     code, today, _err = _cli(*base)
     assert code == 0
     address = dask_cluster.scheduler_address
-    assert _cli(*base, "--scheduler", address) == (0, today, "")
-    assert _cli(*base, env={"KALOG_SCHEDULER": address}) == (0, today, "")
+    assert _cli(*base, "--scheduler", address, "--no-by-cluster") == (0, today, "")
+    code, fleet, _err = _cli(*base, "--by-cluster")
+    assert code == 0
+    assert _cli(*base, "--scheduler", address) == (0, fleet, "")
+    assert _cli(*base, env={"KALOG_SCHEDULER": address}) == (0, fleet, "")
 
 
 # -- inputs named by URL (fsspec) ----------------------------------------------------
@@ -228,7 +236,7 @@ def test_memory_urls_read_as_local_gz_files(tmp_path: Path, paths: list[Path]) -
     base = ("analyze", "--year", "2024", "--format", "json", "--fail-on", "never", "-q")
     code, on_disk, err_on_disk = _cli(*base, *sorted(str(p) for p in local.iterdir()))
     assert code == 0
-    for extra in ((), ("--workers", "2")):
+    for extra in ((), ("--workers", "2", "--no-by-cluster")):
         code, in_memory, err = _cli(*base, f"{prefix}*.gz", *extra)
         assert code == 0
         assert in_memory.replace(prefix, f"{local}/") == on_disk
@@ -240,7 +248,9 @@ def test_file_urls_read_as_paths(tmp_path: Path) -> None:
     names = [str(p) for p in SEED]
     code, as_paths, _ = _cli(*base, *names)
     assert code == 0
-    code, as_urls, err = _cli(*base, *(f"file://{n}" for n in names), "--workers", "2")
+    code, as_urls, err = _cli(
+        *base, *(f"file://{n}" for n in names), "--workers", "2", "--no-by-cluster"
+    )
     assert (code, err) == (0, "")
     assert as_urls.replace("file://", "") == as_paths
 
@@ -267,3 +277,116 @@ def test_url_without_fsspec_says_what_to_install(monkeypatch: pytest.MonkeyPatch
         "kalog: error: s3://bucket/logs/a.log: URL inputs need fsspec, which is not "
         "installed (pip install 'kalog[fleet]')\n",
     )
+
+
+# -- the fleet view: clusters of hosts, worst first ----------------------------------
+
+LAB_CLUSTERS = """\
+Clusters (10, worst first)
+node-a@interface-fault+node-b@interface-fault   1 warning; 3 changes of master;
+                                                vi_1@node-a@interface-fault
+node-a@reload-priority+node-b@reload-priority   1 warning; 3 changes of master;
+                                                vi_1@node-a@reload-priority
+node-a@graceful-stop+node-b@graceful-stop       no finding; 3 changes of master;
+                                                vi_1@node-a@graceful-stop
+node-a@script-failover+node-b@script-failover   no finding; 3 changes of master;
+                                                vi_1@node-a@script-failover
+node-a@nopreempt+node-b@nopreempt               no finding; 2 changes of master;
+                                                vi_1@node-a@nopreempt
+node-a@seed-ex1+node-b@seed-ex1                 no finding; 2 changes of master;
+                                                vi_1@node-a@seed-ex1
+node-a@seed-ex1-weighted-only+node-b@seed-ex1-  no finding; 2 changes of master;
+weighted-only                                   vi_1@node-a@seed-ex1-weighted-only
+node-a@seed-ex2+node-b@seed-ex2                 no finding; 2 changes of master;
+                                                vi_1@node-a@seed-ex2
+node-a@split-brain+node-b@split-brain           no finding; 2 changes of master;
+                                                vi_1@node-a@split-brain
+node-a@three-stop+node-b@three-stop+node-c      no finding; 2 changes of master;
+                                                vi_1@node-a@three-stop
+
+"""
+
+
+def test_rich_fleet_view_of_the_lab() -> None:
+    """Ten captures of node-a/node-b kept apart: ten clusters, the two with a warning first."""
+    args = ("analyze", *map(str, LAB), "--fail-on", "never", "-q", "--width", "96")
+    code, out, _ = _cli(*args, "--by-cluster", env={"NO_COLOR": "1"})
+    assert code == 0
+    start = out.index("Clusters (")
+    assert out[start : out.index("Into and out of MASTER")] == LAB_CLUSTERS
+    code, plain, _ = _cli(*args, env={"NO_COLOR": "1"})
+    assert plain == out.replace(LAB_CLUSTERS, "")  # the rest as it was
+
+
+def test_one_cluster_has_no_fleet_table() -> None:
+    args = ("analyze", *map(str, SEED[:2]), "--fail-on", "never", "-q", "--width", "120")
+    code, out, _ = _cli(*args, "--by-cluster", env={"NO_COLOR": "1"})
+    assert code == 0
+    assert "Clusters (" not in out
+    assert _cli(*args, env={"NO_COLOR": "1"})[1] == out
+
+
+def test_json_fleet_view_adds_clusters_and_nothing_else(tmp_path: Path) -> None:
+    """The JSON with --by-cluster: a `cluster` last on each change and finding and a
+    `clusters` list at the end; removing them gives the plain document; the rows add
+    up to the summary's changes of master and to the findings."""
+    import json
+
+    path = str(_fleet_log(tmp_path, 5, 9))
+    base = ("analyze", path, "--format", "json", "--fail-on", "never", "-q", "--year", "2024")
+    plain = json.loads(_cli(*base)[1])
+    fleet = json.loads(_cli(*base, "--by-cluster")[1])
+    assert list(fleet) == [*plain, "clusters"]
+    rows = fleet.pop("clusters")
+    hosts_of = {row["cluster"]: row["hosts"] for row in rows}
+    assert len(rows) == 5
+    assert all(len(hosts) == 2 for hosts in hosts_of.values())
+    for section in ("transitions", "findings"):
+        for item in fleet[section]:
+            assert list(item)[-1] == "cluster"
+            assert item["host"] in hosts_of[item.pop("cluster")]
+    assert fleet == plain
+    assert sum(row["changes_of_master"] for row in rows) == plain["summary"]["changes_of_master"]
+    for severity in ("error", "warning", "info"):
+        assert sum(row["findings"][severity] for row in rows) == sum(
+            f["severity"] == severity for f in plain["findings"]
+        )
+    badness = [
+        (
+            row["findings"]["error"],
+            row["findings"]["warning"],
+            row["findings"]["info"],
+            row["changes_of_master"],
+        )
+        for row in rows
+    ]
+    assert badness == sorted(badness, reverse=True)
+
+
+def test_parquet_tables(tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    path = str(_fleet_log(tmp_path, 3, 10))
+    out = tmp_path / "tables"
+    base = ("analyze", path, "--format", "json", "--fail-on", "never", "-q", "--year", "2024")
+    code, text, _ = _cli(*base, "--by-cluster", "--tables", str(out))
+    assert code == 0
+    doc = json.loads(text)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clusters.parquet",
+        "findings.parquet",
+        "transitions.parquet",
+    ]
+    findings = pd.read_parquet(out / "findings.parquet")
+    transitions = pd.read_parquet(out / "transitions.parquet")
+    clusters = pd.read_parquet(out / "clusters.parquet")
+    assert findings["rule"].tolist() == [f["rule"] for f in doc["findings"]]
+    assert findings["cluster"].tolist() == [f["cluster"] for f in doc["findings"]]
+    assert transitions["ts"].tolist() == [t["ts"] for t in doc["transitions"]]
+    assert transitions["cluster"].tolist() == [t["cluster"] for t in doc["transitions"]]
+    assert clusters["cluster"].tolist() == [row["cluster"] for row in doc["clusters"]]
+    assert clusters["changes_of_master"].tolist() == [
+        row["changes_of_master"] for row in doc["clusters"]
+    ]

@@ -79,6 +79,22 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
     help="Run the same partitions on a Dask distributed cluster (tcp://host:8786; "
     f"default: ${SCHEDULER_ENV} unless --workers is given).  Needs kalog[fleet].",
 )
+@click.option(
+    "--by-cluster/--no-by-cluster",
+    "by_cluster",
+    default=None,
+    help="The fleet view: a table of the clusters of hosts (changes of master and findings, "
+    "worst first) and, in JSON, each change's and finding's cluster and a 'clusters' list "
+    "(default: on with --workers or --scheduler).",
+)
+@click.option(
+    "--tables",
+    "tables_dir",
+    type=click.Path(file_okay=False, writable=True),
+    metavar="DIR",
+    help="Also write findings.parquet, transitions.parquet and clusters.parquet into DIR "
+    "(each row with its cluster of hosts; docs/fleet.md).",
+)
 @handle_errors
 def analyze(
     inputs: LogInputs,
@@ -99,6 +115,8 @@ def analyze(
     width: int | None,
     workers: int | None,
     scheduler: str | None,
+    by_cluster: bool | None,
+    tables_dir: str | None,
 ) -> None:
     """Analyze PATH...: states, changes of master with causes, and findings.
 
@@ -163,6 +181,14 @@ def analyze(
         )
     if executor is not None:
         executor.close()
+    if by_cluster or (by_cluster is None and executor is not None):
+        from kalog.fleet.view import fleet_view
+
+        result.fleet = fleet_view(result)
+    if tables_dir is not None:
+        from kalog.report.tables import write_tables
+
+        write_tables(result, tables_dir)
     chosen = chosen or default_format().value
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
