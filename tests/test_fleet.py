@@ -390,3 +390,43 @@ def test_parquet_tables(tmp_path: Path) -> None:
     assert clusters["changes_of_master"].tolist() == [
         row["changes_of_master"] for row in doc["clusters"]
     ]
+
+
+# -- a small fleet of rotated logs (bench/fleet.py) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """6 pairs x 2 days... 3 days: each host's messages, messages.1, messages.2.gz."""
+    from bench.fleet import write_fleet
+
+    out = tmp_path_factory.mktemp("fleet")
+    counts = write_fleet(out, clusters=6, days=3, keepalived_per_day=300, noise_per_day=300)
+    assert counts == {
+        "hosts": 12,
+        "files": 36,
+        "lines": 16_200,
+        "keepalived_lines": 5_400,
+        "bytes": counts["bytes"],
+    }
+    return out
+
+
+def test_small_fleet_one_process_local_pool_and_dask_agree(small_fleet: Path, dask_cluster) -> None:  # type: ignore[no-untyped-def]
+    """The same command gives the same report on one process, two local processes and a
+    LocalCluster of two; the replay is cut into the six pairs."""
+    base = ("analyze", str(small_fleet), "--include", "messages*", "--format", "json")
+    base += ("--fail-on", "never", "-q", "--by-cluster")
+    code, today, err = _cli(*base)
+    assert (code, err) == (0, "")
+    assert _cli(*base, "--workers", "2") == (0, today, "")
+    assert LAST.mode == "clusters"
+    assert (LAST.partitions, LAST.hosts, LAST.fallbacks) == (6, 12, 0)
+    assert _cli(*base, "--scheduler", dask_cluster.scheduler_address) == (0, today, "")
+    import json
+
+    doc = json.loads(today)
+    badness = [(*row["findings"].values(), row["changes_of_master"]) for row in doc["clusters"]]
+    assert len(badness) == 6
+    assert badness == sorted(badness, reverse=True)
+    assert len(doc["summary"]["hosts"]) == 12
