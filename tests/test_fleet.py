@@ -397,7 +397,7 @@ def test_parquet_tables(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def small_fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """6 pairs x 2 days... 3 days: each host's messages, messages.1, messages.2.gz."""
+    """6 pairs x 3 days: each host's messages, messages.1 and messages.2.gz."""
     from bench.fleet import write_fleet
 
     out = tmp_path_factory.mktemp("fleet")
@@ -430,3 +430,25 @@ def test_small_fleet_one_process_local_pool_and_dask_agree(small_fleet: Path, da
     assert len(badness) == 6
     assert badness == sorted(badness, reverse=True)
     assert len(doc["summary"]["hosts"]) == 12
+
+
+def test_progress_counts_inputs_read_and_partitions_replayed(tmp_path: Path) -> None:
+    """What feeds the progress bar (bytes of the inputs read so far) and the spinner
+    (partitions replayed so far), whichever executor ran them."""
+    from kalog.fleet import read_partitioned, replay_partitioned
+
+    paths = [str(_fleet_log(tmp_path, 2, seed)) for seed in (11, 12)]
+    sizes = [Path(p).stat().st_size for p in paths]
+    read: list[tuple[int, int | None]] = []
+    events = read_partitioned(
+        paths, on_error="collect", progress=lambda done, total: read.append((done, total))
+    )
+    # biggest input first
+    assert read == [(max(sizes), sum(sizes)), (sum(sizes), sum(sizes))]
+    replayed: list[tuple[int, int, int]] = []
+    replay_partitioned(events, progress=lambda *step: replayed.append(step))
+    assert LAST.partitions == len(replayed) >= 2
+    assert [(done, total) for done, total, _ in replayed] == [
+        (n, LAST.partitions) for n in range(1, LAST.partitions + 1)
+    ]
+    assert sorted(task for *_, task in replayed) == list(range(LAST.partitions))

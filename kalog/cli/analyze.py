@@ -159,14 +159,18 @@ def analyze(
     names = check_configs(configs)
     events = inputs.read()
     configs = match_configs(configs, names, events)
-    replayer = None
-    if executor is not None:
-        import functools
+    message = f"analysing {len(events):,} events"
+    with inputs.working(message) as say:
+        replayer = None
+        if executor is not None:
+            import functools
 
-        from kalog.fleet.replaying import replay_partitioned
+            from kalog.fleet.replaying import replay_partitioned
 
-        replayer = functools.partial(replay_partitioned, executor=executor)
-    with inputs.working(f"analysing {len(events):,} events"):
+            def replayed(done: int, total: int, _task: int) -> None:
+                say(f"{message}: {done}/{total} partitions replayed")
+
+            replayer = functools.partial(replay_partitioned, executor=executor, progress=replayed)
         result = analyze_events(
             events,
             configs=configs,

@@ -271,7 +271,7 @@ class LogInputs:
         return Window(since, until, frozenset(self.hosts), frozenset(self.instances))
 
     @contextlib.contextmanager
-    def working(self, message: str, *, console: Any = None) -> Iterator[None]:
+    def working(self, message: str, *, console: Any = None) -> Iterator[Callable[[str], None]]:
         """A spinner with `message` on stderr while a step after reading runs.
 
         Why: on a log that took over a second to read, the replay and the
@@ -279,16 +279,18 @@ class LogInputs:
         terminal that goes silent after reading looks hung.  Only then, and
         only on a terminal without --quiet (the progress bar's conditions);
         transient, and the caller ends it before writing the report (stdout
-        may be the same terminal).
+        may be the same terminal).  Yields a function that replaces the
+        message (the partitions replayed so far, `kalog.fleet`); it does
+        nothing when no spinner shows.
         """
         if not self.slow:
-            yield
+            yield lambda _message: None
             return
         from kalog.console import make_console
 
         target = console if console is not None else make_console(stderr=True)
-        with target.status(message, spinner="line"):
-            yield
+        with target.status(message, spinner="line") as status:
+            yield status.update
 
     def exit(self) -> None:
         """Exit 2 if an input could not be read; return otherwise."""
