@@ -117,7 +117,14 @@ class DaskCluster:
     ) -> list[Any]:
         from dask.distributed import as_completed
 
-        futures = [self._client.submit(fn, *args, pure=False) for args in tasks]
+        # frames go to the workers as data, not inside the task graph (Dask warns
+        # about, and the scheduler chokes on, megabytes of graph)
+        frames = [(t, a) for t, args in enumerate(tasks) for a, v in enumerate(args) if _big(v)]
+        sent = self._client.scatter([tasks[t][a] for t, a in frames]) if frames else []
+        prepared = [list(args) for args in tasks]
+        for (t, a), future in zip(frames, sent, strict=True):
+            prepared[t][a] = future
+        futures = [self._client.submit(fn, *args, pure=False) for args in prepared]
         at = {future.key: position for position, future in enumerate(futures)}
         results: list[Any] = [None] * len(tasks)
         for done, future in enumerate(as_completed(futures), start=1):
@@ -153,3 +160,8 @@ def make_executor(workers: int | None = None, scheduler: str | None = None) -> E
     if workers is None or workers <= 1:
         return InProcess()
     return LocalProcesses(workers)
+
+
+def _big(value: Any) -> bool:
+    """A task argument worth sending apart from the graph: an event frame."""
+    return type(value).__name__ == "DataFrame"
