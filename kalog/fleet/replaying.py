@@ -96,10 +96,9 @@ def replay_partitioned(
     if len(plan) <= 1:
         _record(stats, "whole", [(timed,)])
         return replay(events, configs=configs, version=version, peers=peers)
-    codes = timed["host"].astype(object).to_numpy()
     tasks = []
-    for hosts in plan:
-        part = timed.iloc[np.flatnonzero(np.isin(codes, hosts))].reset_index(drop=True)
+    for rows in _rows_of(timed, plan):
+        part = timed.iloc[rows].reset_index(drop=True)
         part.attrs = _read_by_replay(timed.attrs)
         tasks.append((part, configs, version, peers, ties))
     _record(stats, "clusters", tasks)
@@ -123,6 +122,18 @@ def _read_by_replay(attrs: Mapping[str, Any]) -> dict[str, Any]:
     joined) and "hosts_apart" (read here, before the cut).
     """
     return {"untimed": attrs["untimed"]} if "untimed" in attrs else {}
+
+
+def _rows_of(frame: pd.DataFrame, plan: list[list[str]]) -> list[np.ndarray]:
+    """The rows of each partition's hosts, in frame order: one grouping of the
+    host codes (an `np.isin` per partition took seconds over 200 pairs)."""
+    codes, names = pd.factorize(frame["host"])
+    at = {host: position for position, hosts in enumerate(plan) for host in hosts}
+    partition_of = np.array([at.get(str(name), -1) for name in names] + [-1], dtype=np.int64)
+    partitions = partition_of[codes]  # code -1 (no host): the last entry, no partition
+    order = np.argsort(partitions, kind="stable")
+    bounds = np.searchsorted(partitions[order], np.arange(len(plan) + 1))
+    return [order[bounds[p] : bounds[p + 1]] for p in range(len(plan))]
 
 
 def _record(stats: PartitionStats, mode: str, tasks: list[tuple[Any, ...]]) -> None:
@@ -172,9 +183,8 @@ def _plan(
     if len(order) < 2:
         return [order]
     named = present & timed["instance"].notna().to_numpy(dtype=bool)
-    pairs = set(
-        zip(hosts[named].astype(object), timed["instance"][named].astype(object), strict=True)
-    )
+    distinct = pd.DataFrame({"host": hosts[named], "instance": timed["instance"][named]})
+    pairs = set(distinct.drop_duplicates().itertuples(index=False, name=None))
     for host in order:
         config = first_configs.get(host)
         if config is not None:
