@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -192,11 +192,14 @@ def analyze_events(
     rules: Sequence[RuleSpec] | None = None,
     fail_on: str | None = None,
     window: Window | None = None,
+    replayer: Callable[..., Timeline] | None = None,
 ) -> AnalysisResult:
     """Replay `events`, run the rules and return everything the reports need.
 
     `window`: what to show (kalog.model.window); the replay and the rules
     still read every event, so nothing inferred changes with it.
+    `replayer`: called as `kalog.model.replay` is (events, configs=, version=,
+    peers=) instead of it; `kalog.fleet` replays clusters in other processes.
     """
     versions = host_versions(events)
     for host in configs or {}:
@@ -204,7 +207,7 @@ def analyze_events(
     if version:
         versions = {host: version for host in versions}
     parsed = load_configs(configs, versions)
-    timeline = replay(events, configs=parsed, version=version, peers=peers)
+    timeline = (replayer or replay)(events, configs=parsed, version=version, peers=peers)
     specs = list(rules) if rules is not None else load_rules()
     settings = (settings or Settings()).resolve(specs)
     ctx = AnalysisContext(

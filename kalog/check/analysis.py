@@ -91,6 +91,8 @@ class AnalysisResult:
     cause from each.
     rules: the specs that were selected, for SARIF rule metadata.
     fail_on: the threshold the run used (JUnit marks only those as failures).
+    fleet: the clusters of hosts, when the fleet view is asked for
+    (`kalog.fleet.view.FleetView`): the rich view and JSON then show them.
     """
 
     summary: dict[str, Any] = field(default_factory=dict)
@@ -100,6 +102,7 @@ class AnalysisResult:
     rule_statuses: Sequence[RuleStatus] = ()
     rules: Sequence[RuleSpec] = ()
     fail_on: str = "warning"
+    fleet: Any = None
 
     def failing(self) -> list[Finding]:
         """The findings at or above `fail_on` (none when it is 'never')."""

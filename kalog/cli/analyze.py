@@ -20,6 +20,7 @@ from kalog.cli.common import (
     handle_errors,
     log_input_options,
 )
+from kalog.cli.fleet_options import SCHEDULER_ENV, fleet_executor
 from kalog.cli.model_options import check_configs, match_configs, model_options
 from kalog.cli.output import check_output, choose_format
 from kalog.cli.rules import (
@@ -66,6 +67,34 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
 )
 @color_option
 @click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 1024),
+    help="Read the inputs and replay the clusters on N local processes (the same result; "
+    "default: one process, reading a big file in two).  docs/fleet.md.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run the same partitions on a Dask distributed cluster (tcp://host:8786; "
+    f"default: ${SCHEDULER_ENV} unless --workers is given).  Needs kalog[fleet].",
+)
+@click.option(
+    "--by-cluster/--no-by-cluster",
+    "by_cluster",
+    default=None,
+    help="The fleet view: a table of the clusters of hosts (changes of master and findings, "
+    "worst first) and, in JSON, each change's and finding's cluster and a 'clusters' list "
+    "(default: on with --workers or --scheduler).",
+)
+@click.option(
+    "--tables",
+    "tables_dir",
+    type=click.Path(file_okay=False, writable=True),
+    metavar="DIR",
+    help="Also write findings.parquet, transitions.parquet and clusters.parquet into DIR "
+    "(each row with its cluster of hosts; docs/fleet.md).",
+)
 @handle_errors
 def analyze(
     inputs: LogInputs,
@@ -84,6 +113,10 @@ def analyze(
     statistics: bool,
     show_settings: bool,
     width: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    by_cluster: bool | None,
+    tables_dir: str | None,
 ) -> None:
     """Analyze PATH...: states, changes of master with causes, and findings.
 
@@ -94,7 +127,12 @@ def analyze(
     if statistics and chosen not in (None, "rich", "json"):
         raise KalogError(f"--statistics writes text or JSON, not --format {chosen}")
     check_output(output)
-    inputs.prestart()  # big files: children start reading before pandas is imported
+    executor = fleet_executor(workers, scheduler)
+    if executor is None:
+        inputs.prestart()  # big files: children start reading before pandas is imported
+    else:
+        inputs.expand()
+        inputs.executor = executor
     from kalog.check.findings import exit_code
     from kalog.model.profiles import resolve_profile
     from kalog.pipeline import analyze_events
@@ -121,7 +159,18 @@ def analyze(
     names = check_configs(configs)
     events = inputs.read()
     configs = match_configs(configs, names, events)
-    with inputs.working(f"analysing {len(events):,} events"):
+    message = f"analysing {len(events):,} events"
+    with inputs.working(message) as say:
+        replayer = None
+        if executor is not None:
+            import functools
+
+            from kalog.fleet.replaying import replay_partitioned
+
+            def replayed(done: int, total: int, _task: int) -> None:
+                say(f"{message}: {done}/{total} partitions replayed")
+
+            replayer = functools.partial(replay_partitioned, executor=executor, progress=replayed)
         result = analyze_events(
             events,
             configs=configs,
@@ -132,7 +181,18 @@ def analyze(
             rules=specs,
             fail_on=settings.fail_on,
             window=inputs.window(events),
+            replayer=replayer,
         )
+    if executor is not None:
+        executor.close()
+    if by_cluster or (by_cluster is None and executor is not None):
+        from kalog.fleet.view import fleet_view
+
+        result.fleet = fleet_view(result)
+    if tables_dir is not None:
+        from kalog.report.tables import write_tables
+
+        write_tables(result, tables_dir)
     # the reports read the result only: the frame (and what the analysis
     # freed) goes back before they build their own output
     del events

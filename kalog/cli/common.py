@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from kalog.errors import EXIT_INPUT_ERROR, KalogError
+from kalog.ingest import remote
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,6 +112,9 @@ class LogInputs:
     stats: dict[str, Any] = field(default_factory=dict)
     #: on a terminal, reading took over a second (see `working`)
     slow: bool = False
+    #: read the inputs one per task of this `kalog.fleet` executor (`--workers`,
+    #: `--scheduler`); None: `read_events` in this process
+    executor: Any = None
 
     def expand(self) -> None:
         """Replace each directory among `paths` by the files under it that
@@ -122,6 +126,9 @@ class LogInputs:
         """
         expanded: list[str] = []
         for path in self.paths:
+            if remote.is_url(path):
+                expanded.extend(remote.check_url(path))
+                continue
             if path == "-" or not os.path.isdir(path):
                 expanded.append(path)
                 continue
@@ -172,7 +179,13 @@ class LogInputs:
         reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
         started = time.monotonic()
         try:
-            frame = read_events(
+            options: dict[str, Any] = {}
+            reader: Any = read_events
+            if self.executor is not None:
+                from kalog.fleet.reading import read_partitioned
+
+                reader, options = read_partitioned, {"executor": self.executor}
+            frame = reader(
                 list(self.paths),
                 year=self.year,
                 host=self.host,
@@ -180,6 +193,7 @@ class LogInputs:
                 on_error="collect",
                 progress=reporter,
                 host_of=self.host_of,
+                **options,
             )
         finally:
             if reporter is not None:
@@ -260,7 +274,7 @@ class LogInputs:
         return Window(since, until, frozenset(self.hosts), frozenset(self.instances))
 
     @contextlib.contextmanager
-    def working(self, message: str, *, console: Any = None) -> Iterator[None]:
+    def working(self, message: str, *, console: Any = None) -> Iterator[Callable[[str], None]]:
         """A spinner with `message` on stderr while a step after reading runs.
 
         Why: on a log that took over a second to read, the replay and the
@@ -268,16 +282,18 @@ class LogInputs:
         terminal that goes silent after reading looks hung.  Only then, and
         only on a terminal without --quiet (the progress bar's conditions);
         transient, and the caller ends it before writing the report (stdout
-        may be the same terminal).
+        may be the same terminal).  Yields a function that replaces the
+        message (the partitions replayed so far, `kalog.fleet`); it does
+        nothing when no spinner shows.
         """
         if not self.slow:
-            yield
+            yield lambda _message: None
             return
         from kalog.console import make_console
 
         target = console if console is not None else make_console(stderr=True)
-        with target.status(message, spinner="line"):
-            yield
+        with target.status(message, spinner="line") as status:
+            yield status.update
 
     def exit(self) -> None:
         """Exit 2 if an input could not be read; return otherwise."""

@@ -37,6 +37,7 @@ import calendar
 import os
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -125,41 +126,83 @@ def read_events(
     names = [paths] if isinstance(paths, (str, Path)) else list(paths)
     given = _inputs_named(host_of or {}, [str(p) for p in names])
     sources = iter_sources([str(p) for p in names])
-    errors: list[str] = []
-    parts: list[pd.DataFrame] = []
-    assumed_years: list[dict[str, Any]] = []
-    formats: list[dict[str, Any]] = []
-    files = 0
     if progress is not None:
         _report_progress(sources, progress)
+    reads: list[InputRead] = []
     for source in sources:
         try:
-            part = _collect(source, engine)
+            reads.append(read_input(source, year, engine))
         except InputError as exc:
             if on_error == "raise":
                 raise
-            errors.append(str(exc))
-            continue
-        # gathering a big input frees more than it keeps (its blocks, the
-        # envelopes' bulk passes): handed back before the times stack their own
-        give_back()
-        files += 1
-        if source.lines_read == 0:
-            source.warn("empty input")
-        styles = _complete_times(part, source, year, engine)
-        formats.append(
-            {"source": source.name, "compression": source.compression, "styles": sorted(styles)}
-        )
-        if year is None and (assumed := _assumed_year(part, source)) is not None:
-            assumed_years.append(assumed)
-        part["source_index"] = source.index
-        parts.append(part)
-        del part  # `_assemble` releases the parts' columns as it goes
+            reads.append(InputRead(source, error=str(exc)))
+    return assemble_inputs(reads, host=host, tz=tz, given=given, engine=engine, on_error=on_error)
 
+
+@dataclass
+class InputRead:
+    """What reading one input gave: its envelope rows with their times, or its error.
+
+    The per-input half of `read_events`, apart so that inputs can be read
+    in other processes or on other machines (`kalog.fleet`) and assembled in
+    one (`assemble_inputs`) with the same result.
+    """
+
+    source: Source
+    part: pd.DataFrame | None = None
+    format: dict[str, Any] | None = None
+    assumed_year: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def read_input(
+    source: Source, year: int | None, engine: Engine, *, split_ok: bool = True
+) -> InputRead:
+    """Read one input: its keepalived envelope rows, times completed (`InputError` if unreadable).
+
+    split_ok: False reads a big plain file in this process only (a worker
+    of a pool must not fork readers of its own).
+    """
+    part = _collect(source, engine, split_ok=split_ok)
+    # gathering a big input frees more than it keeps (its blocks, the
+    # envelopes' bulk passes): handed back before the times stack their own
+    give_back()
+    if source.lines_read == 0:
+        source.warn("empty input")
+    styles = _complete_times(part, source, year, engine)
+    fmt = {"source": source.name, "compression": source.compression, "styles": sorted(styles)}
+    assumed = _assumed_year(part, source) if year is None else None
+    part["source_index"] = source.index
+    return InputRead(source, part, fmt, assumed)
+
+
+def assemble_inputs(
+    reads: list[InputRead],
+    *,
+    host: str | None = None,
+    tz: str | None = None,
+    given: Mapping[str, str] | None = None,
+    engine: Engine = "fast",
+    on_error: OnError = "raise",
+) -> pd.DataFrame:
+    """The event frame of the inputs read (`reads`, in input order): `read_events`' second half.
+
+    Takes the reads' parts over (`_assemble` releases their columns as it goes).
+    """
+    sources = [r.source for r in reads]
+    errors = [r.error for r in reads if r.error is not None]
+    done = [r for r in reads if r.error is None]
+    files = len(done)
+    formats = [r.format for r in done if r.format is not None]
+    assumed_years = [r.assumed_year for r in done if r.assumed_year is not None]
+    parts = [r.part for r in done if r.part is not None]
+    for r in done:
+        r.part = None
     frame_warnings = [w for s in sources for w in s.warnings]
     names = [s.name for s in sources]
     defaults = [host if host is not None else s.default_host for s in sources]
     frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
+    given = dict(given or {})
     identity.name_inputs(frame, given)
     renamed, apart, notes = identity.separate_hosts(frame, given)
     identity.apply_names(frame, renamed)
@@ -188,7 +231,7 @@ def read_events(
         frame.attrs["hosts_apart"] = apart
     if on_error == "raise":
         for message in frame_warnings:
-            warnings.warn(message, InputWarning, stacklevel=2)
+            warnings.warn(message, InputWarning, stacklevel=3)
     return frame
 
 
@@ -209,10 +252,10 @@ def _report_progress(sources: list[Source], progress: Callable[[int, int | None]
 # -- per input: find keepalived lines and their envelopes ---------------------
 
 
-def _collect(source: Source, engine: Engine) -> pd.DataFrame:
+def _collect(source: Source, engine: Engine, *, split_ok: bool = True) -> pd.DataFrame:
     """Envelope rows (line, raw, style, *FIELDS) of the keepalived lines of one input."""
     if engine == "fast":
-        return _collect_fast(source)
+        return _collect_fast(source, split_ok=split_ok)
     rows: list[tuple[Any, ...]] = []
     layout: env.FileLayout | None = None
     primary = env.RFC3164
@@ -228,12 +271,13 @@ def _collect(source: Source, engine: Engine) -> pd.DataFrame:
     return _rows_frame(rows)
 
 
-def _collect_fast(source: Source) -> pd.DataFrame:
+def _collect_fast(source: Source, *, split_ok: bool = True) -> pd.DataFrame:
     """The fast engine's `_collect`: candidates found per block, envelopes read in bulk.
 
     A big plain file is read by two processes, a part each (`kalog.ingest.split`).
     """
-    gathered = split.gather_in_parts(source) if split.worth_splitting(source) else gather(source)
+    splits = split_ok and split.worth_splitting(source)
+    gathered = split.gather_in_parts(source) if splits else gather(source)
     found = gathered.found
     lines = gathered.lines
     if not len(lines):

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kalog.errors import InputError
+from kalog.ingest import remote
 from kalog.speed import compiled
 
 #: Bytes read from the input per step (before decompression).
@@ -329,6 +330,8 @@ def open_input(source: Source) -> BinaryIO:
         if stream is None:  # pragma: no cover - stdin replaced by a text-only object
             raise InputError("-", "stdin is not readable as bytes")
         return stream
+    if remote.is_url(source.name):
+        return remote.open_url(source)
     path = Path(source.name)
     try:
         if path.is_dir():
@@ -367,6 +370,8 @@ def input_size(name: str) -> int | None:
     """Bytes in a regular file (None for stdin, pipes and what cannot be stat'ed)."""
     if name == "-":
         return None
+    if remote.is_url(name):
+        return remote.url_size(name)
     try:
         info = os.stat(name)
     except OSError:

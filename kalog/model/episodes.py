@@ -72,20 +72,34 @@ def replay_apart(
 ) -> Timeline:
     """Each episode's timeline by `replay_one(events, configs, peers)`, then all merged."""
     host_codes = events["host"].astype(object).to_numpy()
-    parts = []
-    for hosts in groups:
-        rows = np.flatnonzero(np.isin(host_codes, list(hosts)))
-        part = events.iloc[rows].reset_index(drop=True)
-        part.attrs = {k: v for k, v in events.attrs.items() if k != "hosts_apart"}
-        own = set(hosts)
-        parts.append(
-            replay_one(
-                part,
-                {h: c for h, c in (configs or {}).items() if h in own},
-                {a: h for a, h in (peers or {}).items() if h in own},
-            )
-        )
-    return merged(parts)
+    return merged(
+        [replay_one(*episode(events, hosts, configs, peers, host_codes)) for hosts in groups]
+    )
+
+
+def episode(
+    events: pd.DataFrame,
+    hosts: Sequence[str],
+    configs: Mapping[str, Any] | None,
+    peers: Mapping[str, str] | None,
+    host_codes: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any], dict[str, str]]:
+    """One episode's rows, configs and `--peer` ties: what its replay reads.
+
+    Apart from `replay_apart` so that episodes can be replayed in other
+    processes (`kalog.fleet`) from the same inputs.
+    """
+    if host_codes is None:
+        host_codes = events["host"].astype(object).to_numpy()
+    rows = np.flatnonzero(np.isin(host_codes, list(hosts)))
+    part = events.iloc[rows].reset_index(drop=True)
+    part.attrs = {k: v for k, v in events.attrs.items() if k != "hosts_apart"}
+    own = set(hosts)
+    return (
+        part,
+        {h: c for h, c in (configs or {}).items() if h in own},
+        {a: h for a, h in (peers or {}).items() if h in own},
+    )
 
 
 def merged(parts: Sequence[Timeline]) -> Timeline:

@@ -1209,8 +1209,13 @@ def _replay(
     configs: Mapping[str, Any] | None,
     version: str | None,
     peers: Mapping[str, str] | None,
+    known_peers: Mapping[str, str] | None = None,
 ) -> Timeline:
-    """`replay`, with the collector paused."""
+    """`replay`, with the collector paused.
+
+    known_peers: the address -> host ties of the whole input, when `events`
+    are some of its hosts' rows (`kalog.fleet` replays clusters apart).
+    """
     events = _timed(events)
     columns = EventColumns(events)
     by_host = {
@@ -1322,11 +1327,15 @@ def _replay(
     del table, lists, times_, kinds_, names_
     _add_unplaced(columns, by_host, runs_by_host, host_end, instances)
 
-    peer_map = map_peers(
-        events,
-        {host: items[0] for host, items in loaded.items() if items},
-        peers or {},
-        columns=columns,
+    peer_map = (
+        dict(known_peers)
+        if known_peers is not None
+        else map_peers(
+            events,
+            {host: items[0] for host, items in loaded.items() if items},
+            peers or {},
+            columns=columns,
+        )
     )
     ordered = sorted(instances.values(), key=lambda t: (t.instance, t.host))
     timeline = Timeline(

@@ -55,13 +55,20 @@ INDENT = "  "
 
 def build(result: AnalysisResult) -> dict[str, Any]:
     """The document as plain data (what `dumps` writes)."""
-    return {
+    doc = {
         "summary": to_jsonable(result.summary),
         "timeline": timeline_records(result.timeline),
         "transitions": [to_jsonable(record(t)) for t in result.transitions],
         "findings": [f.to_dict() for f in result.findings],
         "rules": [s.to_dict() for s in result.rule_statuses],
     }
+    if result.fleet is not None:
+        for item, transition in zip(doc["transitions"], result.transitions, strict=True):
+            item["cluster"] = result.fleet.cluster_of(getattr(transition, "host", None))
+        for item, finding in zip(doc["findings"], result.findings, strict=True):
+            item["cluster"] = result.fleet.cluster_of(finding.host)
+        doc["clusters"] = [row.to_dict() for row in result.fleet.rows]
+    return doc
 
 
 def dumps(result: AnalysisResult) -> str:
@@ -74,9 +81,11 @@ def chunks(result: AnalysisResult) -> Iterator[str]:
     sections: list[tuple[str, Callable[[], Table | list[Any]]]] = [
         ("timeline", lambda: _timeline(result)),
         ("transitions", lambda: _transitions(result)),
-        ("findings", lambda: [f.to_dict() for f in result.findings]),
+        ("findings", lambda: _findings(result)),
         ("rules", lambda: [s.to_dict() for s in result.rule_statuses]),
     ]
+    if result.fleet is not None:
+        sections.append(("clusters", lambda: [row.to_dict() for row in result.fleet.rows]))
     yield '{\n  "summary": '
     yield _dumps(to_jsonable(result.summary), 1)
     for name, make in sections:
@@ -163,7 +172,28 @@ def _timeline(result: AnalysisResult) -> Table | list[Any]:
 
 def _transitions(result: AnalysisResult) -> Table | list[Any]:
     table = transition_table(result.transitions)
-    return table if table is not None else [to_jsonable(record(t)) for t in result.transitions]
+    if result.fleet is None:
+        return table if table is not None else [to_jsonable(record(t)) for t in result.transitions]
+    # the fleet view: each change's cluster of hosts, last (kalog.fleet.view)
+    clusters = [result.fleet.cluster_of(getattr(t, "host", None)) for t in result.transitions]
+    if table is None:
+        items = [to_jsonable(record(t)) for t in result.transitions]
+        return [{**item, "cluster": c} for item, c in zip(items, clusters, strict=True)]
+    kinds = list(table.kinds) if table.kinds is not None else [None] * len(table.keys)
+    return dataclasses.replace(
+        table,
+        keys=[*table.keys, "cluster"],
+        columns=[*table.columns, clusters],
+        kinds=[*kinds, frozenset(map(type, clusters))],
+    )
+
+
+def _findings(result: AnalysisResult) -> list[Any]:
+    items = [f.to_dict() for f in result.findings]
+    if result.fleet is not None:
+        for item, finding in zip(items, result.findings, strict=True):
+            item["cluster"] = result.fleet.cluster_of(finding.host)
+    return items
 
 
 def _dumps(value: Any, level: int) -> str:

@@ -206,6 +206,23 @@ def _transitions(result: AnalysisResult) -> RenderableType:
     return Group(*lines)
 
 
+def _clusters(fleet: Any) -> Table:
+    """The fleet view's rows (`kalog.fleet.view`), one per cluster of hosts:
+    its findings per severity, its changes of master, its instances."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", overflow="fold")
+    grid.add_column(overflow="fold")
+    for row in fleet.rows:
+        found = [_count(row.findings[str(s)], str(s)) for s in Severity if row.findings[str(s)]]
+        text = (
+            f"{', '.join(found) or 'no finding'}; "
+            f"{_count(row.changes_of_master, 'change')} of master; "
+            f"{_join(row.instances) or 'no instance'}"
+        )
+        grid.add_row(Text(visible(row.name)), Text(visible(text)))
+    return grid
+
+
 def _master_time(result: AnalysisResult) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -293,6 +310,12 @@ def render(
     """
     console.print(Text("Summary", style="bold underline"))
     console.print(_summary(result))
+    if result.fleet is not None and len(result.fleet.rows) > 1:
+        console.print()
+        console.print(
+            Text(f"Clusters ({len(result.fleet.rows)}, worst first)", style="bold underline")
+        )
+        console.print(_clusters(result.fleet))
     if result.transitions:
         console.print()
         console.print(
