@@ -18,22 +18,12 @@ from typing import Any
 import pandas as pd
 
 from kalog.check.analysis import AnalysisResult
+from kalog.check.findings import FINDING_FIELDS
 from kalog.check.registry import RuleSpec
 from kalog.check.settings import Settings
 
 __all__ = ["Analysis", "analyze"]
 
-_FINDING_COLUMNS = [
-    "rule",
-    "name",
-    "severity",
-    "host",
-    "instance",
-    "start",
-    "end",
-    "message",
-    "evidence",
-]
 _TRANSITION_COLUMNS = [
     "ts",
     "instance",
@@ -88,7 +78,7 @@ class Analysis:
             }
             for f in self.result.findings
         ]
-        return _frame(rows, _FINDING_COLUMNS, times=("start", "end"))
+        return _frame(rows, list(FINDING_FIELDS), times=("start", "end"))
 
     @cached_property
     def transitions(self) -> pd.DataFrame:

@@ -10,7 +10,15 @@ import pytest
 
 from kalog.check.analysis import run_rules
 from kalog.check.context import AnalysisContext
-from kalog.check.findings import Evidence, Finding, Need, RuleState, Severity, exit_code
+from kalog.check.findings import (
+    FINDING_FIELDS,
+    Evidence,
+    Finding,
+    Need,
+    RuleState,
+    Severity,
+    exit_code,
+)
 from kalog.check.registry import DOC_HEADINGS, RuleLoadError, find_rule, load_rules, parse_doc
 from kalog.check.settings import Settings
 from kalog.ingest.events import empty_frame
@@ -72,6 +80,7 @@ def test_finding_to_dict_shape() -> None:
         "message": "m",
         "evidence": [{"source": "lb1.log", "line": 3}],
     }
+    assert tuple(finding.to_dict()) == FINDING_FIELDS  # the tables' columns, in order
 
 
 def test_evidence_line_listed_once() -> None:

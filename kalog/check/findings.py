@@ -245,6 +245,21 @@ class Finding:
         }
 
 
+#: The keys of `Finding.to_dict`, in its order: the columns of every table of
+#: findings (`kalog.notebook`, `kalog.report.tables`).
+FINDING_FIELDS = (
+    "rule",
+    "name",
+    "severity",
+    "host",
+    "instance",
+    "start",
+    "end",
+    "message",
+    "evidence",
+)
+
+
 class Need(StrEnum):
     """Something a rule needs from the input before it can say anything.
 

@@ -10,18 +10,14 @@ docs/events.md), and `--count` says how many lines each format typed.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import sys
-from collections.abc import Iterator
-from typing import TextIO
 
 import click
 import pandas as pd
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
 from kalog.cli.output import check_output, choose_format
-from kalog.ingest.events import KINDS
+from kalog.ingest.events import KINDS, kind_mask
 from kalog.report.events import FORMATS, write_events
 
 
@@ -100,8 +96,7 @@ def _select(
 ) -> pd.DataFrame:
     """The rows of the kinds and catalogue formats asked for (all when none are)."""
     if kinds:
-        wanted = {kind.lower() for kind in kinds}
-        frame = frame[frame["kind"].astype("string").isin(wanted).fillna(False)]
+        frame = frame[kind_mask(frame, {kind.lower() for kind in kinds})]
     if templates:
         ids = frame["template"].astype("string")
         keep = pd.Series(False, index=frame.index)
@@ -124,7 +119,7 @@ def _write_counts(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
         grouped = keys.groupby(["kind", "template"], sort=False).size()
         ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
         counts = [(kind, template, int(n)) for (kind, template), n in ordered]
-    with _opened(output) as out:
+    with click.open_file(output or "-", "w", encoding="utf-8") as out:
         if fmt == "jsonl":
             for kind, template, n in counts:
                 out.write(json.dumps({"kind": kind, "template": template or None, "lines": n}))
@@ -134,12 +129,3 @@ def _write_counts(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
         out.write(f"{'lines':>7}  {'kind':<{width}}  template\n")
         for kind, template, n in counts:
             out.write(f"{n:>7}  {kind:<{width}}  {template or '-'}\n")
-
-
-@contextlib.contextmanager
-def _opened(output: str | None) -> Iterator[TextIO]:
-    if output in (None, "-"):
-        yield sys.stdout
-        return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
-        yield handle

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kalog.check.analysis import AnalysisResult
+from kalog.check.findings import FINDING_FIELDS
 from kalog.report._data import _TRANSITION_FIELDS
 
 #: The files written, in order.
@@ -33,7 +34,7 @@ def tables(result: AnalysisResult) -> dict[str, Any]:
     view = result.fleet if result.fleet is not None else fleet_view(result)
     with_view = AnalysisResult(**{**result.__dict__, "fleet": view})
     doc = build(with_view)
-    findings = pd.DataFrame(doc["findings"], columns=[*_FINDING_COLUMNS, "cluster"])
+    findings = pd.DataFrame(doc["findings"], columns=[*FINDING_FIELDS, "cluster"])
     transitions = pd.DataFrame(doc["transitions"], columns=[*_TRANSITION_COLUMNS, "cluster"])
     rows = [
         {
@@ -46,17 +47,6 @@ def tables(result: AnalysisResult) -> dict[str, Any]:
 
 
 _TRANSITION_COLUMNS = tuple(_TRANSITION_FIELDS)
-_FINDING_COLUMNS = (
-    "rule",
-    "name",
-    "severity",
-    "host",
-    "instance",
-    "start",
-    "end",
-    "message",
-    "evidence",
-)
 
 
 def write_tables(result: AnalysisResult, directory: str | Path) -> list[Path]:
