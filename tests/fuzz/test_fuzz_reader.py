@@ -35,7 +35,7 @@ from kalog.ingest import events
 from kalog.ingest.frame import read_events
 from kalog.ingest.read import Source, _detect, decode, iter_line_blocks
 from kalog.ingest.scan import gather
-from tests.fuzz.strategies import ROOT, log_file
+from tests.fuzz.strategies import ROOT, log_file, real_lines
 
 _TMP = Path(tempfile.mkdtemp(prefix="kalog-fuzz-"))
 
@@ -219,3 +219,37 @@ def test_a_cut_of_a_real_log_loses_none_of_its_lines(log: Path, keep: list[bool]
         zip(frame["line"].tolist(), frame["body"].tolist(), frame["kind"].astype(str), strict=True)
     )
     assert [row for row in want if row not in got] == []
+
+
+def test_numbers_too_big_for_any_column_are_read_not_crashed_on() -> None:
+    """Every number of every real line, one at a time, made 23 digits long.
+
+    `(VI_1) Changing effective priority from 100 to 10**23` crashed both
+    engines (OverflowError casting to the Int64 column), as did such a
+    `(Line N)`, `pid=N` and rsyslog repeat count: the fuzzing's random
+    edits almost never replaced exactly a whole number.  Now a field the
+    frame keeps as an integer takes at most keepalived's ten digits, and a
+    longer number leaves that wording unmatched (the line is typed by
+    another one, generically, or counted unknown).
+    """
+    widened: list[bytes] = []
+    for line in real_lines():
+        envelope_end = line.find(b"]: ") + 3 if b"]: " in line else 0
+        for found in re.finditer(rb"\d+", line[envelope_end:]):
+            start, end = envelope_end + found.start(), envelope_end + found.end()
+            widened.append(line[:start] + b"9" * 23 + line[end:])
+    assert len(widened) > 2000
+    path = _write(b"\n".join(widened) + b"\n", "widened.log")
+    fast, plain = _frame(path, "fast"), _frame(path, "plain")
+    assert fast is not None and plain is not None
+    pd.testing.assert_frame_equal(fast, plain)
+    numbers = [c for c, dtype in events.COLUMNS.items() if dtype == "Int64" and c != "pid"]
+    assert not fast[numbers].ge(10**10).any().any()
+    too_big = fast[
+        fast["body"]
+        .astype(str)
+        .str.fullmatch(r"\(\w+\) Changing effective priority from \d+ to 9{23}")
+    ]
+    assert len(too_big) > 5
+    assert too_big["prio_new"].isna().all() and not too_big["kind"].eq("priority_change").any()
+    assert set(too_big["template"].astype(str)) == {"vrrp_track.vrrp_set_effective_priority.1fd351"}
