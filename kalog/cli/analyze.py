@@ -19,6 +19,8 @@ from kalog.cli.common import (
     echo_info,
     handle_errors,
     log_input_options,
+    output_option,
+    width_option,
 )
 from kalog.cli.fleet_options import SCHEDULER_ENV, fleet_executor
 from kalog.cli.model_options import check_configs, match_configs, model_options
@@ -52,7 +54,7 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
     ".html, .txt; else rich, github when GITHUB_ACTIONS=true; html: one "
     "self-contained page with charts).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
+@output_option
 @click.option(
     "--statistics",
     is_flag=True,
@@ -66,7 +68,7 @@ from kalog.errors import EXIT_INPUT_ERROR, KalogError
     "and exit without reading the logs.",
 )
 @color_option
-@click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
+@width_option("rich")
 @click.option(
     "--workers",
     type=click.IntRange(1, 1024),

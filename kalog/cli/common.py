@@ -416,6 +416,25 @@ color_option = click.option(
     "always, never.",
 )
 
+#: `-o FILE` of every command that writes a report (checked by kalog.cli.output).
+output_option = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here."
+)
+
+
+def width_option(view: str) -> Callable[[F], F]:
+    """`--width N` (40-400 columns) of the `view` a command draws."""
+    return click.option("--width", type=click.IntRange(40, 400), help=f"Width of the {view} view.")
+
+
+def view_options(view: str) -> Callable[[F], F]:
+    """`-o`, `--color` and `--width`, in that order: a drawn view's output options."""
+
+    def apply(command: F) -> F:
+        return output_option(color_option(width_option(view)(command)))
+
+    return apply
+
 
 def _check_host_of(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kalog.cli.common import LogInputs, color_option, handle_errors, log_input_options
+from kalog.cli.common import LogInputs, handle_errors, log_input_options, view_options
 from kalog.cli.model_options import model_options, read_and_replay
 from kalog.cli.output import check_output
 from kalog.errors import KalogError
@@ -36,9 +36,7 @@ def parse_at(value: str, day: Any) -> Any:
     show_default=True,
     help="text: the chain, line by line; json: the same for tools.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
-@color_option
-@click.option("--width", type=click.IntRange(40, 400), help="Width of the text view.")
+@view_options("text")
 @handle_errors
 def explain(
     inputs: LogInputs,

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from kalog.cli.common import LogInputs, color_option, handle_errors, log_input_options
+from kalog.cli.common import LogInputs, handle_errors, log_input_options, view_options
 from kalog.cli.model_options import model_options, read_and_replay
 from kalog.cli.output import check_output, choose_format
 
@@ -24,9 +24,7 @@ from kalog.cli.output import check_output, choose_format
     "svg/png: a chart to paste into a document (png needs -o).  Without it, -o's "
     "extension chooses (.json, .txt, .svg, .png).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here.")
-@color_option
-@click.option("--width", type=click.IntRange(40, 400), help="Width of the rich view.")
+@view_options("rich")
 @handle_errors
 def timeline(
     inputs: LogInputs,
