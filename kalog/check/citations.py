@@ -8,6 +8,12 @@ each rule fetch its lines: a dense log has millions of rows and a rule with
 thousands of findings would search the frame and convert a cell per line;
 one search per log file for all the findings of all rules is the bulk form,
 and rules need no helper for it at all.
+
+A frame read with `keep_raw=False` (`kalog analyze`) holds no text for
+the inputs that can be read again (`kalog.ingest.refetch`): their cited
+lines are still looked up in the frame (a location that is no event keeps
+no text, as before) and their texts read back from the inputs, one pass
+per input for all the findings.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from kalog.check.findings import Evidence, Finding
+from kalog.ingest import refetch
 
 if TYPE_CHECKING:  # pragma: no cover
     from kalog.check.context import AnalysisContext
@@ -78,6 +85,8 @@ class _LineLookup:
     positions: np.ndarray
     raw: Any  # position -> the frame's raw cell (values fetched on demand)
     raw_column: pd.Series | None = None  # the same cells, for fetching many at once
+    #: the inputs whose rows hold no text: read back from the input
+    elsewhere: refetch.Refetch | None = None
 
     def text(self, source: str, line: int) -> str | None:
         where = self.sources.get(source)
@@ -87,6 +96,8 @@ class _LineLookup:
         found = lo + int(self.lines[lo:hi].searchsorted(line, side="right")) - 1
         if found < lo or int(self.lines[found]) != line:
             return None
+        if self.elsewhere is not None and source in self.elsewhere.inputs:
+            return self.elsewhere.texts(source, [line])[line]
         return _raw_text(self.raw(int(self.positions[found])))
 
     def texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str | None]:
@@ -107,6 +118,13 @@ class _LineLookup:
             found = lo + self.lines[lo:hi].searchsorted(wanted, side="right") - 1
             hit = found >= lo
             hit[hit] = self.lines[found[hit]] == wanted[hit]
+            if self.elsewhere is not None and source in self.elsewhere.inputs:
+                # events of an input read again: their texts in one pass over it
+                events = [line for line, ok in zip(lines, hit.tolist(), strict=True) if ok]
+                texts = self.elsewhere.texts(source, events) if events else {}
+                for line in lines:
+                    result[(source, line)] = texts.get(line)
+                continue
             for line, ok in zip(lines, hit.tolist(), strict=True):
                 if ok:
                     found_keys.append((source, line))
@@ -173,7 +191,8 @@ def _line_lookup(ctx: AnalysisContext) -> _LineLookup:
         for code, name in enumerate(uniques):
             sources[str(name)] = (int(bounds[code]), int(bounds[code + 1]))
         raw = events["raw"]
-        return _LineLookup(sources, sorted_lines, order, _cell_reader(raw), raw)
+        elsewhere = events.attrs.get(refetch.ATTR)
+        return _LineLookup(sources, sorted_lines, order, _cell_reader(raw), raw, elsewhere)
 
     return ctx.cached("line_lookup", build)
 

@@ -159,7 +159,9 @@ def analyze(
     if inputs.verbose:
         echo_info(f"settings: {settings.path or 'none found (defaults)'}")
     names = check_configs(configs)
-    events = inputs.read()
+    # the report shows the text of the lines it cites only: those are read
+    # back from the inputs at the end, not kept for every line
+    events = inputs.read(keep_raw=False)
     configs = match_configs(configs, names, events)
     message = f"analysing {len(events):,} events"
     with inputs.working(message) as say:
@@ -185,6 +187,7 @@ def analyze(
             window=inputs.window(events),
             replayer=replayer,
         )
+    inputs.late_warnings(events)
     if executor is not None:
         executor.close()
     if by_cluster or (by_cluster is None and executor is not None):

@@ -161,7 +161,7 @@ class LogInputs:
         self.expand()
         split.prestart([str(p) for p in self.paths])
 
-    def read(self, *, summary: bool = True, need_typed: bool = True) -> Any:
+    def read(self, *, summary: bool = True, need_typed: bool = True, keep_raw: bool = True) -> Any:
         """Read the inputs into the event frame, printing diagnostics to stderr.
 
         Unreadable inputs are reported and skipped (`failed` is set); when
@@ -172,6 +172,11 @@ class LogInputs:
         that are all unknown.
         On a terminal a progress bar shows while reading takes over a
         second; `--quiet` turns it and the summary line off.
+        `keep_raw=False`: the commands that show only the lines they cite
+        (`analyze`, `timeline`, `explain`) read them back at the end
+        (`kalog.ingest.refetch`; `read_events`' option) instead of holding
+        every line's text; not on a Dask cluster, whose workers may see
+        other files under the same names.
         """
         from kalog.ingest.frame import read_events
 
@@ -182,9 +187,11 @@ class LogInputs:
             options: dict[str, Any] = {}
             reader: Any = read_events
             if self.executor is not None:
+                from kalog.fleet.executors import DaskCluster
                 from kalog.fleet.reading import read_partitioned
 
                 reader, options = read_partitioned, {"executor": self.executor}
+                keep_raw = keep_raw or isinstance(self.executor, DaskCluster)
             frame = reader(
                 list(self.paths),
                 year=self.year,
@@ -193,6 +200,7 @@ class LogInputs:
                 on_error="collect",
                 progress=reporter,
                 host_of=self.host_of,
+                keep_raw=keep_raw,
                 **options,
             )
         finally:
@@ -220,7 +228,7 @@ class LogInputs:
         if stats["lines_read"] == 0 and not self.allow_empty:
             raise KalogError("no log lines read")
         if self._old_host_option(frame):
-            return self.read(summary=summary, need_typed=need_typed)
+            return self.read(summary=summary, need_typed=need_typed, keep_raw=keep_raw)
         if summary and not self.quiet:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
         found = stats["typed"] if need_typed else stats["keepalived_lines"]
@@ -232,6 +240,17 @@ class LogInputs:
                 f"{stats['unknown']} unknown); --allow-empty to accept it"
             )
         return frame
+
+    def late_warnings(self, frame: Any) -> None:
+        """Print what reading cited lines back said (an input changed since it
+        was read: `kalog.ingest.refetch`), once the analysis has asked for them."""
+        from kalog.ingest import refetch
+
+        elsewhere = frame.attrs.get(refetch.ATTR)
+        if elsewhere is not None:
+            for message in elsewhere.warnings[elsewhere.printed :]:
+                echo_warning(message)
+            elsewhere.printed = len(elsewhere.warnings)
 
     def _old_host_option(self, frame: Any) -> bool:
         """`--host X` once, X no host of the logs, no --default-host: the

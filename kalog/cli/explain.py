@@ -77,6 +77,7 @@ def explain(
         )
         raise KalogError(f"{exc}" + (f" ({listing})" if listing else "")) from None
     explanation = explain_change(events, timeline, change, configs=parsed)
+    inputs.late_warnings(events)
     out = click.open_file(output, "w", encoding="utf-8") if output else None
     try:
         if fmt == "json":

@@ -95,7 +95,7 @@ def read_and_replay(
     from kalog.pipeline import host_versions
 
     names = check_configs(configs)
-    events = inputs.read()
+    events = inputs.read(keep_raw=False)  # cited lines are read back (`kalog.ingest.refetch`)
     configs = match_configs(configs, names, events)
     versions: dict[str, Any] = host_versions(events)
     if version:

@@ -41,6 +41,7 @@ def read_partitioned(
     progress: Callable[[int, int | None], None] | None = None,
     host_of: Mapping[str, str] | None = None,
     executor: Executor | None = None,
+    keep_raw: bool = True,
 ) -> pd.DataFrame:
     """`kalog.read_events` with each input read by a task of `executor`.
 
@@ -77,7 +78,9 @@ def read_partitioned(
         if reason is not None and on_error == "raise":
             raise InputError(read.source.name, reason)
         reads.append(read)
-    return assemble_inputs(reads, host=host, tz=tz, given=given, engine=engine, on_error=on_error)
+    return assemble_inputs(
+        reads, host=host, tz=tz, given=given, engine=engine, on_error=on_error, keep_raw=keep_raw
+    )
 
 
 def read_one(

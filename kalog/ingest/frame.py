@@ -50,7 +50,7 @@ from kalog.errors import InputError, InputWarning, KalogError
 from kalog.grammar import envelope as env
 from kalog.grammar.body import parse_body
 from kalog.grammar.bulk import take_rows
-from kalog.ingest import events, identity, split
+from kalog.ingest import events, identity, refetch, split
 from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
 from kalog.ingest.scan import gather
 from kalog.speed.allocator import give_back
@@ -90,6 +90,7 @@ def read_events(
     engine: Engine = "fast",
     progress: Callable[[int, int | None], None] | None = None,
     host_of: Mapping[str, str] | None = None,
+    keep_raw: bool = True,
 ) -> pd.DataFrame:
     """Read keepalived logs into one event frame, merged in time order.
 
@@ -106,6 +107,12 @@ def read_events(
         (total None when an input's size is unknown, e.g. stdin).
     host_of: input (as given in `paths`) -> the host of every line of it,
         whatever its envelope says (`--host-of PATH=HOST`).
+    keep_raw: False leaves `raw` null in the rows of the inputs that can be
+        read again (local regular files unchanged while read) and records
+        them in `frame.attrs["raw_refetch"]`: the analysis reads the lines it
+        cites back from them (`kalog.ingest.refetch`), and the frame is
+        ~107 MB per million lines smaller.  `kalog analyze`, `timeline` and
+        `explain` read so; the default keeps every line's text.
 
     One host name in inputs from different directories, or two keepalived
     processes of one name at once in two inputs, is several machines: their
@@ -136,7 +143,9 @@ def read_events(
             if on_error == "raise":
                 raise
             reads.append(InputRead(source, error=str(exc)))
-    return assemble_inputs(reads, host=host, tz=tz, given=given, engine=engine, on_error=on_error)
+    return assemble_inputs(
+        reads, host=host, tz=tz, given=given, engine=engine, on_error=on_error, keep_raw=keep_raw
+    )
 
 
 @dataclass
@@ -153,6 +162,9 @@ class InputRead:
     format: dict[str, Any] | None = None
     assumed_year: dict[str, Any] | None = None
     error: str | None = None
+    #: the input's `kalog.ingest.refetch.Fingerprint` when it was the same
+    #: before and after its read (its lines can be read again), else None
+    fingerprint: refetch.Fingerprint | None = None
 
 
 def read_input(
@@ -163,7 +175,9 @@ def read_input(
     split_ok: False reads a big plain file in this process only (a worker
     of a pool must not fork readers of its own).
     """
+    before = refetch.fingerprint(source.name)
     part = _collect(source, engine, split_ok=split_ok)
+    unchanged = before is not None and refetch.fingerprint(source.name) == before
     # gathering a big input frees more than it keeps (its blocks, the
     # envelopes' bulk passes): handed back before the times stack their own
     give_back()
@@ -173,7 +187,7 @@ def read_input(
     fmt = {"source": source.name, "compression": source.compression, "styles": sorted(styles)}
     assumed = _assumed_year(part, source) if year is None else None
     part["source_index"] = source.index
-    return InputRead(source, part, fmt, assumed)
+    return InputRead(source, part, fmt, assumed, fingerprint=before if unchanged else None)
 
 
 def assemble_inputs(
@@ -184,10 +198,13 @@ def assemble_inputs(
     given: Mapping[str, str] | None = None,
     engine: Engine = "fast",
     on_error: OnError = "raise",
+    keep_raw: bool = True,
 ) -> pd.DataFrame:
     """The event frame of the inputs read (`reads`, in input order): `read_events`' second half.
 
     Takes the reads' parts over (`_assemble` releases their columns as it goes).
+    keep_raw: as `read_events`'; the texts are dropped here, before the
+    merge, so that neither the merge nor the frame holds them.
     """
     sources = [r.source for r in reads]
     errors = [r.error for r in reads if r.error is not None]
@@ -195,6 +212,7 @@ def assemble_inputs(
     files = len(done)
     formats = [r.format for r in done if r.format is not None]
     assumed_years = [r.assumed_year for r in done if r.assumed_year is not None]
+    elsewhere = {} if keep_raw else _drop_raw(done)
     parts = [r.part for r in done if r.part is not None]
     for r in done:
         r.part = None
@@ -202,6 +220,8 @@ def assemble_inputs(
     names = [s.name for s in sources]
     defaults = [host if host is not None else s.default_host for s in sources]
     frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
+    if elsewhere:
+        frame.attrs[refetch.ATTR] = refetch.Refetch(elsewhere, warn_library=on_error == "raise")
     given = dict(given or {})
     identity.name_inputs(frame, given)
     renamed, apart, notes = identity.separate_hosts(frame, given)
@@ -233,6 +253,35 @@ def assemble_inputs(
         for message in frame_warnings:
             warnings.warn(message, InputWarning, stacklevel=3)
     return frame
+
+
+def _drop_raw(reads: list[InputRead]) -> dict[str, refetch.Fingerprint]:
+    """Empty the `raw` of the reads whose input can be read again; their names
+    and fingerprints.
+
+    An input named twice is emptied only when both reads saw the same file.
+    Why at assembly and not in the reader: the text of a dense log's lines is
+    one buffer that the envelope fields (host, program, body) point into
+    until `_assemble` makes them categorical, so not building `raw` would not
+    lower the read's peak; after assembly nothing holds the buffer.
+    """
+    prints: dict[str, set[refetch.Fingerprint | None]] = {}
+    for r in reads:
+        prints.setdefault(r.source.name, set()).add(r.fingerprint)
+    elsewhere = {
+        name: next(iter(found))
+        for name, found in prints.items()
+        if len(found) == 1 and None not in found
+    }
+    for r in reads:
+        if r.source.name in elsewhere and r.part is not None:
+            r.part["raw"] = _no_text(len(r.part))
+    return elsewhere
+
+
+def _no_text(rows: int) -> pd.Series:
+    """A `raw` column of `rows` missing texts: a validity bitmap and zero offsets."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(rows, pa.large_string())))
 
 
 def _report_progress(sources: list[Source], progress: Callable[[int, int | None], None]) -> None:

@@ -22,7 +22,7 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -154,6 +154,31 @@ class LineBlock:
                 lines = [self._cap(i, t) if len(t) > limit else t for i, t in enumerate(lines)]
             self._lines = lines
         return self._lines
+
+    def pick(self, indexes: Sequence[int]) -> list[str]:
+        """The lines at `indexes` (0-based, ascending), exactly as `lines` gives them.
+
+        Why: reading cited lines back (`kalog.ingest.refetch`) wants a few
+        lines of each block; an ASCII block is cut at its newlines found by
+        numpy, without a str per line of the block (its count is set in the
+        same pass).  A decoded block is split as `lines` splits it.
+        """
+        if self._text is not None or self._lines is not None:
+            lines = self.lines
+            return [lines[i] for i in indexes]
+        assert self._data is not None
+        data = self._data
+        newlines = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+        self._count = len(newlines) + 1
+        at = np.asarray(indexes, dtype=np.int64)
+        bounds = np.concatenate(([-1], newlines, [len(data)]))
+        starts, ends = (bounds[at] + 1).tolist(), bounds[at + 1].tolist()
+        limit = self.max_line // 4
+        picked = []
+        for i, start, end in zip(at.tolist(), starts, ends, strict=True):
+            line = data[start:end].decode("ascii")
+            picked.append(self._cap(i, line) if len(line) > limit else line)
+        return picked
 
     def head(self, count: int) -> list[str]:
         """The first `count` lines (sniffing must not split a 30 MB block)."""

@@ -18,12 +18,13 @@ instance or about no instance in particular (a tracker, keepalived's start).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from kalog.ingest import refetch
 from kalog.ingest.events import kind_mask
 from kalog.model.priority import contribution, effective_priority
 from kalog.model.profiles import PROFILES
@@ -192,7 +193,7 @@ def explain(
     explanation = Explanation(
         change, hosts, start, end, previous=_previous_master(timeline, hosts, change, start)
     )
-    steps = _line_steps(events, hosts, change.instance, start, end)
+    steps = _read_back(events, _line_steps(events, hosts, change.instance, start, end))
     steps += _priority_steps(timeline, hosts, change.instance, start, end, events, configs or {})
     transition_step = Step(
         change.ts,
@@ -255,6 +256,30 @@ def _line_steps(
             )
         )
     return steps
+
+
+def _read_back(events: pd.DataFrame, steps: list[Step]) -> list[Step]:
+    """`steps` with the texts of lines whose frame holds none read back from
+    their input (`read_events(keep_raw=False)`, `kalog.ingest.refetch`): one
+    pass per input for all of them."""
+    elsewhere = events.attrs.get(refetch.ATTR)
+    if elsewhere is None:
+        return steps
+    wanted: dict[str, list[int]] = {}
+    for step in steps:
+        if step.text is None and step.source in elsewhere.inputs and step.line is not None:
+            wanted.setdefault(step.source, []).append(int(step.line))
+    texts = {
+        (source, line): text
+        for source, lines in wanted.items()
+        for line, text in elsewhere.texts(source, lines).items()
+    }
+    return [
+        replace(step, text=texts[(step.source, step.line)])
+        if (step.source, step.line) in texts
+        else step
+        for step in steps
+    ]
 
 
 def _priority_steps(
