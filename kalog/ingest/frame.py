@@ -11,10 +11,12 @@ Two engines give the same frame (tests/test_frame.py checks it):
 * "fast" (default): a byte-level prefilter per block (the ident word found
   with `bytes.find`, or pyarrow's substring search where most lines match;
   every line where a relayed console stamp may hide), envelopes read in
-  bulk from whole arrays of lines (`kalog.grammar.bulk`), `parse_body` once
-  per distinct body, timestamps completed with vectorised pandas
-  operations once per distinct value; a big plain file is read by two
-  processes (`kalog.ingest.split`);
+  bulk from arrays of lines (`kalog.grammar.bulk`) a window of
+  `WINDOW_LINES` candidate lines at a time, each window reduced at once to
+  the columns the frame keeps (`_collect_fast`: the reader's memory is one
+  window's, not the input's), `parse_body` once per distinct body,
+  timestamps completed with vectorised pandas operations once per distinct
+  value; a big plain file is read by two processes (`kalog.ingest.split`);
 * "plain": the pyparsing envelope grammars on every line and timestamps
   built one line at a time - slow, but a direct reading of the grammar.
 
@@ -203,6 +205,9 @@ def assemble_inputs(
     names = [s.name for s in sources]
     defaults = [host if host is not None else s.default_host for s in sources]
     frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
+    # the parts and the body columns' temporaries, freed: handed back before
+    # the host check stacks its own (dense 1M: the read's peak was there)
+    give_back()
     given = dict(given or {})
     identity.name_inputs(frame, given)
     renamed, apart, notes = identity.separate_hosts(frame, given)

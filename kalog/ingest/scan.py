@@ -6,8 +6,10 @@ child can run it before (or without) importing pandas (see `kalog.ingest.split`)
 candidate lines (the ident word, found with `bytes.find` where matches are
 rare and by pyarrow where most lines match; every line of a block where a
 relayed console stamp may hide), and `kalog.grammar.bulk` reads the
-envelopes of all candidates at once.  `kalog.ingest.frame` turns the result into
-the event frame.
+envelopes of many candidates at once: all of them (`gather`, a split file's
+segments) or a window at a time (`gather_windows`, what `kalog.ingest.frame`
+reads an input with).  `kalog.ingest.frame` turns the result into the event
+frame.
 """
 
 from __future__ import annotations
