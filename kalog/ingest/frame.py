@@ -324,25 +324,29 @@ def _collect_fast(source: Source, *, split_ok: bool = True) -> tuple[pd.DataFram
     times = _Times()
     text: _Text | None = None
     for gathered in windows:
-        found = gathered.found
+        numbers, lines, found = gathered.numbers, gathered.lines, gathered.found
+        del gathered  # each array is dropped once reduced: the window's peak is lower
         if len(found.rows):
             if text is None:  # the input is open: its compression is known
                 text = _Text(input_size(source.name) if source.compression == "none" else None)
-            columns["line"].append(gathered.numbers[found.rows])
-            text.add(take_rows(gathered.lines, found.rows))
+            columns["line"].append(numbers[found.rows])
+            text.add(take_rows(lines, found.rows))
+            del lines
+            fields = found.fields
+            for name in _KEPT_FIELDS:
+                field = fields.pop(name)
+                columns[name].append(_objects(pc.fill_null(field, "") if name == "body" else field))
+            del field
             style = _objects(found.style)
-            fields = {name: _objects(found.fields[name]) for name in _TIME_FIELDS}
-            naive, offset = times.window(pd.DataFrame({"style": style, **fields}, copy=False))
-            del fields
+            timed = {name: _objects(fields.pop(name)) for name in _TIME_FIELDS}
+            del found, fields
+            naive, offset = times.window(pd.DataFrame({"style": style, **timed}, copy=False))
+            del timed
             columns["naive"].append(naive)
             columns["offset"].append(offset)
             columns["style"].append(style)
-            for name in _KEPT_FIELDS:
-                field = found.fields[name]
-                if name == "body":
-                    field = pc.fill_null(field, "")
-                columns[name].append(_objects(field))
-        del gathered, found  # the window's lines and envelopes: freed before the next
+        else:
+            del lines, found
     if text is not None:
         columns["raw"].append(text.array())
     return _part(columns), times

@@ -93,13 +93,14 @@ def gather_windows(
         numbers.clear()
         held = 0
         size = window or max(len(lines), 1)
-        for start in range(0, max(len(lines), 1), size):
-            some = lines.slice(start, size)
-            yield Gathered(
-                line_numbers[start : start + size],
-                some,
-                read_envelopes(some, layout or "syslog", primary),
-            )
+        pieces = [
+            (line_numbers[start : start + size], lines.slice(start, size))
+            for start in range(0, max(len(lines), 1), size)
+        ]
+        del lines, line_numbers
+        pieces.reverse()
+        while pieces:  # no local keeps a window yielded: the caller frees it
+            yield _read(*pieces.pop(), layout or "syslog", primary)
 
     word = env.PREFILTER_WORD
     for block in iter_line_blocks(source):
@@ -133,6 +134,12 @@ def gather_windows(
             yielded = True
     if held or not yielded:
         yield from windows()
+
+
+def _read(
+    numbers: np.ndarray, lines: pa.Array, layout: env.FileLayout, primary: env.Style
+) -> Gathered:
+    return Gathered(numbers, lines, read_envelopes(lines, layout, primary))
 
 
 def windows_of(whole: Gathered, window: int | None) -> Iterator[Gathered]:
