@@ -11,10 +11,12 @@ Two engines give the same frame (tests/test_frame.py checks it):
 * "fast" (default): a byte-level prefilter per block (the ident word found
   with `bytes.find`, or pyarrow's substring search where most lines match;
   every line where a relayed console stamp may hide), envelopes read in
-  bulk from whole arrays of lines (`kalog.grammar.bulk`), `parse_body` once
-  per distinct body, timestamps completed with vectorised pandas
-  operations once per distinct value; a big plain file is read by two
-  processes (`kalog.ingest.split`);
+  bulk from arrays of lines (`kalog.grammar.bulk`) a window of
+  `WINDOW_LINES` candidate lines at a time, each window reduced at once to
+  the columns the frame keeps (`_collect_fast`: the reader's memory is one
+  window's, not the input's), `parse_body` once per distinct body,
+  timestamps completed with vectorised pandas operations once per distinct
+  value; a big plain file is read by two processes (`kalog.ingest.split`);
 * "plain": the pyparsing envelope grammars on every line and timestamps
   built one line at a time - slow, but a direct reading of the grammar.
 
@@ -45,6 +47,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kalog.errors import InputError, InputWarning, KalogError
 from kalog.grammar import envelope as env
@@ -52,7 +55,7 @@ from kalog.grammar.body import parse_body
 from kalog.grammar.bulk import take_rows
 from kalog.ingest import events, identity, refetch, split
 from kalog.ingest.read import Source, input_size, iter_line_blocks, iter_sources
-from kalog.ingest.scan import gather
+from kalog.ingest.scan import gather_windows
 from kalog.speed.allocator import give_back
 
 Engine = Literal["fast", "plain"]
@@ -176,14 +179,14 @@ def read_input(
     of a pool must not fork readers of its own).
     """
     before = refetch.fingerprint(source.name)
-    part = _collect(source, engine, split_ok=split_ok)
+    part, times = _collect(source, engine, split_ok=split_ok)
     unchanged = before is not None and refetch.fingerprint(source.name) == before
     # gathering a big input frees more than it keeps (its blocks, the
     # envelopes' bulk passes): handed back before the times stack their own
     give_back()
     if source.lines_read == 0:
         source.warn("empty input")
-    styles = _complete_times(part, source, year, engine)
+    styles = _complete_times(part, source, year, engine, times)
     fmt = {"source": source.name, "compression": source.compression, "styles": sorted(styles)}
     assumed = _assumed_year(part, source) if year is None else None
     part["source_index"] = source.index
@@ -222,6 +225,9 @@ def assemble_inputs(
     frame = _assemble(parts, names, defaults, tz, engine, frame_warnings)
     if elsewhere:
         frame.attrs[refetch.ATTR] = refetch.Refetch(elsewhere, warn_library=on_error == "raise")
+    # the parts and the body columns' temporaries, freed: handed back before
+    # the host check stacks its own (dense 1M: the read's peak was there)
+    give_back()
     given = dict(given or {})
     identity.name_inputs(frame, given)
     renamed, apart, notes = identity.separate_hosts(frame, given)
@@ -301,8 +307,14 @@ def _report_progress(sources: list[Source], progress: Callable[[int, int | None]
 # -- per input: find keepalived lines and their envelopes ---------------------
 
 
-def _collect(source: Source, engine: Engine, *, split_ok: bool = True) -> pd.DataFrame:
-    """Envelope rows (line, raw, style, *FIELDS) of the keepalived lines of one input."""
+def _collect(
+    source: Source, engine: Engine, *, split_ok: bool = True
+) -> tuple[pd.DataFrame, _Times | None]:
+    """Envelope rows of the keepalived lines of one input, and what their times still need.
+
+    plain: every envelope field as an object column (line, raw, style,
+    *FIELDS), times not begun (None); fast: `_collect_fast`.
+    """
     if engine == "fast":
         return _collect_fast(source, split_ok=split_ok)
     rows: list[tuple[Any, ...]] = []
@@ -317,34 +329,167 @@ def _collect(source: Source, engine: Engine, *, split_ok: bool = True) -> pd.Dat
             if found is not None:
                 f = found.fields
                 rows.append((first + i, text, found.style, *(f[k] for k in env.FIELDS)))
-    return _rows_frame(rows)
+    return _rows_frame(rows), None
 
 
-def _collect_fast(source: Source, *, split_ok: bool = True) -> pd.DataFrame:
-    """The fast engine's `_collect`: candidates found per block, envelopes read in bulk.
+#: Candidate lines the fast engine reads, types and reduces at a time
+#: (`_collect_fast`): its transient memory is about this many lines' worth
+#: (~50 MB for dense syslog lines) whatever the input's size.  Tests shrink it.
+WINDOW_LINES = 1 << 17
 
-    A big plain file is read by two processes, a part each (`kalog.ingest.split`).
+#: Envelope fields the times are worked out from, window by window (`_Times`).
+_TIME_FIELDS = ("weekday", "month", "day", "time", "year", "date", "offset", "epoch_us")
+#: Envelope fields the fast engine's part keeps, as categoricals (`_assemble` reads them).
+_KEPT_FIELDS = ("host", "program", "pid", "body", "repeated")
+
+
+def _collect_fast(source: Source, *, split_ok: bool = True) -> tuple[pd.DataFrame, _Times]:
+    """The fast engine's `_collect`: candidates found per block, envelopes read in bulk,
+    a window of `WINDOW_LINES` candidate lines at a time.
+
+    Why windows: the envelopes of all lines at once (a dozen string arrays)
+    and the times' per-row temporaries were ~300 MB above the frame for the
+    dense 1M-line file.  Each window's envelopes are reduced at once to the
+    columns the frame keeps (line numbers, the raw text, categorical codes,
+    times as int64) and dropped before the next window is read.  What a
+    line's time needs from the whole input (the year of year-less stamps,
+    the reference date) is carried by `_Times` and completed by
+    `_complete_times`.  A big plain file is read by two processes, a part
+    each (`kalog.ingest.split`); its envelopes then arrive whole (a sparse
+    file's few) and are reduced in windows all the same.
+
+    The part: line (int64), raw (string), style and `_KEPT_FIELDS`
+    (categorical, categories in first-seen order: the reader's
+    intermediate, not the frame's; a missing body is ""), naive (int64
+    nanoseconds, completed by `_complete_times`) and offset (float64).
     """
-    splits = split_ok and split.worth_splitting(source)
-    gathered = split.gather_in_parts(source) if splits else gather(source)
-    found = gathered.found
-    lines = gathered.lines
-    if not len(lines):
-        return _rows_frame([])
-    data: dict[str, Any] = {
-        "line": gathered.numbers[found.rows],
-        "raw": _strings(take_rows(lines, found.rows)),
-        "style": _objects(found.style),
+    if split_ok and split.worth_splitting(source):
+        windows = split.gather_in_parts(source, WINDOW_LINES)
+    else:
+        windows = gather_windows(source, window=WINDOW_LINES)
+    columns: dict[str, list[Any]] = {
+        name: [] for name in ("line", "raw", "style", *_KEPT_FIELDS, "naive", "offset")
     }
-    for name in env.FIELDS:
-        column = found.fields[name]
-        data[name] = _strings(column) if name in _STRING_FIELDS else _objects(column)
+    times = _Times()
+    text: _Text | None = None
+    for gathered in windows:
+        numbers, lines, found = gathered.numbers, gathered.lines, gathered.found
+        del gathered  # each array is dropped once reduced: the window's peak is lower
+        if len(found.rows):
+            if text is None:  # the input is open: its compression is known
+                text = _Text(input_size(source.name) if source.compression == "none" else None)
+            columns["line"].append(numbers[found.rows])
+            text.add(take_rows(lines, found.rows))
+            del lines
+            fields = found.fields
+            for name in _KEPT_FIELDS:
+                field = fields.pop(name)
+                columns[name].append(_objects(pc.fill_null(field, "") if name == "body" else field))
+            del field
+            style = _objects(found.style)
+            timed = {name: _objects(fields.pop(name)) for name in _TIME_FIELDS}
+            del found, fields
+            naive, offset = times.window(pd.DataFrame({"style": style, **timed}, copy=False))
+            del timed
+            columns["naive"].append(naive)
+            columns["offset"].append(offset)
+            columns["style"].append(style)
+        else:
+            del lines, found
+    if text is not None:
+        columns["raw"].append(text.array())
+    return _part(columns), times
+
+
+class _Text:
+    """The text of the kept lines, window after window, in one buffer: the part's `raw`.
+
+    Why not one Arrow array per window: a chunked column is copied whole by
+    every `take` (pyarrow 26: the dense 1M frame's analysis peaked 100 MB
+    higher), and joining the chunks at the end held the text twice for a
+    moment (+107 MB, the read's peak).  The buffer is allocated at the
+    input's size when that bounds the text (a plain file; the pages are
+    only resident once written), else it grows by doubling.
+    """
+
+    def __init__(self, capacity: int | None) -> None:
+        self.data = np.empty(max(capacity, 1 << 16) if capacity else 16 << 20, np.uint8)
+        self.used = 0
+        self.ends: list[np.ndarray] = []
+
+    def add(self, lines: pa.Array) -> None:
+        """Append the strings of `lines` (no missing ones: lines of a file)."""
+        lines = lines.cast(pa.large_string())
+        _validity, offsets, data = lines.buffers()
+        at = lines.offset
+        bounds = np.frombuffer(offsets, dtype=np.int64)[at : at + len(lines) + 1]
+        first, last = int(bounds[0]), int(bounds[-1])
+        size = last - first
+        if self.used + size > len(self.data):  # more than the file's bytes (U+FFFD) or unknown
+            grown = np.empty(max(2 * len(self.data), self.used + size), np.uint8)
+            grown[: self.used] = self.data[: self.used]
+            self.data = grown
+        if size:
+            self.data[self.used : self.used + size] = np.frombuffer(data, np.uint8)[first:last]
+        self.ends.append(bounds[1:] - first + self.used)
+        self.used += size
+
+    def array(self) -> pa.Array:
+        """The strings added, as one large_string array."""
+        offsets = np.concatenate([np.zeros(1, dtype=np.int64), *self.ends])
+        self.ends.clear()
+        data = self.data[: self.used]
+        if self.used < len(self.data) // 4:  # mostly unused (a sparse file): not kept reserved
+            data = data.copy()
+        self.data = np.zeros(0, np.uint8)
+        return pa.LargeStringArray.from_buffers(
+            len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+        )
+
+
+def _part(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """The windows' columns joined into the fast engine's part of one input."""
+    if not columns["line"]:
+        nothing = pa.array([], pa.large_string())
+        empty: dict[str, Any] = {name: _objects(nothing) for name in columns}
+        empty["line"] = np.zeros(0, dtype=np.int64)
+        empty["raw"] = _strings(pa.array([], pa.large_string()))
+        empty["naive"] = np.zeros(0, dtype=np.int64)
+        empty["offset"] = np.zeros(0, dtype=np.float64)
+        return pd.DataFrame(empty, copy=False)
+    data: dict[str, Any] = {}
+    for name, pieces in columns.items():
+        if name == "raw":  # the windows' lines as they are: one chunk each, not copied
+            data[name] = _strings(pieces[0])
+        elif name in ("line", "naive", "offset"):
+            data[name] = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+        else:
+            data[name] = _union(pieces)
+        pieces.clear()  # one column at a time: the windows' pieces are freed as it goes
     return pd.DataFrame(data, copy=False)
 
 
-#: Envelope fields kept as pyarrow-backed strings (the frame's dtype for them):
-#: many distinct values, and no per-row Python work downstream.
-_STRING_FIELDS = frozenset({"host", "program", "body"})
+def _union(pieces: list[pd.Series]) -> pd.Series:
+    """Categorical Series one after the other, as one categorical (categories first seen first).
+
+    `union_categoricals` does it too, one piece at a time: slow for the
+    thousands of small parts of a fleet (`_concat`); here every piece's
+    categories are factorized in one pass and the codes moved by one `take`.
+    """
+    if len(pieces) == 1:
+        return pieces[0].reset_index(drop=True)
+    names = [np.asarray(p.cat.categories, dtype=object) for p in pieces]
+    starts = np.cumsum([0] + [len(n) for n in names[:-1]])
+    global_codes, uniques = pd.factorize(np.concatenate(names), use_na_sentinel=True)
+    lookup = np.append(global_codes, -1)  # a missing cell (-1) picks the last slot
+    local = np.concatenate(
+        [
+            np.where(codes >= 0, codes.astype(np.int64) + start, -1)
+            for codes, start in zip((p.cat.codes.to_numpy() for p in pieces), starts, strict=True)
+        ]
+    )
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+    return pd.Series(pd.Categorical.from_codes(lookup[local], categories=categories))
 
 
 def _strings(column: pa.Array) -> pd.Series:
@@ -402,17 +547,29 @@ def _reference(source: Source) -> datetime:
 
 
 def _complete_times(
-    part: pd.DataFrame, source: Source, year: int | None, engine: Engine
+    part: pd.DataFrame,
+    source: Source,
+    year: int | None,
+    engine: Engine,
+    times: _Times | None = None,
 ) -> set[str]:
     """Add `naive` (wall-clock datetime64[ns]) and `offset` (minutes east of UTC);
-    return the envelope styles of the part (the input's detected formats)."""
+    return the envelope styles of the part (the input's detected formats).
+
+    The fast engine's part has them already, but for the lines whose date
+    depends on the whole input or on its file (year-less stamps, clock-only
+    stamps): `times` completes those.
+    """
     ref = _reference(source)
-    if engine == "fast":
-        naive, offset = _times_fast(part, ref, year)
+    if times is not None:
+        naive = part["naive"].to_numpy(dtype=np.int64, copy=True)
+        bad = times.finish(naive, ref, year)
+        part["naive"] = naive.view("datetime64[ns]")
     else:
-        naive, offset = _times_plain(part, ref, year)
-    part["naive"] = naive
-    part["offset"] = offset
+        naive_plain, offset = _times_plain(part, ref, year)
+        part["naive"] = naive_plain
+        part["offset"] = offset
+        bad = int((part["naive"].isna() & part["time"].notna()).sum())
     styles = set(part["style"])
     if "time" in {env.STYLE_BY_NAME[s].ts for s in styles if s in env.STYLE_BY_NAME}:
         source.warn(f"timestamps without a date; date taken from the file time ({ref.date()})")
@@ -421,7 +578,6 @@ def _complete_times(
             "log-file timestamps without day of month (keepalived 2.1.4-2.2.1); "
             "days reconstructed from the weekdays"
         )
-    bad = int((part["naive"].isna() & part["time"].notna()).sum())
     if bad:
         source.warn(f"{bad} timestamps could not be read (invalid dates)")
     return styles
@@ -535,8 +691,15 @@ def _noday_days(rows: list[tuple[int, int, int]]) -> list[int]:
     The first line gets the first day of its month with its weekday; later
     lines advance by the change of weekday (a log-file is written in order).
     """
+    return _noday_run(rows, None)[0]
+
+
+def _noday_run(
+    rows: list[tuple[int, int, int]], prev: tuple[int, int, int, int] | None
+) -> tuple[list[int], tuple[int, int, int, int] | None]:
+    """`_noday_days` of rows that follow the line `prev` (year, month, weekday, day;
+    None: the first), and the last row's such tuple: the fast engine's windows."""
     days: list[int] = []
-    prev: tuple[int, int, int, int] | None = None  # year, month, weekday, day
     for y, m, w in rows:
         if prev is not None and (prev[0], prev[1]) == (y, m):
             day = prev[3] + (w - prev[2]) % 7
@@ -547,7 +710,7 @@ def _noday_days(rows: list[tuple[int, int, int]]) -> list[int]:
             day = 1 + (w - first_weekday) % 7
         days.append(day)
         prev = (y, m, w, day)
-    return days
+    return days, prev
 
 
 def _offset_minutes(text: str | None) -> float:
@@ -565,63 +728,188 @@ def _offset_minutes(text: str | None) -> float:
     return float(sign * (int(digits[:2]) * 60 + int(digits[2:4])))
 
 
-def _times_fast(part: pd.DataFrame, ref: datetime, year: int | None) -> tuple[pd.Series, pd.Series]:
-    n = len(part)
-    naive = pd.Series(pd.NaT, index=part.index, dtype="datetime64[ns]")
-    offset = pd.Series(np.nan, index=part.index, dtype="float64")
-    if n == 0:
+#: numpy's NaT as an int64 (the smallest one).
+_NAT = np.iinfo(np.int64).min
+
+
+class _Times:
+    """The fast engine's timestamps of one input, worked out window by window.
+
+    Each window's times are computed from its envelope fields at once
+    (vectorised, once per distinct value) and kept as int64 nanoseconds.
+    Two things depend on more than the window, and are carried:
+
+    * the year of a year-less syslog stamp (`_year_base`) counts the month
+      drops since the first line, and without `year` starts from the *last*
+      line's month/day against the file's date: the drops are counted
+      across windows (the last month seen, the running count), and such a
+      line keeps its clock and a code for its (drops, month, day) until
+      `finish` knows the base year;
+    * a clock-only stamp takes the file's date (`_reference`): kept as its
+      clock and a code too;
+    * the no-day log-file format's days run on from the previous line's.
+
+    The result equals the plain engine's line-at-a-time `_times_plain`
+    (tests/test_frame.py, with windows of a few lines).
+    """
+
+    def __init__(self) -> None:
+        self.dates: dict[tuple[int, int, int] | None, int] = {}  # deferred date -> its code
+        self.codes: list[np.ndarray] = []  # per window: each row's deferred date, -1 none
+        self.last: tuple[int, int] | None = None  # month, day of the last year-less line
+        self.drops = 0  # month drops (new years) up to it
+        self.noday: tuple[int, int, int, int] | None = None  # `_noday_days`' last line
+        self.bad = 0  # rows with a time but no timestamp (invalid dates) so far
+
+    def window(self, part: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """The naive times (int64 ns; a deferred row: its clock) and offsets of a window's rows.
+
+        `part` has `style` and the `_TIME_FIELDS` of the window's rows.
+        """
+        n = len(part)
+        naive = np.full(n, _NAT, dtype=np.int64)
+        offset = np.full(n, np.nan, dtype=np.float64)
+        codes = np.full(n, -1, dtype=np.int32)
+        self.codes.append(codes)
+        kind = _per_distinct(part["style"], lambda styles: styles.map(_ts_kind))
+        years = pd.Series(np.nan, index=part.index)
+        months = pd.Series(np.nan, index=part.index)
+        days = pd.Series(np.nan, index=part.index)
+
+        named = kind.isin(["monthday", "full", "noday"])
+        if named.any():
+            months[named] = _per_distinct(
+                part.loc[named, "month"],
+                lambda names: names.map(env.month_number).astype("float64"),
+            )
+            has_day = kind.isin(["monthday", "full"])
+            days[has_day] = _per_distinct(part.loc[has_day, "day"], pd.to_numeric)
+            has_year = kind.isin(["full", "noday"])
+            years[has_year] = _per_distinct(part.loc[has_year, "year"], pd.to_numeric)
+        iso = kind == "iso"
+        if iso.any():
+            dates = part.loc[iso, "date"]
+            years[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(0, 4)))
+            months[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(5, 7)))
+            days[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(8, 10)))
+            offset[iso.to_numpy()] = _per_distinct(
+                part.loc[iso, "offset"],
+                lambda offsets: offsets.map(_offset_minutes).astype("float64"),
+            ).to_numpy(dtype=np.float64)
+        deferred = np.zeros(n, dtype=bool)
+        monthday = (kind == "monthday") & months.notna()
+        if monthday.any():
+            rows = monthday.to_numpy()
+            codes[rows] = self._year_less(
+                months.to_numpy()[rows].astype(np.int64), days.to_numpy()[rows].astype(np.int64)
+            )
+            deferred |= rows
+        noday = kind == "noday"
+        if noday.any():
+            weekday = part.loc[noday, "weekday"].astype(object).map(_WEEKDAYS)
+            rows_ymw = list(
+                zip(years[noday].astype(int), months[noday].astype(int), weekday, strict=True)
+            )
+            found, self.noday = _noday_run(rows_ymw, self.noday)
+            days[noday] = found
+        time_only = (kind == "time").to_numpy()
+        if time_only.any():
+            codes[time_only] = self._code(None)
+            deferred |= time_only
+
+        timed = part["time"].notna().to_numpy()
+        dated = (years.notna() & months.notna() & days.notna()).to_numpy() & timed & ~deferred
+        dated &= years.between(*YEARS).to_numpy()  # else an invalid date (NaT), as Feb 30
+        clocked = dated | (deferred & timed)
+        if clocked.any():
+            clock = _nanos(_per_distinct(part.loc[clocked, "time"], _clock))
+            at = np.flatnonzero(clocked)
+            on_date = dated[at]
+            if on_date.any():
+                starts = _nanos(_day_starts(years[dated], months[dated], days[dated]))
+                naive[at[on_date]] = _plus(starts, clock[on_date])
+            naive[at[~on_date]] = clock[~on_date]  # the deferred rows' clocks
+        epoch = kind == "epoch"
+        if epoch.any():
+            micros = pd.to_numeric(part.loc[epoch, "epoch_us"].astype(object), errors="coerce")
+            micros = micros.where(micros.between(*_EPOCH_US))
+            stamps = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
+            naive[epoch.to_numpy()] = _nanos(stamps)
+            offset[epoch.to_numpy()] = 0.0
+        self.bad += int(np.count_nonzero((naive == _NAT) & timed))  # deferred: no clock
         return naive, offset
-    kind = _per_distinct(part["style"], lambda styles: styles.map(_ts_kind))
-    years = pd.Series(np.nan, index=part.index)
-    months = pd.Series(np.nan, index=part.index)
-    days = pd.Series(np.nan, index=part.index)
 
-    named = kind.isin(["monthday", "full", "noday"])
-    if named.any():
-        months[named] = _per_distinct(
-            part.loc[named, "month"], lambda names: names.map(env.month_number).astype("float64")
+    def _year_less(self, months: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Codes of the (drops, month, day) of year-less lines, the drops counted on
+        from the previous window's last line (`_year_base`'s running count)."""
+        drops = np.zeros(len(months), dtype=np.int64)
+        if self.last is not None:
+            drops[0] = self.last[0] - months[0] >= ROLLOVER_DROP
+        drops[1:] = months[:-1] - months[1:] >= ROLLOVER_DROP
+        shifts = self.drops + np.cumsum(drops)
+        self.drops = int(shifts[-1])
+        self.last = (int(months[-1]), int(days[-1]))
+        # one code per distinct date (a few per window), each date packed in one number
+        keys = (shifts * 100 + months) * 100 + days
+        if not (months.min() >= 0 and months.max() < 100 and days.min() >= 0 and days.max() < 100):
+            keys = np.arange(len(months))  # odd numbers (the grammar's are two digits): per row
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        found = np.array(
+            [self._code((int(shifts[i]), int(months[i]), int(days[i]))) for i in first],
+            dtype=np.int32,
         )
-        has_day = kind.isin(["monthday", "full"])
-        days[has_day] = _per_distinct(part.loc[has_day, "day"], pd.to_numeric)
-        has_year = kind.isin(["full", "noday"])
-        years[has_year] = _per_distinct(part.loc[has_year, "year"], pd.to_numeric)
-    iso = kind == "iso"
-    if iso.any():
-        dates = part.loc[iso, "date"]
-        years[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(0, 4)))
-        months[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(5, 7)))
-        days[iso] = _per_distinct(dates, lambda d: pd.to_numeric(d.str.slice(8, 10)))
-        offset[iso] = _per_distinct(
-            part.loc[iso, "offset"], lambda offsets: offsets.map(_offset_minutes).astype("float64")
-        )
-    monthday = kind == "monthday"
-    if monthday.any():
-        ok = monthday & months.notna()
-        years[ok] = _year_base(
-            months[ok].to_numpy(dtype=np.int64), days[ok].to_numpy(dtype=np.int64), year, ref
-        )
-    noday = kind == "noday"
-    if noday.any():
-        weekday = part.loc[noday, "weekday"].astype(object).map(_WEEKDAYS)
-        rows = list(zip(years[noday].astype(int), months[noday].astype(int), weekday, strict=True))
-        days[noday] = _noday_days(rows)
-    time_only = kind == "time"
-    if time_only.any():
-        years[time_only], months[time_only], days[time_only] = ref.year, ref.month, ref.day
+        return found[inverse.reshape(-1)]
 
-    dated = years.notna() & months.notna() & days.notna() & part["time"].notna()
-    dated &= years.between(*YEARS)  # else an invalid date (NaT), as Feb 30
-    if dated.any():
-        clock = _per_distinct(part.loc[dated, "time"], _clock)
-        day_start = _day_starts(years[dated], months[dated], days[dated])
-        naive[dated] = (day_start + clock).astype("datetime64[ns]")
-    epoch = kind == "epoch"
-    if epoch.any():
-        micros = pd.to_numeric(part.loc[epoch, "epoch_us"].astype(object), errors="coerce")
-        micros = micros.where(micros.between(*_EPOCH_US))
-        naive[epoch] = pd.to_datetime(micros, unit="us").astype("datetime64[ns]")
-        offset[epoch] = 0.0
-    return naive, offset
+    def _code(self, date: tuple[int, int, int] | None) -> int:
+        """The code of a deferred date: (drops, month, day) of a year-less line, None clock-only."""
+        return self.dates.setdefault(date, len(self.dates))
+
+    def finish(self, naive: np.ndarray, ref: datetime, year: int | None) -> int:
+        """Complete the deferred rows of `naive` (the windows' times, joined) in place;
+        return how many rows have a time but no timestamp (invalid dates)."""
+        bad = self.bad
+        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
+        self.codes.clear()
+        if not self.dates:
+            return bad
+        base = year if year is not None else 0
+        if year is None and self.last is not None:
+            # `_year_base`: the last year-less line is in the file's year, or the
+            # year before when its month/day lie after the file's
+            base = ref.year - (1 if self.last > (ref.month, ref.day) else 0) - self.drops
+        ymd = [
+            (ref.year, ref.month, ref.day) if date is None else (base + date[0], *date[1:])
+            for date in self.dates
+        ]
+        parts = zip(*ymd, strict=True)
+        years, months, days = (pd.Series(np.array(v, dtype=np.float64)) for v in parts)
+        inside = years.between(*YEARS)  # else an invalid date (NaT), as Feb 30
+        starts = np.full(len(ymd), _NAT, dtype=np.int64)
+        if inside.any():
+            starts[inside.to_numpy()] = _nanos(
+                _day_starts(years[inside], months[inside], days[inside])
+            )
+        for first in range(0, len(naive), WINDOW_LINES):  # little memory at a time
+            window = codes[first : first + WINDOW_LINES]
+            rows = np.flatnonzero(window >= 0) + first
+            if not len(rows):
+                continue
+            clock = naive[rows]
+            start = starts[codes[rows]]
+            bad += int(np.count_nonzero((clock != _NAT) & (start == _NAT)))
+            naive[rows] = _plus(start, clock)
+        return bad
+
+
+def _nanos(values: pd.Series) -> np.ndarray:
+    """Datetimes or timedeltas as int64 nanoseconds (NaT: `_NAT`)."""
+    kind = "timedelta64[ns]" if values.dtype.kind == "m" else "datetime64[ns]"
+    return values.to_numpy(dtype=kind).view(np.int64)
+
+
+def _plus(starts: np.ndarray, clocks: np.ndarray) -> np.ndarray:
+    """Day starts plus clocks, as int64 nanoseconds; NaT where either is."""
+    return np.where((starts == _NAT) | (clocks == _NAT), _NAT, starts + clocks)
 
 
 def _day_starts(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
@@ -880,7 +1168,7 @@ def _assemble(
     if not kept:
         return _typed(events.empty_frame(), tz)
     # One input: no copy of every column.
-    rows = kept[0].reset_index(drop=True) if len(kept) == 1 else pd.concat(kept, ignore_index=True)
+    rows = kept[0].reset_index(drop=True) if len(kept) == 1 else _concat(kept)
     del kept
     ts = _final_ts(rows, names, tz, notes)
     # Merge order: time; rows without a time sort with their file neighbours.
@@ -919,6 +1207,20 @@ def _assemble(
     return _typed(frame[list(events.COLUMNS)], tz if tz else ("UTC" if ts.dt.tz else None))
 
 
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """`pd.concat(parts, ignore_index=True)`, but a column categorical in every part stays
+    categorical (`_union`): pandas makes one of differing categories an object column,
+    8 bytes per row and a string hash per row in `_assemble`."""
+    columns: dict[str, Any] = {}
+    for name in parts[0].columns:
+        pieces = [p[name] for p in parts]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+            columns[name] = _union(pieces)
+        else:
+            columns[name] = pd.concat(pieces, ignore_index=True)
+    return pd.DataFrame(columns, copy=False)
+
+
 def _reordered(column: pd.Series, order: np.ndarray | None) -> pd.Series:
     """`column` in merge `order` (None: already in it), with a fresh RangeIndex."""
     return column if order is None else column.iloc[order].reset_index(drop=True)
@@ -929,6 +1231,9 @@ def _hosts(hosts: pd.Series, index: np.ndarray, defaults: list[str]) -> pd.Serie
     absent = (hosts.isna() | (hosts == "-")).to_numpy(dtype=bool, na_value=True)
     if not absent.any():
         return hosts
+    if isinstance(hosts.dtype, pd.CategoricalDtype):  # the fast engine's: defaults as categories
+        new = sorted(set(defaults) - set(hosts.cat.categories))
+        hosts = hosts.cat.add_categories(new)
     fill = pd.Series(np.array(defaults, dtype=object)[index], index=hosts.index)
     return hosts.where(~absent, fill)
 

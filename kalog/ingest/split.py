@@ -36,7 +36,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ from kalog.ingest.read import (
     iter_line_blocks,
     mostly_matching,
 )
-from kalog.ingest.scan import Gathered, gather
+from kalog.ingest.scan import Gathered, gather, gather_windows, windows_of
 
 #: Files below this size are read by one process (forking costs ~10 ms, and
 #: small files are read in a fraction of a second anyway).
@@ -338,12 +338,17 @@ def _parse_bodies(gathered: Gathered) -> None:
         parse_body(body or "")
 
 
-def gather_in_parts(source: Source) -> Gathered:
-    """`gather(source)`, a later part of the file read by a forked child."""
+def gather_in_parts(source: Source, window: int | None = None) -> Iterator[Gathered]:
+    """`gather_windows(source, window=window)`, a later part of the file read by a forked child.
+
+    The parts' envelopes arrive whole (read by the segments' `gather`) and
+    are handed on in windows; a file not split after all (a dense one, see
+    `start`) is read in windows.
+    """
     pending = take_early(source.name) or start(source)
     if pending is None:
-        return gather(source)
-    return finish(pending, source)
+        return gather_windows(source, window=window)
+    return windows_of(finish(pending, source), window)
 
 
 # -- starting early ----------------------------------------------------------------

@@ -273,31 +273,43 @@ def test_bulk_envelopes_on_lines_that_differ_between_engines(byte_passes: str) -
 
 
 def test_fast_collect_equals_plain_collect(generated: Path) -> None:
-    """Per input, the fast engine's envelope frame holds the plain engine's values.
+    """Per input, the fast engine's part holds the plain engine's values, times completed.
 
     Object columns are compared by repr, so None and NaN are told apart too;
-    the fast engine keeps host, program, body and raw as arrow strings and
-    the other envelope fields as categoricals (a missing cell is missing).
+    the fast engine keeps raw as an arrow string, the envelope fields the
+    frame uses (style, host, program, pid, body, repeated) as categoricals
+    (a missing cell is missing; a missing body is "", as `_assemble` reads
+    it), and only the times of the other fields.
     """
     from kalog.ingest import frame as module
     from kalog.ingest.read import iter_sources
 
     for path in [*REAL_FILES[::3], generated]:
-        fast = module._collect(iter_sources([str(path)])[0], "fast")
-        plain = module._collect(iter_sources([str(path)])[0], "plain")
-        assert list(fast.columns) == list(plain.columns)
+        fast_source, plain_source = iter_sources([str(path)])[0], iter_sources([str(path)])[0]
+        fast, times = module._collect(fast_source, "fast")
+        plain, nothing = module._collect(plain_source, "plain")
+        assert times is not None and nothing is None
+        module._complete_times(fast, fast_source, 2020, "fast", times)
+        module._complete_times(plain, plain_source, 2020, "plain")
+        assert fast_source.warnings == plain_source.warnings
+        assert list(fast.columns) == [
+            *("line", "raw", "style", "host", "program", "pid", "body", "repeated"),
+            *("naive", "offset"),
+        ]
         for name in fast.columns:
+            want = plain[name]
+            if name == "body":
+                want = want.where(want.notna(), "")
             if str(fast[name].dtype) == "string":
                 got = [None if v is pd.NA else v for v in fast[name]]
-                want = [None if not isinstance(v, str) else v for v in plain[name]]
-                assert got == want, (path, name)
+                assert got == [None if not isinstance(v, str) else v for v in want], (path, name)
             elif isinstance(fast[name].dtype, pd.CategoricalDtype):
                 got = fast[name].astype(object).where(fast[name].notna(), None).tolist()
-                want = [None if not isinstance(v, str) else v for v in plain[name]]
-                assert got == want, (path, name)
+                assert got == [None if not isinstance(v, str) else v for v in want], (path, name)
                 assert all(isinstance(v, str) for v in got if v is not None), (path, name)
             else:
-                assert list(map(repr, fast[name])) == list(map(repr, plain[name])), (path, name)
+                assert str(fast[name].dtype) == str(want.dtype), (path, name)
+                assert list(map(repr, fast[name])) == list(map(repr, want)), (path, name)
 
 
 def test_clock_digits_equal_to_timedelta() -> None:
