@@ -28,6 +28,7 @@ from click.testing import CliRunner
 
 from kalog.cli import main
 from kalog.errors import InputWarning
+from kalog.ingest import frame as frame_module
 from kalog.ingest import refetch, split
 from kalog.ingest.frame import read_events
 from kalog.ingest.read import MAX_LINE_BYTES
@@ -309,3 +310,52 @@ def test_workers_read_back_the_same_lines() -> None:
     assert alone.exit_code == workers.exit_code == 1
     assert workers.stdout == alone.stdout
     assert "Keepalived_vrrp[8196]: VRRP_Script(pos) succeeded" in alone.stdout
+
+
+def test_the_reader_never_builds_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With keep_raw=False the fast reader keeps no line text at all (not built,
+    then dropped at assembly): its text buffer is never made; the frame is the same."""
+    made: list[int] = []
+    real = frame_module._Text
+
+    def counted(*args: object) -> object:
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(frame_module, "_Text", counted)
+    events = read_events([str(p) for p in SEED_EX1], year=2014, keep_raw=False)
+    assert made == [] and events["raw"].isna().all()
+    kept = read_events([str(p) for p in SEED_EX1], year=2014)
+    assert len(made) == 2
+    pd.testing.assert_frame_equal(events.drop(columns="raw"), kept.drop(columns="raw"))
+    # an input named twice builds its text: the assembly compares its two reads
+    twice = read_events([str(SEED_EX1[0])] * 2, year=2014, keep_raw=False)
+    assert len(made) == 4 and twice["raw"].isna().all()
+
+
+def test_a_file_changed_while_read_is_read_again_with_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file whose fingerprint moved during the read cannot be read back from
+    what that read saw: it is read once more, building its text (a log that
+    keeps growing is not read again and again), and counted once."""
+    path = str(LAB / "script-failover" / "node-a.log")
+    kept = read_events([path])
+    calls = []
+    real = refetch.fingerprint
+
+    def moving(name: str) -> refetch.Fingerprint | None:
+        found = real(name)
+        calls.append(name)
+        if found is not None and len(calls) == 2:  # after the first read: "grew"
+            return refetch.Fingerprint(found.device, found.inode, found.size + 1, found.mtime_ns)
+        return found
+
+    monkeypatch.setattr(refetch, "fingerprint", moving)
+    events = read_events([path], keep_raw=False)
+    assert len(calls) == 4  # before and after each of the two reads
+    # the second read was steady: its text, built, is dropped at assembly as usual
+    texts = events.attrs[refetch.ATTR].texts(path, events["line"].tolist())
+    assert [texts[line] for line in kept["line"]] == kept["raw"].tolist()
+    pd.testing.assert_frame_equal(events.drop(columns="raw"), kept.drop(columns="raw"))
+    assert events.attrs["stats"] == kept.attrs["stats"]

@@ -38,6 +38,7 @@ from __future__ import annotations
 import calendar
 import os
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -139,9 +140,13 @@ def read_events(
     if progress is not None:
         _report_progress(sources, progress)
     reads: list[InputRead] = []
+    named = Counter(source.name for source in sources)
     for source in sources:
         try:
-            reads.append(read_input(source, year, engine))
+            # an input named once need not build the text it would drop (an
+            # input named twice keeps it to the assembly, which compares its reads)
+            text = keep_raw or named[source.name] > 1
+            reads.append(read_input(source, year, engine, keep_raw=text))
         except InputError as exc:
             if on_error == "raise":
                 raise
@@ -171,16 +176,39 @@ class InputRead:
 
 
 def read_input(
-    source: Source, year: int | None, engine: Engine, *, split_ok: bool = True
+    source: Source,
+    year: int | None,
+    engine: Engine,
+    *,
+    split_ok: bool = True,
+    keep_raw: bool = True,
 ) -> InputRead:
     """Read one input: its keepalived envelope rows, times completed (`InputError` if unreadable).
 
     split_ok: False reads a big plain file in this process only (a worker
     of a pool must not fork readers of its own).
+    keep_raw: False (the fast engine) does not build the lines' text when
+    the input can be read again (`kalog.ingest.refetch`): its `raw` is null
+    and its `fingerprint` set, as `assemble_inputs(keep_raw=False)` would
+    leave it, without the text (~107 MB per million dense lines) ever being
+    held.  An input that changed while it was read is read once more, with
+    its text, so the result is the same as reading with it.
     """
     before = refetch.fingerprint(source.name)
-    part, times = _collect(source, engine, split_ok=split_ok)
+    text = keep_raw or before is None or engine != "fast"
+    part, times = _collect(source, engine, split_ok=split_ok, text=text)
     unchanged = before is not None and refetch.fingerprint(source.name) == before
+    if not text and not unchanged:  # changed while read: its text cannot be fetched later
+        del part, times
+        # counted afresh (the same lines and warnings again); the progress
+        # display has seen these bytes already
+        progress, source.progress = source.progress, None
+        source.lines_read = source.undecodable_bytes = 0
+        source.warnings.clear()
+        try:
+            return read_input(source, year, engine, split_ok=split_ok)
+        finally:
+            source.progress = progress
     # gathering a big input frees more than it keeps (its blocks, the
     # envelopes' bulk passes): handed back before the times stack their own
     give_back()
@@ -308,15 +336,16 @@ def _report_progress(sources: list[Source], progress: Callable[[int, int | None]
 
 
 def _collect(
-    source: Source, engine: Engine, *, split_ok: bool = True
+    source: Source, engine: Engine, *, split_ok: bool = True, text: bool = True
 ) -> tuple[pd.DataFrame, _Times | None]:
     """Envelope rows of the keepalived lines of one input, and what their times still need.
 
     plain: every envelope field as an object column (line, raw, style,
-    *FIELDS), times not begun (None); fast: `_collect_fast`.
+    *FIELDS), times not begun (None); fast: `_collect_fast` (`text`: False
+    leaves `raw` null).
     """
     if engine == "fast":
-        return _collect_fast(source, split_ok=split_ok)
+        return _collect_fast(source, split_ok=split_ok, text=text)
     rows: list[tuple[Any, ...]] = []
     layout: env.FileLayout | None = None
     primary = env.RFC3164
@@ -343,7 +372,9 @@ _TIME_FIELDS = ("weekday", "month", "day", "time", "year", "date", "offset", "ep
 _KEPT_FIELDS = ("host", "program", "pid", "body", "repeated")
 
 
-def _collect_fast(source: Source, *, split_ok: bool = True) -> tuple[pd.DataFrame, _Times]:
+def _collect_fast(
+    source: Source, *, split_ok: bool = True, text: bool = True
+) -> tuple[pd.DataFrame, _Times]:
     """The fast engine's `_collect`: candidates found per block, envelopes read in bulk,
     a window of `WINDOW_LINES` candidate lines at a time.
 
@@ -371,15 +402,18 @@ def _collect_fast(source: Source, *, split_ok: bool = True) -> tuple[pd.DataFram
         name: [] for name in ("line", "raw", "style", *_KEPT_FIELDS, "naive", "offset")
     }
     times = _Times()
-    text: _Text | None = None
+    kept: _Text | None = None
+    rows = 0
     for gathered in windows:
         numbers, lines, found = gathered.numbers, gathered.lines, gathered.found
         del gathered  # each array is dropped once reduced: the window's peak is lower
         if len(found.rows):
-            if text is None:  # the input is open: its compression is known
-                text = _Text(input_size(source.name) if source.compression == "none" else None)
+            if text and kept is None:  # the input is open: its compression is known
+                kept = _Text(input_size(source.name) if source.compression == "none" else None)
             columns["line"].append(numbers[found.rows])
-            text.add(take_rows(lines, found.rows))
+            if kept is not None:
+                kept.add(take_rows(lines, found.rows))
+            rows += len(found.rows)
             del lines
             fields = found.fields
             for name in _KEPT_FIELDS:
@@ -396,8 +430,10 @@ def _collect_fast(source: Source, *, split_ok: bool = True) -> tuple[pd.DataFram
             columns["style"].append(style)
         else:
             del lines, found
-    if text is not None:
-        columns["raw"].append(text.array())
+    if kept is not None:
+        columns["raw"].append(kept.array())
+    elif rows:
+        columns["raw"].append(pa.nulls(rows, pa.large_string()))
     return _part(columns), times
 
 
