@@ -490,7 +490,7 @@ RELAY_PREFIX = re.compile(
 
 #: rsyslog's "message repeated N times: [ msg]" in place of N more copies
 #: of the previous message: the message is typed, the count kept.
-REPEATED = re.compile(r"message repeated (?P<count>[0-9]{1,10}) times: \[ ?(?P<body>.*)\]\s*$")
+REPEATED = re.compile(r"message repeated (?P<count>[0-9]{1,9}) times: \[ ?(?P<body>.*)\]\s*$")
 
 Matcher = Callable[[Style, str], "dict[str, str | None] | None"]
 

@@ -82,10 +82,10 @@ def _sequence(parts: list[_Part], label: str) -> _Part:
 def _int_or_drop(text: str) -> int | str:
     """Pids are sometimes obfuscated (``xxxx3``): keep the match, drop the value.
 
-    Likewise a number longer than a pid's ten digits (as the envelope's pid),
-    which the integer column could not hold.
+    Likewise a number longer than nine digits (as the envelope's pid), which
+    the Int32 column could not hold.
     """
-    return int(text) if text.isdigit() and len(text) <= 10 else ""
+    return int(text) if text.isdigit() and len(text) <= 9 else ""
 
 
 def _strip_markup(text: str) -> str:
@@ -140,11 +140,13 @@ _ADDRESS = r"[^\s,()!'\"]+?(?=\.?(?:[\s,()!'\"]|$))"
 #: Placeholder types of the template notation.
 _TYPES: dict[str, _Type] = {
     "int": _Type(r"[-+]?\d+", "integer", int),
-    # a field the frame keeps as an integer column (Int64): at most the ten
-    # digits of keepalived's C int, so no line can carry a number the column
-    # cannot hold (`... priority from 100 to 10**23` crashed the cast); a
-    # longer run of digits is not keepalived's and leaves the template unmatched
-    "int32": _Type(r"[-+]?\d{1,10}", "integer", int),
+    # fields the frame keeps in integer columns (kalog.ingest.events.COLUMNS):
+    # no more digits than the column holds, so no line can carry a number it
+    # cannot (`... priority from 100 to 10**23` crashed the cast); a longer
+    # number is not keepalived's (priorities are 0-255, pids below 2**22) and
+    # leaves the template unmatched
+    "int16": _Type(r"[-+]?\d{1,4}", "integer", int),
+    "int32": _Type(r"[-+]?\d{1,9}", "integer", int),
     "pid": _Type(r"\w+", "pid", _int_or_drop),
     "num": _Type(r"\d+(?:\.\d+)?", "number"),
     "name": _Type(r"[^)]+", "name"),
@@ -167,10 +169,10 @@ _TYPES: dict[str, _Type] = {
 
 #: Default placeholder type per field name.
 _DEFAULT_TYPE = {
-    "prio_old": "int32",
-    "prio_new": "int32",
-    "prio_ours": "int32",
-    "prio_peer": "int32",
+    "prio_old": "int16",
+    "prio_new": "int16",
+    "prio_ours": "int16",
+    "prio_peer": "int16",
     "exit_status": "int32",
     "child_pid": "int32",
     "config_line": "int32",
@@ -273,8 +275,8 @@ def _placeholder(content: str) -> tuple[_Part, list[str] | None]:
     name, _, typ = content.partition(":")
     if name in _PREFIXES and not typ:
         return _PREFIXES[name](), None
-    if typ == "int" and _DEFAULT_TYPE.get(name) == "int32":
-        typ = "int32"  # an integer column's field written with an explicit :int
+    if typ == "int" and _DEFAULT_TYPE.get(name) in ("int16", "int32"):
+        typ = _DEFAULT_TYPE[name]  # an integer column's field written with an explicit :int
     return _TYPES[typ or _DEFAULT_TYPE.get(name, "word")].part(name), None
 
 

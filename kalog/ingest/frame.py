@@ -66,7 +66,7 @@ OnError = Literal["raise", "collect"]
 ENVELOPE_COLUMNS = ("ts", "host", "program", "pid", "body", "source", "line", "raw", "repeated")
 _ROW_COLUMNS = ("line", "raw", "style", *env.FIELDS)
 #: A pid is digits; obfuscated ones (`xxxx1`) and RFC 5424's `-` give NA.
-_PID_PATTERN = r"[0-9]{1,10}"
+_PID_PATTERN = r"[0-9]{1,9}"  # what the Int32 column holds (pids are below 2**22)
 _WEEKDAYS = {name: i for i, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}
 #: Years a timestamp may have; others are invalid dates (NaT, counted in the
 #: "could not be read" warning).  pandas' nanosecond times span 1677-09-21 to
@@ -1150,8 +1150,8 @@ def _repeats(counts: pd.Series) -> pd.Series:
     """rsyslog's repeat counts as numbers (NA on every other line); the column
     is all-NA in most logs, so that case costs no conversion."""
     if counts.isna().all():
-        return pd.Series(pd.NA, index=counts.index, dtype="Int64")
-    return pd.to_numeric(counts.astype(object)).astype("Int64")
+        return pd.Series(pd.NA, index=counts.index, dtype=events.COLUMNS["repeated"])
+    return pd.to_numeric(counts.astype(object)).astype(events.COLUMNS["repeated"])
 
 
 def _inputs_named(host_of: Mapping[str, str], names: list[str]) -> dict[str, str]:
@@ -1181,7 +1181,8 @@ def _same_path(a: str, b: str) -> bool:
 def _pid_numbers(pids: pd.Series) -> pd.Series:
     """Pids as numbers; obfuscated (`xxxx1`), RFC 5424 `-` or missing ones as NA."""
     text = pids.astype("string")
-    return pd.to_numeric(text.where(text.str.fullmatch(_PID_PATTERN).fillna(False))).astype("Int64")
+    numbers = pd.to_numeric(text.where(text.str.fullmatch(_PID_PATTERN).fillna(False)))
+    return numbers.astype(events.COLUMNS["pid"])
 
 
 def _assemble(
@@ -1316,7 +1317,7 @@ def _cast(name: str, column: pd.Series, zone: str | None) -> Any:
         )
     if str(column.dtype) == dtype:
         return column.array
-    if dtype in ("Int64", "boolean"):
+    if dtype in ("Int16", "Int32", "Int64", "boolean"):
         return pd.array(column.astype(object).where(column.notna(), None), dtype=dtype)
     return column.astype(dtype).array
 

@@ -228,9 +228,10 @@ def test_numbers_too_big_for_any_column_are_read_not_crashed_on() -> None:
     engines (OverflowError casting to the Int64 column), as did such a
     `(Line N)`, `pid=N` and rsyslog repeat count: the fuzzing's random
     edits almost never replaced exactly a whole number.  Now a field the
-    frame keeps as an integer takes at most keepalived's ten digits, and a
-    longer number leaves that wording unmatched (the line is typed by
-    another one, generically, or counted unknown).
+    frame keeps as an integer takes no more digits than its column holds
+    (4 for the Int16 priorities, 9 for Int32), and a longer number leaves
+    that wording unmatched (the line is typed by another one, generically,
+    or counted unknown).
     """
     widened: list[bytes] = []
     for line in real_lines():
@@ -243,8 +244,8 @@ def test_numbers_too_big_for_any_column_are_read_not_crashed_on() -> None:
     fast, plain = _frame(path, "fast"), _frame(path, "plain")
     assert fast is not None and plain is not None
     pd.testing.assert_frame_equal(fast, plain)
-    numbers = [c for c, dtype in events.COLUMNS.items() if dtype == "Int64" and c != "pid"]
-    assert not fast[numbers].ge(10**10).any().any()
+    numbers = [c for c, dtype in events.COLUMNS.items() if dtype.startswith("Int")]
+    assert [str(fast[c].dtype) for c in numbers] == [events.COLUMNS[c] for c in numbers]
     too_big = fast[
         fast["body"]
         .astype(str)
@@ -253,3 +254,29 @@ def test_numbers_too_big_for_any_column_are_read_not_crashed_on() -> None:
     assert len(too_big) > 5
     assert too_big["prio_new"].isna().all() and not too_big["kind"].eq("priority_change").any()
     assert set(too_big["template"].astype(str)) == {"vrrp_track.vrrp_set_effective_priority.1fd351"}
+
+
+def test_a_number_as_long_as_its_column_holds_is_kept() -> None:
+    """The widest numbers the narrow columns take are read, one digit more is not."""
+    lines = [
+        b"Aug 25 15:21:35 lb1 Keepalived_vrrp[123456789]: (VI_1) Changing effective priority"
+        b" from 9999 to -999",
+        b"Aug 25 15:21:36 lb1 Keepalived_vrrp[1234567890]: (VI_1) Changing effective priority"
+        b" from 100 to 10000",
+        b"Aug 25 15:21:37 lb1 Keepalived[1]: Starting VRRP child process, pid=999999999",
+        b"Aug 25 15:21:38 lb1 Keepalived[1]: (Line 999999999) Unknown keyword 'x'",
+    ]
+    path = _write(b"\n".join(lines) + b"\n", "widest.log")
+    fast, plain = _frame(path, "fast"), _frame(path, "plain")
+    assert fast is not None and plain is not None
+    pd.testing.assert_frame_equal(fast, plain)
+
+    def values(column: str) -> list[object]:
+        return fast[column].astype(object).where(fast[column].notna(), None).tolist()
+
+    assert values("pid") == [123456789, None, 1, 1]
+    assert values("prio_old")[:2] == [9999, None]
+    assert values("prio_new")[:2] == [-999, None]
+    assert fast["kind"].tolist()[:2] == ["priority_change", "tracking"]
+    assert fast["child_pid"].tolist()[2] == 999999999
+    assert fast["config_line"].tolist()[3] == 999999999
