@@ -1386,6 +1386,9 @@ def _replay(
         else np.zeros(0, dtype=np.intp)
     )
     _apply_peer_quotes(timeline, RowTable(columns, quotes))
+    # the hosts' positions and kinds (~9 MB per million rows) are not read
+    # again: freed before the transitions' index is built, at the replay's peak
+    del by_host, quotes
     timeline.observations.sort(key=lambda o: (o.ts, o.host, o.instance))
     timeline.transitions = explain_transitions(timeline, events, columns=columns)
     return timeline
