@@ -17,7 +17,7 @@ from conftest import CORPUS, LAB, SEED
 
 from kalog.ingest.frame import read_events
 from kalog.model.replay import _HostEvents, _is_vrrp_program, _positions_by_host, _split_hosts
-from kalog.model.rows import EventColumns, RowTable
+from kalog.model.rows import EventColumns, RowTable, times_ns
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
 
@@ -140,6 +140,31 @@ def test_timestamps_boxed_once_per_time_equal_boxing_each_row(frame: pd.DataFram
     assert got == expected
     assert [type(v) for v in got] == [type(v) for v in expected]
     assert columns.values("ts", []) == []
+
+
+@pytest.mark.parametrize("tz", [None, "UTC", "Europe/Paris"])
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_times_ns_equal_converting_to_ns(unit: str, tz: str | None) -> None:
+    """The view of an ns column's own buffer gives what `dt.as_unit("ns")`
+    gives, NaT included, and cannot be written through (it is the frame's)."""
+    ts = pd.Series(
+        pd.to_datetime(["2024-03-31 00:59:59", None, "2024-03-31 01:00:00", "1969-12-31 23:00:00"])
+    ).dt.as_unit(unit)
+    if tz is not None:
+        ts = ts.dt.tz_localize(tz)
+    got = times_ns(ts)
+    expected = np.asarray(ts.dt.as_unit("ns").array.asi8, dtype=np.int64)
+    assert got.dtype == np.int64
+    assert got.tolist() == expected.tolist()
+    assert got[1] == np.iinfo(np.int64).min
+    if unit == "ns":
+        assert np.shares_memory(got, ts.array.asi8)
+        with pytest.raises(ValueError):
+            got[0] = 0
+    if tz in (None, "UTC"):
+        assert got[2] == 1_711_846_800_000_000_000  # 2024-03-31T01:00:00Z
+    else:
+        assert got[2] == 1_711_843_200_000_000_000  # 01:00 in Paris (CET) is 00:00Z
 
 
 def test_row_views_read_like_row_dicts(frame: pd.DataFrame) -> None:
