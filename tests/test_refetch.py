@@ -55,6 +55,15 @@ CASES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _read_back_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These logs are small: read back every text they hold, whatever its size
+    and share of the input (the rule that keeps a sparse log's text is tested
+    on its own below)."""
+    monkeypatch.setattr(frame_module, "READ_BACK_BYTES", 0)
+    monkeypatch.setattr(frame_module, "READ_BACK_SHARE", 0.0)
+
+
 def _analysis(paths: list[Path], keep_raw: bool, read: dict, analyze: dict):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)
@@ -312,25 +321,28 @@ def test_workers_read_back_the_same_lines() -> None:
     assert "Keepalived_vrrp[8196]: VRRP_Script(pos) succeeded" in alone.stdout
 
 
-def test_the_reader_never_builds_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With keep_raw=False the fast reader keeps no line text at all (not built,
-    then dropped at assembly): its text buffer is never made; the frame is the same."""
-    made: list[int] = []
-    real = frame_module._Text
+def test_the_reader_drops_the_text_once_worth_reading_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With keep_raw=False the fast reader stops keeping the lines' text as
+    soon as it is worth reading back (here at once): one window's text, not
+    the input's, is ever held; the frame is the same."""
+    added: list[int] = []
 
-    def counted(*args: object) -> object:
-        made.append(1)
-        return real(*args)
+    class Counted(frame_module._Text):
+        def add(self, lines: object) -> None:
+            added.append(len(lines))  # type: ignore[arg-type]
+            super().add(lines)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(frame_module, "_Text", counted)
-    events = read_events([str(p) for p in SEED_EX1], year=2014, keep_raw=False)
-    assert made == [] and events["raw"].isna().all()
-    kept = read_events([str(p) for p in SEED_EX1], year=2014)
-    assert len(made) == 2
+    monkeypatch.setattr(frame_module, "_Text", Counted)
+    monkeypatch.setattr(frame_module, "WINDOW_LINES", 8)
+    paths = [str(p) for p in SEED_EX1]
+    events = read_events(paths, year=2014, keep_raw=False)
+    assert added == [8, 8] and events["raw"].isna().all()  # a window of each input
+    added.clear()
+    kept = read_events(paths, year=2014)
+    assert sum(added) == len(kept)
     pd.testing.assert_frame_equal(events.drop(columns="raw"), kept.drop(columns="raw"))
-    # an input named twice builds its text: the assembly compares its two reads
-    twice = read_events([str(SEED_EX1[0])] * 2, year=2014, keep_raw=False)
-    assert len(made) == 4 and twice["raw"].isna().all()
 
 
 def test_a_file_changed_while_read_is_read_again_with_its_text(
@@ -359,3 +371,33 @@ def test_a_file_changed_while_read_is_read_again_with_its_text(
     assert [texts[line] for line in kept["line"]] == kept["raw"].tolist()
     pd.testing.assert_frame_equal(events.drop(columns="raw"), kept.drop(columns="raw"))
     assert events.attrs["stats"] == kept.attrs["stats"]
+
+
+def test_a_sparse_log_keeps_its_text_a_dense_one_reads_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading back passes over the whole input again: only a dense log's text
+    (`READ_BACK_SHARE` of its lines, `READ_BACK_BYTES` of text) repays it, a
+    sparse log keeps its few lines' text, read as with keep_raw=True."""
+    lab = (LAB / "script-failover" / "node-a.log").read_bytes()
+    foreign = b"Nov 26 07:34:08 node-a CRON[1]: (root) CMD (true)\n"
+    keepalived = len(lab.splitlines())
+    sparse, dense = tmp_path / "sparse.log", tmp_path / "dense.log"
+    sparse.write_bytes(lab + foreign * (keepalived * 4))  # 20% keepalived lines
+    dense.write_bytes(lab + foreign * keepalived)  # 50%
+    text = sum(len(line) for line in lab.splitlines())
+    monkeypatch.setattr(frame_module, "READ_BACK_SHARE", 0.25)
+    monkeypatch.setattr(frame_module, "READ_BACK_BYTES", text)
+    for path, read_back in ((sparse, False), (dense, True)):
+        events = read_events([str(path)], keep_raw=False)
+        kept = read_events([str(path)])
+        assert (refetch.ATTR in events.attrs, bool(events["raw"].isna().all())) == (
+            read_back,
+            read_back,
+        )
+        pd.testing.assert_frame_equal(events.drop(columns="raw"), kept.drop(columns="raw"))
+        if not read_back:
+            pd.testing.assert_frame_equal(events, kept)
+    # one byte more text than the dense log holds: kept as well
+    monkeypatch.setattr(frame_module, "READ_BACK_BYTES", text + 1)
+    assert refetch.ATTR not in read_events([str(dense)], keep_raw=False).attrs

@@ -187,18 +187,21 @@ def read_input(
 
     split_ok: False reads a big plain file in this process only (a worker
     of a pool must not fork readers of its own).
-    keep_raw: False (the fast engine) does not build the lines' text when
-    the input can be read again (`kalog.ingest.refetch`): its `raw` is null
-    and its `fingerprint` set, as `assemble_inputs(keep_raw=False)` would
-    leave it, without the text (~107 MB per million dense lines) ever being
-    held.  An input that changed while it was read is read once more, with
-    its text, so the result is the same as reading with it.
+    keep_raw: False (the fast engine) drops the lines' text as soon as it
+    is worth reading back (`_worth_reading_back`: a dense log's) when the
+    input can be read again (`kalog.ingest.refetch`): its `raw` is null and
+    its `fingerprint` set, as `assemble_inputs(keep_raw=False)` would leave
+    it, without the text (~107 MB per million dense lines) ever being held
+    whole.  A sparse log keeps its few lines' text.  An input that changed
+    while it was read, its text dropped, is read once more with its text,
+    so the result is the same as reading with it.
     """
     before = refetch.fingerprint(source.name)
     text = keep_raw or before is None or engine != "fast"
     part, times = _collect(source, engine, split_ok=split_ok, text=text)
     unchanged = before is not None and refetch.fingerprint(source.name) == before
-    if not text and not unchanged:  # changed while read: its text cannot be fetched later
+    dropped = not text and len(part) > 0 and _text_bytes(part) == 0
+    if dropped and not unchanged:  # changed while read: its text cannot be fetched later
         del part, times
         # counted afresh (the same lines and warnings again); the progress
         # display has seen these bytes already
@@ -289,19 +292,43 @@ def assemble_inputs(
     return frame
 
 
+#: An input's text is read back at the end (`keep_raw=False`) rather than
+#: kept only when it is at least this share of the input's lines and this
+#: many bytes: reading back passes over the input again (~0.7 s for the 1.3 GB
+#: benchmark syslog, whose 1% of keepalived lines hold 10 MB of text), which
+#: only a dense log's text repays.
+READ_BACK_SHARE = 0.25
+READ_BACK_BYTES = 16 << 20
+
+
+def _worth_reading_back(rows: int, lines_read: int, text_bytes: int) -> bool:
+    """True when `rows` keepalived lines of `text_bytes` among `lines_read` are
+    better read back than kept (`READ_BACK_SHARE`, `READ_BACK_BYTES`)."""
+    return text_bytes >= READ_BACK_BYTES and rows >= READ_BACK_SHARE * lines_read
+
+
+def _text_bytes(part: pd.DataFrame) -> int:
+    """The bytes of a part's `raw` text (0 when the reader dropped it)."""
+    chunks = part["raw"].array.__arrow_array__()
+    return sum(
+        chunk.buffers()[2].size if chunk.null_count < len(chunk) else 0 for chunk in chunks.chunks
+    )
+
+
 def _drop_raw(reads: list[InputRead]) -> dict[str, refetch.Fingerprint]:
-    """Empty the `raw` of the reads whose input can be read again; their names
-    and fingerprints.
+    """Empty the `raw` of the reads whose input can be read again and whose
+    text is worth reading back (`_worth_reading_back`); their names and
+    fingerprints.  A read whose reader dropped its text already counts.
 
     An input named twice is emptied only when both reads saw the same file.
-    Why at assembly and not in the reader: the text of a dense log's lines is
-    one buffer that the envelope fields (host, program, body) point into
-    until `_assemble` makes them categorical, so not building `raw` would not
-    lower the read's peak; after assembly nothing holds the buffer.
     """
     prints: dict[str, set[refetch.Fingerprint | None]] = {}
     for r in reads:
         prints.setdefault(r.source.name, set()).add(r.fingerprint)
+        if r.part is not None and len(r.part):
+            text = _text_bytes(r.part)
+            if text and not _worth_reading_back(len(r.part), r.source.lines_read, text):
+                prints[r.source.name].add(None)  # kept: a sparse log's few lines
     elsewhere = {
         name: next(iter(found))
         for name, found in prints.items()
@@ -342,7 +369,7 @@ def _collect(
 
     plain: every envelope field as an object column (line, raw, style,
     *FIELDS), times not begun (None); fast: `_collect_fast` (`text`: False
-    leaves `raw` null).
+    drops a dense input's text, leaving `raw` null).
     """
     if engine == "fast":
         return _collect_fast(source, split_ok=split_ok, text=text)
@@ -403,17 +430,19 @@ def _collect_fast(
     }
     times = _Times()
     kept: _Text | None = None
-    rows = 0
+    rows, dropped = 0, False
     for gathered in windows:
         numbers, lines, found = gathered.numbers, gathered.lines, gathered.found
         del gathered  # each array is dropped once reduced: the window's peak is lower
         if len(found.rows):
-            if text and kept is None:  # the input is open: its compression is known
+            if kept is None and not dropped:  # the input is open: its compression is known
                 kept = _Text(input_size(source.name) if source.compression == "none" else None)
             columns["line"].append(numbers[found.rows])
+            rows += len(found.rows)
             if kept is not None:
                 kept.add(take_rows(lines, found.rows))
-            rows += len(found.rows)
+                if not text and _worth_reading_back(rows, source.lines_read, kept.used):
+                    kept, dropped = None, True  # a dense log's text: read back at the end
             del lines
             fields = found.fields
             for name in _KEPT_FIELDS:
