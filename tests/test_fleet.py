@@ -210,6 +210,39 @@ def test_cli_scheduler_gives_the_same_report(dask_cluster, tmp_path: Path) -> No
     assert _cli(*base, env={"KALOG_SCHEDULER": address}) == (0, fleet, "")
 
 
+def test_cli_scheduler_keeps_the_text_workers_read_it_back(  # type: ignore[no-untyped-def]
+    dask_cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask worker may see another file under the same name, so with
+    --scheduler the frame keeps every line's text (nothing is read back by
+    the command's process); --workers reads it back as one process does.
+    The report is the same either way."""
+    from kalog.fleet import reading
+    from kalog.ingest import frame as frame_module
+    from kalog.ingest import refetch
+
+    monkeypatch.setattr(frame_module, "READ_BACK_BYTES", 0)  # this small log: read back
+    monkeypatch.setattr(frame_module, "READ_BACK_SHARE", 0.0)
+    seen: list[tuple[bool, bool, bool]] = []
+    real = reading.read_partitioned
+
+    def spied(*args, **kwargs):  # type: ignore[no-untyped-def]
+        frame = real(*args, **kwargs)
+        text = bool(frame["raw"].notna().all())
+        seen.append((kwargs["keep_raw"], refetch.ATTR in frame.attrs, text))
+        return frame
+
+    monkeypatch.setattr(reading, "read_partitioned", spied)
+    path = str(_fleet_log(tmp_path, 5, 8))
+    base = ("analyze", path, "--format", "sarif", "--fail-on", "never", "-q")
+    code, today, _err = _cli(*base)
+    assert code == 0 and seen == []
+    address = dask_cluster.scheduler_address
+    assert _cli(*base, "--scheduler", address, "--no-by-cluster") == (0, today, "")
+    assert _cli(*base, "--workers", "2", "--no-by-cluster") == (0, today, "")
+    assert seen == [(True, False, True), (False, True, False)]
+
+
 # -- inputs named by URL (fsspec) ----------------------------------------------------
 
 
