@@ -10,6 +10,9 @@ the rest of the input from being read.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 #: Exit codes shared by every command (sqlfluff's convention).
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -31,6 +34,24 @@ class InputError(KalogError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+@contextmanager
+def opening(source: str) -> Iterator[None]:
+    """Turn the OSError of opening input `source` into its one-line `InputError`.
+
+    Local files (`kalog.ingest.read`) and fsspec URLs (`kalog.ingest.remote`)
+    say the same reasons the same way: no such file, permission denied, or
+    the system's words.
+    """
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(source, "no such file") from None
+    except PermissionError:
+        raise InputError(source, "permission denied") from None
+    except OSError as exc:
+        raise InputError(source, exc.strerror or str(exc)) from None
 
 
 class NoInputError(KalogError):

@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kalog.errors import InputError
+from kalog.errors import InputError, opening
 from kalog.ingest import remote
 from kalog.speed import compiled
 
@@ -358,17 +358,11 @@ def open_input(source: Source) -> BinaryIO:
     if remote.is_url(source.name):
         return remote.open_url(source)
     path = Path(source.name)
-    try:
+    with opening(source.name):
         if path.is_dir():
             raise InputError(source.name, "is a directory")
         handle = path.open("rb")
         source.mtime = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime)
-    except FileNotFoundError:
-        raise InputError(source.name, "no such file") from None
-    except PermissionError:
-        raise InputError(source.name, "permission denied") from None
-    except OSError as exc:
-        raise InputError(source.name, exc.strerror or str(exc)) from None
     return handle
 
 

@@ -19,7 +19,7 @@ import re
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from kalog.errors import InputError, KalogError
+from kalog.errors import InputError, KalogError, opening
 
 #: What to install for URL inputs.
 FLEET_EXTRA = "pip install 'kalog[fleet]'"
@@ -79,17 +79,11 @@ def open_url(source: Any) -> BinaryIO:
         fs, path = _filesystem(source.name)
     except KalogError as exc:
         raise InputError(source.name, str(exc).split(": ", 1)[-1]) from None
-    try:
+    with opening(source.name):
         info = fs.info(path)
         if info.get("type") == "directory":
             raise InputError(source.name, "is a directory")
         handle = fs.open(path, "rb")
-    except FileNotFoundError:
-        raise InputError(source.name, "no such file") from None
-    except PermissionError:
-        raise InputError(source.name, "permission denied") from None
-    except OSError as exc:
-        raise InputError(source.name, exc.strerror or str(exc)) from None
     source.mtime = _mtime(info)
     return handle
 
