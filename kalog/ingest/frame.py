@@ -524,7 +524,7 @@ def _part(columns: dict[str, list[Any]]) -> pd.DataFrame:
         return pd.DataFrame(empty, copy=False)
     data: dict[str, Any] = {}
     for name, pieces in columns.items():
-        if name == "raw":  # the windows' lines as they are: one chunk each, not copied
+        if name == "raw":  # one array already: `_Text`'s buffer, or nulls when dropped
             data[name] = _strings(pieces[0])
         elif name in ("line", "naive", "offset"):
             data[name] = pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
