@@ -15,6 +15,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import json
 import lzma
 import os
 import shutil
@@ -22,6 +23,7 @@ import threading
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -401,3 +403,147 @@ def test_a_sparse_log_keeps_its_text_a_dense_one_reads_it_back(
     # one byte more text than the dense log holds: kept as well
     monkeypatch.setattr(frame_module, "READ_BACK_BYTES", text + 1)
     assert refetch.ATTR not in read_events([str(dense)], keep_raw=False).attrs
+
+
+# -- `kalog events`: the text read back a slice at a time ---------------------
+
+EVENT_FORMATS = ("jsonl", "csv", "table", "parquet")
+
+
+def _events_cli(paths: list[Path], read: dict, fmt: str, out: Path, *extra: str):
+    args = ["events", *map(str, paths), "--format", fmt, "-o", str(out), *extra]
+    if "year" in read:
+        args += ["--year", str(read["year"])]
+    return CliRunner().invoke(main, args)
+
+
+def _written(path: Path, fmt: str) -> object:
+    if fmt == "parquet":  # the data and the schema with its metadata, not the file's bytes
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        return table.schema.to_string(show_schema_metadata=True), table.to_pydict()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", EVENT_FORMATS)
+@pytest.mark.parametrize(("name", "paths", "read", "analyze"), CASES, ids=[c[0] for c in CASES])
+def test_events_equal_the_kept_texts_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name, paths, read, analyze, fmt
+) -> None:
+    """`kalog events` reads as `analyze` does and fills each slice's text in as
+    it writes it (`SliceTexts`); the output is the one of the frame that
+    kept every line's text (inputs not readable again keep it), in slices
+    of 5 rows, so most slices need text from several inputs."""
+    from kalog.report import events as events_module
+
+    monkeypatch.setattr(events_module, "_SLICE", 5)
+    monkeypatch.setattr(events_module, "_PARQUET_SLICE", 5)
+    filled: list[int] = []
+    real = refetch.SliceTexts.__call__
+
+    def counted(self, part):
+        filled.append(len(part))
+        return real(self, part)
+
+    monkeypatch.setattr(refetch.SliceTexts, "__call__", counted)
+    back = _events_cli(paths, read, fmt, tmp_path / "back")
+    assert back.exit_code == 0, back.output
+    with monkeypatch.context() as kept_texts:
+        kept_texts.setattr(refetch, "fingerprint", lambda name: None)
+        kept = _events_cli(paths, read, fmt, tmp_path / "kept")
+    assert kept.exit_code == 0, kept.output
+    assert _written(tmp_path / "back", fmt) == _written(tmp_path / "kept", fmt)
+    assert back.stderr == kept.stderr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        rows = len(read_events([str(p) for p in paths], **read))
+    # the table shows no `raw`: nothing is read back for it
+    assert sum(filled) == (0 if fmt == "table" else rows)
+
+
+def test_a_slice_that_goes_back_in_the_input_starts_another_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows of one input out of time order come out of the merge out of line
+    order: a slice asking for lines before the pass reads them again."""
+    lines = (LAB / "script-failover" / "node-a.log").read_text().splitlines(keepends=True)
+    moved = lines[:5] + lines[40:41] + lines[5:40] + lines[41:]  # line 6 is line 41's, later
+    path = tmp_path / "node-a.log"
+    path.write_text("".join(moved))
+    passes: list[int] = []
+    real = refetch._Pass.__init__
+
+    def counted(self, name: str, size: int) -> None:
+        passes.append(size)
+        real(self, name, size)
+
+    monkeypatch.setattr(refetch._Pass, "__init__", counted)
+    from kalog.ingest import read as read_module
+    from kalog.report import events as events_module
+
+    monkeypatch.setattr(events_module, "_SLICE", 8)
+    monkeypatch.setattr(read_module, "CHUNK_SIZE", 1024)  # blocks of a few lines
+    back = _events_cli([path], {}, "jsonl", tmp_path / "back.jsonl")
+    kept_events = read_events([str(path)])
+    assert back.exit_code == 0, back.output
+    assert kept_events["line"].tolist()[:7] == [1, 2, 3, 4, 5, 7, 8]  # line 6 sorts later
+    assert len(passes) == 2  # line 6 comes long after the slice with lines 7 to 9
+    records = [json.loads(text) for text in (tmp_path / "back.jsonl").read_text().splitlines()]
+    assert [r["raw"] for r in records] == kept_events["raw"].tolist()
+    assert [r["line"] for r in records] == kept_events["line"].tolist()
+
+
+def test_input_lines_give_null_for_lines_not_there(tmp_path: Path) -> None:
+    path = str(SEED_EX1[0])
+    events = read_events([path], year=2014, keep_raw=False)
+    kept = read_events([path], year=2014)
+    info = events.attrs[refetch.ATTR]
+    reader = info.lines_of(path)
+    last = int(kept["line"].max())
+    with pytest.warns(InputWarning, match=f"line {last + 1} is not there any more"):
+        texts = reader.texts(np.array([0, 3, last, last + 1], dtype=np.int64)).to_pylist()
+    assert texts == [None, kept.set_index("line").at[3, "raw"], kept["raw"].iloc[-1], None]
+    assert info.warnings == [
+        f"{path}: line {last + 1} is not there any more; its cited lines are shown without "
+        "their text"
+    ]
+    assert reader.texts(np.array([1], dtype=np.int64)).to_pylist() == [
+        kept.set_index("line").at[1, "raw"]
+    ]  # a batch before the pass: read again
+    reader.close()
+
+
+def test_events_of_a_file_changed_while_written_give_no_wrong_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is rewritten after the first slice is written: the rows before
+    keep their text, the rows after have none (even those of the block read
+    already), and one warning says so."""
+    folder = _seed_copy(tmp_path)
+    path = folder / "ex1-A-backup-99.log"
+    from kalog.report import events as events_module
+
+    monkeypatch.setattr(events_module, "_SLICE", 10)
+    real = refetch.SliceTexts.__call__
+    calls: list[int] = []
+
+    def rewritten_after_the_first(self, part):
+        if calls:
+            path.write_bytes(path.read_bytes().replace(b"VRRP", b"XXXX"))
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+        calls.append(len(part))
+        return real(self, part)
+
+    monkeypatch.setattr(refetch.SliceTexts, "__call__", rewritten_after_the_first)
+    out = tmp_path / "out.jsonl"
+    result = _events_cli([path], {"year": 2014}, "jsonl", out)
+    assert result.exit_code == 0, result.output
+    kept = read_events([str(SEED_EX1[0])], year=2014)
+    records = [json.loads(text) for text in out.read_text().splitlines()]
+    assert [r.get("raw") for r in records] == kept["raw"].tolist()[:10] + [None] * (len(kept) - 10)
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        f"kalog: warning: {path}: changed since it was read; its cited lines are shown "
+        "without their text"
+    ]

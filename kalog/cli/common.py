@@ -243,10 +243,13 @@ class LogInputs:
 
     def late_warnings(self, frame: Any) -> None:
         """Print what reading cited lines back said (an input changed since it
-        was read: `kalog.ingest.refetch`), once the analysis has asked for them."""
+        was read: `kalog.ingest.refetch`), once the analysis has asked for them.
+
+        `frame`: the event frame, or its `Refetch` (`frame.attrs`) itself.
+        """
         from kalog.ingest import refetch
 
-        elsewhere = frame.attrs.get(refetch.ATTR)
+        elsewhere = frame if isinstance(frame, refetch.Refetch) else frame.attrs.get(refetch.ATTR)
         if elsewhere is not None:
             for message in elsewhere.warnings[elsewhere.printed :]:
                 echo_warning(message)

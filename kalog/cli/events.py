@@ -17,6 +17,7 @@ import pandas as pd
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
 from kalog.cli.output import check_output, choose_format
+from kalog.ingest import refetch
 from kalog.ingest.events import KINDS, kind_mask
 from kalog.report.events import FORMATS, write_events
 
@@ -79,7 +80,10 @@ def events(
     if fmt == "parquet" and output in (None, "-"):
         raise click.UsageError("--format parquet writes binary data: give -o FILE")
     inputs.prestart()
-    frame = inputs.read(need_typed=not unknown)
+    # the lines' text is read back a slice at a time as it is written
+    # (`kalog.ingest.refetch.SliceTexts`), not held for every row
+    frame = inputs.read(need_typed=not unknown, keep_raw=False)
+    elsewhere = frame.attrs.get(refetch.ATTR)
     frame = inputs.window(frame).events(frame)
     if unknown:
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
@@ -87,7 +91,14 @@ def events(
     if count:
         _write_counts(frame, fmt, output)
     else:
-        write_events(frame, fmt, output)
+        texts = None if elsewhere is None else refetch.SliceTexts(elsewhere)
+        try:
+            write_events(frame, fmt, output, texts)
+        finally:
+            if texts is not None:
+                texts.close()
+        if elsewhere is not None:
+            inputs.late_warnings(elsewhere)
     inputs.exit()
 
 

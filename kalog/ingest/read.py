@@ -213,6 +213,29 @@ class LineBlock:
         None when the block holds a line over the length cap: `find_lines`
         truncates it (with its warning) one line at a time.
         """
+        lines = self._split()
+        if lines is None:
+            return None
+        found = np.flatnonzero(pc.match_substring(lines, word).to_numpy(zero_copy_only=False))
+        return found, lines.take(pa.array(found, type=pa.int64()))
+
+    def pick_array(self, indexes: np.ndarray) -> pa.Array:
+        """`pick` as an Arrow large_string array, the block split by pyarrow.
+
+        Why: reading a dense log's text back (`kalog events`,
+        `kalog.ingest.refetch`) wants most lines of every block, and a str
+        per line cost ~2 s per million lines; here no line becomes a Python
+        object.  A block with a line over the length cap goes through
+        `pick`, which truncates it with its warning.
+        """
+        lines = self._split()
+        if lines is None:
+            return pa.array(self.pick(indexes.tolist()), pa.large_string())
+        return lines.take(pa.array(indexes, type=pa.int64()))
+
+    def _split(self) -> pa.Array | None:
+        """All the block's lines as an Arrow large_string array (`count` set); None
+        when one is over the length cap."""
         data = self._data if self._text is None else self.text.encode("utf-8")
         assert data is not None
         whole = pa.LargeStringArray.from_buffers(
@@ -222,8 +245,7 @@ class LineBlock:
         if len(lines) and pc.max(pc.binary_length(lines)).as_py() > self.max_line:
             return None
         self._count = len(lines)
-        found = np.flatnonzero(pc.match_substring(lines, word).to_numpy(zero_copy_only=False))
-        return found, lines.take(pa.array(found, type=pa.int64()))
+        return lines
 
     def find_lines(self, word: str) -> list[tuple[int, str]]:
         """(index, line) of the lines containing `word`, without splitting the block."""

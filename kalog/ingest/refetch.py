@@ -42,10 +42,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from kalog.errors import InputWarning, KalogError
 from kalog.ingest import remote
-from kalog.ingest.read import Source, iter_line_blocks
+from kalog.ingest.read import LineBlock, Source, iter_line_blocks
 
 #: The key of `frame.attrs` that holds the `Refetch` of a frame whose `raw`
 #: is missing for some inputs.
@@ -108,22 +110,15 @@ class Refetch:
     def texts(self, name: str, lines: Iterable[int]) -> dict[int, str | None]:
         """line -> the text of that line of input `name` (None: not found, or the
         file changed since it was read), in one pass over the input."""
-        wanted = sorted(set(lines))
-        if wanted and wanted[0] < 1:  # no such line (numbers are 1-based)
-            return {**dict.fromkeys(wanted), **self.texts(name, [n for n in wanted if n >= 1])}
-        before = self.inputs[name]
-        if not readable_again(before, fingerprint(name)):
-            self._warn(name, "changed since it was read")
-            return dict.fromkeys(wanted)
+        reader = self.lines_of(name)
         try:
-            found = read_lines(name, before.size, wanted)
-        except (OSError, ValueError, KalogError) as exc:
-            self._warn(name, f"cannot be read again ({exc})")
-            return dict.fromkeys(wanted)
-        missing = [line for line in wanted if line not in found]
-        if missing:  # the fingerprint did not see the change
-            self._warn(name, f"line {missing[0]} is not there any more")
-        return {line: found.get(line) for line in wanted}
+            return reader.take(lines)
+        finally:
+            reader.close()
+
+    def lines_of(self, name: str) -> InputLines:
+        """A reader of input `name`'s lines in ascending batches (close it after use)."""
+        return InputLines(self, name)
 
     def _warn(self, name: str, why: str) -> None:
         if name in self.warned:
@@ -135,28 +130,153 @@ class Refetch:
             warnings.warn(message, InputWarning, stacklevel=4)
 
 
-def read_lines(name: str, size: int, lines: list[int]) -> dict[int, str]:
-    """line -> text of the (1-based, ascending) `lines` of the first `size` bytes of `name`.
+class InputLines:
+    """The lines of one input that can be read again, taken in batches of line numbers.
 
-    One pass of `iter_line_blocks`, as the first read (its warnings, given
-    once already, are dropped); a block without a wanted line is only
-    counted.  Stops after the last wanted line.
+    Why batches: `kalog events` writes a frame of a million rows a slice at
+    a time and needs each slice's text only while it writes it; holding
+    the text of every line (~107 MB per million dense lines) is what
+    reading back avoids.  Batches that ask for ascending lines, as the rows
+    of one input in time order do, are read in one pass; a batch that goes
+    back before the pass starts another (rows of one input out of time
+    order in the merge).  Every batch first checks the input's fingerprint
+    (`readable_again`): a file rewritten while a long write reads it gives
+    no text from then on.  The warnings are `Refetch`'s, one per input.
     """
-    numbers = np.array(lines, dtype=np.int64)
-    found: dict[int, str] = {}
-    at = 0
-    source = Source(name=name, stop=size)
-    blocks = iter_line_blocks(source)
-    try:
-        for block in blocks:
-            if at == len(numbers):
-                break
+
+    def __init__(self, refetch: Refetch, name: str) -> None:
+        self.refetch = refetch
+        self.name = name
+        self.gone = False  # the input cannot be read again: no text from it any more
+        self._pass: _Pass | None = None
+
+    def take(self, lines: Iterable[int]) -> dict[int, str | None]:
+        """line -> text of the `lines` of this input (None: not found, or it changed)."""
+        wanted = sorted(set(lines))
+        texts = self.texts(np.array(wanted, dtype=np.int64))
+        return dict(zip(wanted, texts.to_pylist(), strict=True))
+
+    def texts(self, numbers: np.ndarray) -> pa.Array:
+        """The texts of the ascending, distinct line `numbers` (null: not found, or
+        the input changed), as an Arrow large_string array."""
+        valid = numbers[numbers >= 1]  # no line 0 or below (numbers are 1-based)
+        found, texts = np.zeros(0, dtype=np.int64), _NO_TEXT
+        if len(valid) and not self.gone:
+            # checked before every batch: a pass may last as long as a big write
+            before = self.refetch.inputs[self.name]
+            if not readable_again(before, fingerprint(self.name)):
+                self._lost("changed since it was read")
+            elif self._pass is None or valid[0] < self._pass.start:
+                self.close()
+                self._pass = _Pass(self.name, before.size)
+            if self._pass is not None:
+                try:
+                    found, texts = self._pass.take(valid)
+                except (OSError, ValueError, KalogError) as exc:
+                    self._lost(f"cannot be read again ({exc})")
+                if len(found) < len(valid) and not self.gone:  # the fingerprint did not see it
+                    missing = valid[~np.isin(valid, found)]
+                    self.refetch._warn(self.name, f"line {missing[0]} is not there any more")
+        if len(found) == len(numbers):
+            return texts
+        at = np.searchsorted(found, numbers).clip(max=max(len(found) - 1, 0))
+        hit = found[at] == numbers if len(found) else np.zeros(len(numbers), dtype=bool)
+        pick = np.where(hit, at, len(found))  # the null after the texts
+        return pa.concat_arrays([texts, _NO_TEXT_ONE]).take(pa.array(pick, type=pa.int64()))
+
+    def close(self) -> None:
+        """Close the input (a later batch opens it again)."""
+        if self._pass is not None:
+            self._pass.close()
+            self._pass = None
+
+    def _lost(self, why: str) -> None:
+        self.close()
+        self.gone = True
+        self.refetch._warn(self.name, why)
+
+
+_NO_TEXT = pa.array([], pa.large_string())
+_NO_TEXT_ONE = pa.nulls(1, pa.large_string())
+
+
+class _Pass:
+    """One pass of `iter_line_blocks` over the first `size` bytes of an input, as
+    the first read (its warnings, given once already, are dropped); a block
+    without a wanted line is only counted."""
+
+    def __init__(self, name: str, size: int) -> None:
+        self._blocks = iter_line_blocks(Source(name=name, stop=size))
+        self._block: LineBlock | None = None  # the block the last batch ended in
+        self.start = 1  # the first line this pass can still give
+
+    def take(self, numbers: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+        """(the lines found, their texts) of the ascending line `numbers`, none
+        before `start`; the lines past the input's end are not found."""
+        chunks, found = [_NO_TEXT], [numbers[:0]]
+        at = 0
+        while at < len(numbers):
+            block = self._block
+            if block is None or numbers[at] >= block.first + block.count:
+                after = 1 if block is None else block.first + block.count
+                block = self._block = next(self._blocks, None)
+                if block is None:  # the end of the input: lines before it need another pass
+                    self.start = max(self.start, after)
+                    break
+                self.start = block.first
+                continue
             stop = int(np.searchsorted(numbers, block.first + block.count, side="left"))
-            if stop > at:
-                here = numbers[at:stop]
-                texts = block.pick((here - block.first).tolist())
-                found.update(zip(here.tolist(), texts, strict=True))
-                at = stop
-    finally:
-        blocks.close()
-    return found
+            here = numbers[at:stop]
+            chunks.append(block.pick_array(here - block.first))
+            found.append(here)
+            at = stop
+        return np.concatenate(found), pa.concat_arrays(chunks)
+
+    def close(self) -> None:
+        self._blocks.close()
+
+
+class SliceTexts:
+    """Fills in the `raw` of a read-back frame's rows, a slice of rows at a time.
+
+    `kalog events` reads as `analyze` does (`read_events(keep_raw=False)`)
+    and writes its text columns slice by slice (`kalog.report.events`):
+    called on each slice in order, this reads that slice's lines back from
+    their inputs (`InputLines`, a batch of lines per input per slice), so
+    only one slice's text is held, and no line becomes a Python string.
+    """
+
+    def __init__(self, refetch: Refetch) -> None:
+        self.refetch = refetch
+        self.readers: dict[str, InputLines] = {}
+
+    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
+        """`part` (rows of the frame) with the `raw` of its read-back rows filled in."""
+        sources = part["source"]
+        codes = sources.cat.codes.to_numpy()
+        names = sources.cat.categories
+        wanted = [int(c) for c in pd.unique(codes) if c >= 0 and names[c] in self.refetch.inputs]
+        if not wanted:
+            return part
+        pieces = [pa.chunked_array(part["raw"].array.__arrow_array__()).combine_chunks()]
+        pieces[0] = pieces[0].cast(pa.large_string())
+        index = np.arange(len(part), dtype=np.int64)
+        size = len(part)
+        numbers = part["line"].to_numpy()
+        for code in wanted:
+            name = str(names[code])
+            rows = np.flatnonzero(codes == code)
+            lines, inverse = np.unique(numbers[rows], return_inverse=True)
+            reader = self.readers.get(name)
+            if reader is None:
+                reader = self.readers[name] = self.refetch.lines_of(name)
+            pieces.append(reader.texts(lines))
+            index[rows] = size + inverse.reshape(-1)
+            size += len(lines)
+        raw = pa.concat_arrays(pieces).take(pa.array(index, type=pa.int64()))
+        return part.assign(raw=pd.arrays.ArrowStringArray(raw))
+
+    def close(self) -> None:
+        for reader in self.readers.values():
+            reader.close()
+        self.readers.clear()

@@ -1,7 +1,10 @@
 """Writers of the event frame (`kalog events`): table, jsonl, csv, parquet.
 
 The frame is written a slice of rows at a time (`_SLICE`), so a million
-events print in the memory of the frame; jsonl is assembled from Arrow
+events print in the memory of the frame.  A frame read without its lines'
+text (`read_events(keep_raw=False)`) gets each slice's `raw` from `texts`
+(`kalog.ingest.refetch.SliceTexts`) just before the slice is written, so
+the text of only one slice is held.  jsonl is assembled from Arrow
 buffers, each distinct value encoded once, and is exactly what
 `json.dumps` gives for `iter_records` (tests/test_events_cli.py).  The
 table is `kalog.report.events_table`.
@@ -13,39 +16,55 @@ import dataclasses
 import json
 import math
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) uses
 from typing import IO, Any
 
 FORMATS = ("table", "jsonl", "csv", "parquet")
 _SLICE = 16_384  # rows turned into Python values or JSON text at once (bounds memory)
+#: Rows per parquet row group, each written as soon as its text is filled in.
+_PARQUET_SLICE = 1 << 16
+
+#: Fills in a slice's `raw` (`kalog.ingest.refetch.SliceTexts`); None: the frame has it.
+Texts = Callable[[Any], Any] | None
 
 
-def write_events(frame: Any, fmt: str, output: str | None) -> None:
-    """Write `frame` in `fmt` to the file `output` (None or "-": stdout)."""
+def write_events(frame: Any, fmt: str, output: str | None, texts: Texts = None) -> None:
+    """Write `frame` in `fmt` to the file `output` (None or "-": stdout).
+
+    texts: called on each slice of rows before it is written, returns it
+    with its `raw` filled in (the table shows no `raw`: not called).
+    """
     if fmt == "parquet":
-        _write_parquet(frame, str(output))
+        _write_parquet(frame, str(output), texts)
     elif fmt == "jsonl" and output not in (None, "-"):
         with open(output, "wb") as binary:  # the blocks are the UTF-8 text already
-            binary.writelines(jsonl_blocks(frame))
+            binary.writelines(jsonl_blocks(frame, texts))
     elif output in (None, "-"):
-        _write(frame, fmt, sys.stdout)
+        _write(frame, fmt, sys.stdout, texts)
     else:
         with open(output, "w", encoding="utf-8", newline="") as handle:
-            _write(frame, fmt, handle)
+            _write(frame, fmt, handle, texts)
 
 
-def _write(frame: Any, fmt: str, out: IO[str]) -> None:
+def _write(frame: Any, fmt: str, out: IO[str], texts: Texts) -> None:
     if fmt == "jsonl":
-        for block in jsonl_blocks(frame):
+        for block in jsonl_blocks(frame, texts):
             out.write(str(block, "utf-8"))
     elif fmt == "csv":
-        _write_csv(frame, out)
+        _write_csv(frame, out, texts)
     else:
         _write_table(frame, out)
 
 
-def _write_csv(frame: Any, out: IO[str]) -> None:
+def _slices(frame: Any, rows: int, texts: Texts) -> Iterator[tuple[int, Any]]:
+    """(first row, the frame's rows from it) for each slice of `rows` rows, text filled in."""
+    for start in range(0, len(frame), rows):
+        part = frame.iloc[start : start + rows]
+        yield start, part if texts is None else texts(part)
+
+
+def _write_csv(frame: Any, out: IO[str], texts: Texts = None) -> None:
     """Every column, `ts` in ISO 8601, a slice of rows at a time.
 
     Why slices: a copy of the whole frame for the `ts` text (and pandas'
@@ -54,8 +73,10 @@ def _write_csv(frame: Any, out: IO[str]) -> None:
     """
     from kalog.speed.isotime import iso_texts
 
-    for start in range(0, max(len(frame), 1), _SLICE):
-        part = frame.iloc[start : start + _SLICE].copy()
+    if frame.empty:  # the header alone
+        frame.to_csv(out, index=False, lineterminator="\n")
+    for start, part in _slices(frame, _SLICE, texts):
+        part = part.copy()
         part["ts"] = iso_texts(part["ts"], None)  # NaT: an empty cell
         part.to_csv(out, index=False, header=start == 0, lineterminator="\n")
 
@@ -74,7 +95,7 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
         yield from _records(columns, values)
 
 
-def jsonl_blocks(frame: Any) -> Iterator[memoryview]:
+def jsonl_blocks(frame: Any, texts: Texts = None) -> Iterator[memoryview]:
     """The UTF-8 JSON lines of `frame`, many lines per block.
 
     Their text is `json.dumps(record, ensure_ascii=False) + "\\n"` for each
@@ -94,8 +115,7 @@ def jsonl_blocks(frame: Any) -> Iterator[memoryview]:
     glue = _Glue(columns)
     # the categorical columns' values encoded once for all slices
     encoded = {name: _categories(frame[name]) for name in columns}
-    for start in range(0, len(frame), _SLICE):
-        part = frame.iloc[start : start + _SLICE]
+    for _start, part in _slices(frame, _SLICE, texts):
         cells = [_cells(name, part[name], encoded[name]) for name in columns]
         pool = pa.concat_arrays([glue.pool, *(c.texts for c in cells)])
         lines = pool.take(glue.order(cells, len(part)))
@@ -381,21 +401,44 @@ def _records(columns: list[str], values: list[list[Any]]) -> Iterator[dict[str, 
         yield record
 
 
-def _write_parquet(frame: Any, path: str) -> None:
-    """The frame as a parquet file, its text columns as strings.
+def _write_parquet(frame: Any, path: str, texts: Texts = None) -> None:
+    """The frame as a parquet file, its text columns as strings, a row group
+    (`_PARQUET_SLICE` rows) at a time.
 
     The frame's text columns are categorical (`kalog.ingest.events`), a
     choice of memory; the file keeps the schema it had before (strings,
-    `kind` a dictionary), so readers of earlier files read these alike.
+    `kind` a dictionary, pandas' metadata: that of the frame's columns as
+    strings, `_parquet_schema`), so readers of earlier files read these
+    alike.  Why row groups written one by one: `texts` fills in the text of
+    one group at a time, and neither the strings nor Arrow's copy of a
+    million rows are held at once.  Each group's categorical columns are
+    decoded to strings by Arrow (pandas' `astype("string")` per group took
+    1.5 s per million rows).
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _parquet_schema(frame)
+    slices = _slices(frame, _PARQUET_SLICE, texts) if len(frame) else iter([(0, frame)])
+    with pq.ParquetWriter(path, schema) as writer:
+        for _start, part in slices:
+            columns = [pa.array(part[f.name]).cast(f.type) for f in schema]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
+            del columns
+
+
+def _parquet_schema(frame: Any) -> Any:
+    """The Arrow schema of the parquet file: the frame's, its text columns strings."""
+    import pyarrow as pa
+
     from kalog.ingest.events import TEXT_CATEGORIES
 
-    frame = frame.copy(deep=False)
+    head = frame.iloc[:0].copy()
     for name in TEXT_CATEGORIES:
-        if name in frame.columns:
-            frame[name] = frame[name].astype("string")
-    frame.attrs = {}  # stats hold lists of messages; keep the file's metadata small
-    frame.to_parquet(path, index=False)
+        if name in head.columns:
+            head[name] = head[name].astype("string")
+    head.attrs = {}  # stats hold lists of messages; keep the file's metadata small
+    return pa.Table.from_pandas(head, preserve_index=False).schema
 
 
 def _write_table(frame: Any, out: IO[str]) -> None:
