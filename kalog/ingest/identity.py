@@ -88,32 +88,115 @@ def _labels(paths: Sequence[str]) -> dict[str, str]:
     return labels
 
 
-def _processes(
-    frame: pd.DataFrame, hosts: np.ndarray, host_names: Any, sources: np.ndarray, source_names: Any
-) -> dict[str, list[_Process]]:
-    """host -> the keepalived processes (program, pid) of its lines, per input, with their spans.
+@dataclass
+class _Runs:
+    """The frame's runs of consecutive rows of one host, input, program and pid
+    (timed or not), each at its first row, with its first and last time.
 
-    One grouping, on integer codes, of the rows that carry a host, a program,
-    a pid and a time (a million-line log in ~0.1 s: the key columns are
-    factorized, never turned into Python strings per row).
+    Why runs: a million-line log's rows, each with a packed key and its
+    codes as int64, held ~75 MB per million rows at the read's peak (the
+    host check was its top).  Rows of one keepalived process follow each
+    other in a time-ordered log, so the runs are found by comparing each
+    key column with itself shifted (a byte per row), and only the runs
+    (a third of the rows of the dense benchmark file, far fewer in a real
+    one) are keyed and grouped.
+
+    Each column's codes number its values in order of first appearance in
+    the frame, as `pd.factorize` of the whole column would: a value first
+    seen in a run is first seen at that run's first row.  -1: missing.
     """
-    programs, program_names = pd.factorize(frame["program"])
-    pids, pid_values = pd.factorize(frame["pid"])
+
+    hosts: np.ndarray
+    host_names: list[str]
+    sources: np.ndarray
+    source_names: list[str]
+    programs: np.ndarray
+    program_names: list[str]
+    pids: np.ndarray
+    pid_values: list[int]
+    timed: np.ndarray  # the run's rows have a time
+    first: np.ndarray  # its first and last time (ns)
+    last: np.ndarray
+
+
+def _runs(frame: pd.DataFrame) -> _Runs:
+    """The `_Runs` of a non-empty frame."""
     ts = frame["ts"]
     if ts.dt.tz is not None:
         ts = ts.dt.tz_convert(None)
     ns = ts.to_numpy(dtype="datetime64[ns]").view(np.int64)  # a view, not a copy
-    usable = (hosts >= 0) & (sources >= 0) & (programs >= 0) & (pids >= 0) & ts.notna().to_numpy()
+    keys = [_row_codes(frame[name]) for name in ("host", "source", "program")]
+    pid = frame["pid"]
+    pids = pid.to_numpy(dtype=np.int64 if pid.dtype != "Int32" else np.int32, na_value=-1)
+    timed = ~np.isnat(ns.view("datetime64[ns]"))
+    change = np.ones(len(frame), dtype=bool)
+    if len(frame) > 1:
+        change[1:] = False
+        step = np.empty(len(frame) - 1, dtype=bool)
+        for values in (*(codes for codes, _ in keys), pids, timed):
+            np.not_equal(values[1:], values[:-1], out=step)
+            change[1:] |= step
+    starts = np.flatnonzero(change)
+    del change
+    (hosts, host_names), (sources, source_names), (programs, program_names) = (
+        _first_seen(codes[starts], [str(v) for v in values]) for codes, values in keys
+    )
+    pid_codes, pid_values = _first_seen(pids[starts], None)
+    return _Runs(
+        hosts,
+        host_names,
+        sources,
+        source_names,
+        programs,
+        program_names,
+        pid_codes,
+        pid_values,
+        timed[starts],
+        np.minimum.reduceat(ns, starts),
+        np.maximum.reduceat(ns, starts),
+    )
+
+
+def _row_codes(column: pd.Series) -> tuple[np.ndarray, Any]:
+    """(per row its value's code, -1 missing; the values): a categorical's own
+    codes (no copy, no hashing), other columns factorized."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories.tolist()
+    codes, values = pd.factorize(column)
+    return codes, values.tolist()
+
+
+def _first_seen(codes: np.ndarray, values: list[Any] | None) -> tuple[np.ndarray, list[Any]]:
+    """`codes` (-1 missing) renumbered in order of first appearance, and the values
+    (`values[code]`; None: the codes are the values) in that order."""
+    renumbered = np.full(len(codes), -1, dtype=np.int64)
+    present = codes >= 0
+    renumbered[present], seen = pd.factorize(codes[present])
+    found = [int(v) for v in seen.tolist()]
+    return renumbered, found if values is None else [values[i] for i in found]
+
+
+def _processes(runs: _Runs) -> dict[str, list[_Process]]:
+    """host -> the keepalived processes (program, pid) of its lines, per input, with their spans.
+
+    One grouping, on integer codes, of the runs whose rows carry a host, a
+    program, a pid and a time (a million-line log in ~0.1 s: no Python
+    string per row).
+    """
+    usable = (runs.hosts >= 0) & (runs.sources >= 0) & (runs.programs >= 0) & (runs.pids >= 0)
+    usable &= runs.timed
     if not usable.any():
         return {}
-    widths = [len(source_names), len(program_names), len(pid_values)]
-    key = hosts[usable].astype(np.int64)
-    for codes, width in zip((sources, programs, pids), widths, strict=True):
-        key *= width  # in place: a million-row log made a new array per step
+    widths = [len(runs.source_names), len(runs.program_names), len(runs.pid_values)]
+    key = runs.hosts[usable].copy()
+    for codes, width in zip((runs.sources, runs.programs, runs.pids), widths, strict=True):
+        key *= width
         key += codes[usable]
-    spans = _spans(key, ns[usable])
-    host_of, source_of = [str(h) for h in host_names], [str(s) for s in source_names]
-    program_of, pid_of = [str(p) for p in program_names], [int(p) for p in pid_values]
+    spans = (
+        pd.DataFrame({"min": runs.first[usable], "max": runs.last[usable]})
+        .groupby(key, sort=True)
+        .agg({"min": "min", "max": "max"})
+    )
     found: dict[str, list[_Process]] = {}
     for packed, first, last in zip(
         spans.index.tolist(), spans["min"].tolist(), spans["max"].tolist(), strict=True
@@ -121,28 +204,16 @@ def _processes(
         rest, pid = divmod(packed, widths[2])
         rest, program = divmod(rest, widths[1])
         host, source = divmod(rest, widths[0])
-        found.setdefault(host_of[host], []).append(
-            _Process(source_of[source], program_of[program], pid_of[pid], first, last)
+        found.setdefault(runs.host_names[host], []).append(
+            _Process(
+                runs.source_names[source],
+                runs.program_names[program],
+                runs.pid_values[pid],
+                first,
+                last,
+            )
         )
     return found
-
-
-def _spans(key: np.ndarray, times: np.ndarray) -> pd.DataFrame:
-    """Per distinct `key` (sorted), the "min" and "max" of its `times`:
-    `pd.Series(times).groupby(key, sort=True).agg(["min", "max"])`.
-
-    Why not that: a million rows grouped by pandas held ~60 MB of hash
-    tables and copies at the read's peak.  Rows of one process follow each
-    other in a time-ordered log, so the runs of equal keys are reduced first
-    (numpy `reduceat`), and only the runs are grouped.
-    """
-    if not len(key):
-        return pd.Series(times, dtype=np.int64).groupby(key, sort=True).agg(["min", "max"])
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    runs = pd.DataFrame(
-        {"min": np.minimum.reduceat(times, starts), "max": np.maximum.reduceat(times, starts)}
-    )
-    return runs.groupby(key[starts], sort=True).agg({"min": "min", "max": "max"})
 
 
 def _at_once(processes: list[_Process]) -> list[tuple[_Process, _Process]]:
@@ -183,15 +254,14 @@ def separate_hosts(
     if frame.empty:
         return {}, {}, []
     named = set((host_of or {}).values())
-    hosts, host_names = pd.factorize(frame["host"])
-    sources, source_names = pd.factorize(frame["source"])
-    present = (hosts >= 0) & (sources >= 0)
+    runs = _runs(frame)
+    present = (runs.hosts >= 0) & (runs.sources >= 0)
     sources_of: dict[str, list[str]] = {}
-    width = max(len(source_names), 1)
-    for packed in pd.unique(hosts[present].astype(np.int64) * width + sources[present]).tolist():
+    width = max(len(runs.source_names), 1)
+    for packed in pd.unique(runs.hosts[present] * width + runs.sources[present]).tolist():
         host, source = divmod(packed, width)
-        sources_of.setdefault(str(host_names[host]), []).append(str(source_names[source]))
-    processes = _processes(frame, hosts, host_names, sources, source_names)
+        sources_of.setdefault(runs.host_names[host], []).append(runs.source_names[source])
+    processes = _processes(runs)
     renamed: dict[tuple[str, str], str] = {}
     apart: dict[str, list[str]] = {}
     notes: list[str] = []

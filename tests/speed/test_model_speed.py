@@ -313,21 +313,54 @@ def test_history_facts_equal_the_plain_lists(frame: pd.DataFrame) -> None:
     assert checked > 20
 
 
-def test_process_spans_equal_pandas_groupby() -> None:
-    """`identity._spans` (runs reduced, then grouped) equals the groupby it replaces,
-    on keys in runs (a time-ordered log) and on keys in no order at all."""
-    from kalog.ingest.identity import _spans
+def _processes_by_groupby(frame: pd.DataFrame) -> dict[str, list[tuple]]:
+    """The keepalived processes of each host as their definition says: the rows
+    with a host, input, program, pid and time, grouped by those four
+    (codes in order of first appearance), first and last time."""
+    ts = frame["ts"].dt.tz_convert(None) if frame["ts"].dt.tz else frame["ts"]
+    keys = {name: pd.factorize(frame[name]) for name in ("host", "source", "program", "pid")}
+    table = pd.DataFrame({name: codes for name, (codes, _) in keys.items()})
+    table["ns"] = ts.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    table = table[(table[list(keys)] >= 0).all(axis=1) & ts.notna().to_numpy()]
+    spans = table.groupby(list(keys), sort=True)["ns"].agg(["min", "max"])
+    found: dict[str, list[tuple]] = {}
+    for codes, row in spans.iterrows():
+        values = [keys[name][1][code] for name, code in zip(keys, codes, strict=True)]
+        found.setdefault(str(values[0]), []).append(
+            (str(values[1]), str(values[2]), int(values[3]), row["min"], row["max"])
+        )
+    return found
 
-    rng = np.random.default_rng(11)
-    for keys in (
-        np.repeat(rng.integers(0, 40, 300), rng.integers(1, 9, 300)),
-        rng.integers(0, 40, 2000),
-        np.array([7]),
-    ):
-        key = keys.astype(np.int64)
-        times = rng.integers(-(10**12), 10**12, len(key)).astype(np.int64)
-        expected = pd.Series(times).groupby(key, sort=True).agg(["min", "max"])
-        got = _spans(key, times)
-        assert got.index.tolist() == expected.index.tolist()
-        assert got["min"].tolist() == expected["min"].tolist()
-        assert got["max"].tolist() == expected["max"].tolist()
+
+def test_process_runs_equal_the_groupby_of_every_row() -> None:
+    """`identity._processes` works on runs of rows (`_runs`: a byte per row to
+    find them, the runs keyed and grouped); it must equal the groupby of
+    every row, on real logs merged (hosts in many inputs, lines without pid
+    or time) and on the same rows in no order at all."""
+    import dataclasses
+    import warnings
+
+    from kalog.errors import InputWarning
+    from kalog.ingest.identity import _processes, _runs
+
+    folders = [LAB / name for name in ("script-failover", "split-brain", "seed-ex1")]
+    inputs = [
+        sorted(CORPUS.iterdir()),
+        [p for folder in folders for p in sorted(folder.glob("*.log"))],
+        sorted(SEED.glob("*.log")),
+    ]
+    rng = np.random.default_rng(5)
+    checked = 0
+    for paths in inputs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)
+            frame = read_events([str(p) for p in paths], year=2024)
+        shuffled = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
+        for rows in (frame, shuffled, frame.iloc[:1]):
+            got = {
+                host: [(*dataclasses.astuple(p)[:3], p.first, p.last) for p in processes]
+                for host, processes in _processes(_runs(rows)).items()
+            }
+            assert got == _processes_by_groupby(rows)
+            checked += sum(map(len, got.values()))
+    assert checked > 100
