@@ -170,3 +170,30 @@ def test_a_block_is_dense_when_most_of_it_is_not_only_its_head(tmp_path: Path) -
     assert read.LineBlock(1, None, data=spread * 20).dense("eepalived")  # half of the lines
     assert read.LineBlock(1, None, data=b"\n".join(ours[:3])).dense("eepalived")  # small
     assert not read.LineBlock(1, None, data=b"\n".join(theirs[:3])).dense("eepalived")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        SEED_LOG.read_bytes(),  # ASCII: the block keeps its bytes
+        "3\u6708 23 09:33:06 nuc Keepalived[768]: ok\n".encode() + SEED_LOG.read_bytes(),  # decoded
+        SEED_LOG.read_bytes() + b"a" * 70000 + b"\nsecond",  # a line over the cap: `pick`
+    ],
+    ids=["ascii", "decoded", "over-long"],
+)
+def test_pick_array_gives_what_pick_gives(tmp_path: Path, data: bytes) -> None:
+    """`LineBlock.pick_array` (Arrow cuts the lines, reading text back for
+    `kalog events`) equals `pick` (a str per line) on every kind of block."""
+    import numpy as np
+
+    path = tmp_path / "block.log"
+    path.write_bytes(data)
+    longest = 0
+    for block in read.iter_line_blocks(read.Source(name=str(path))):
+        count = block.count
+        for indexes in (np.arange(count), np.array([0, count - 1]), np.arange(1, count, 3)):
+            assert block.pick_array(indexes).to_pylist() == block.pick(indexes.tolist())
+        texts = block.pick_array(np.arange(count)).to_pylist()
+        longest = max(longest, *(len(text.encode()) for text in texts))
+    given = max(len(line) for line in data.split(b"\n"))
+    assert longest == min(given, read.MAX_LINE_BYTES)  # the over-long line: truncated
