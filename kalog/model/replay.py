@@ -927,9 +927,12 @@ class _RunReplay:
             # there the excerpt must cover more than that step before the
             # line, with no Transition line, or the VIPs removed with the
             # step down must show they were set (`_on_vips`)
-            goto_window = pd.Timedelta(seconds=2 * inst.advert_int + 1)
+            # (the window is built only for an UNKNOWN instance: a Timedelta
+            # per line was a tenth of the replay's loop on a dense log, where
+            # a master logs this line every few seconds)
             if inst.state == "UNKNOWN" and (
-                not self.profile.goto_master_start or ts - self.run.start > goto_window
+                not self.profile.goto_master_start
+                or ts - self.run.start > pd.Timedelta(seconds=2 * inst.advert_int + 1)
             ):
                 # (1.x: the excerpt's first line shows how long it covers)
                 first = {"source": self.run.source, "line": self.run.line}
