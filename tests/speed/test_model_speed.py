@@ -364,3 +364,62 @@ def test_process_runs_equal_the_groupby_of_every_row() -> None:
             assert got == _processes_by_groupby(rows)
             checked += sum(map(len, got.values()))
     assert checked > 100
+
+
+def _plans(frame: pd.DataFrame) -> tuple[list[list[int]], list[list[int]], int, int]:
+    """The rows each run replays: `_feed_plan`'s, and the per-run search and
+    mask it replaced (every handled kind fed, as with a config)."""
+    from kalog.model.replay import _EVIDENCE_KINDS, _HANDLERS, _feed_plan
+
+    columns = EventColumns(frame)
+    by_host = {
+        host: _HostEvents(columns, positions)
+        for host, positions in _positions_by_host(columns).items()
+    }
+    runs_by_host = _split_hosts(columns, by_host)
+    handled = columns.codes_where("kind", _HANDLERS)
+    fed_of = [np.flatnonzero(np.isin(by_host[host].kinds, handled)) for host in runs_by_host]
+    table = RowTable(
+        columns,
+        np.concatenate(
+            [by_host[host].positions[fed] for host, fed in zip(runs_by_host, fed_of, strict=True)]
+        ),
+    )
+    kept, slices = _feed_plan(columns, table, fed_of, list(runs_by_host.values()))
+    fast = [kept[lo:hi] for lo, hi in slices]
+    evidence = np.isin(
+        columns.codes("kind")[table.positions], columns.codes_where("kind", _EVIDENCE_KINDS)
+    )
+    plain: list[list[int]] = []
+    offset = skipped = started = 0
+    for fed, runs in zip(fed_of, runs_by_host.values(), strict=True):
+        for run in runs:
+            first, stop = np.searchsorted(fed, [run.rows.start, run.rows.stop]).tolist()
+            rows = list(range(offset + first, offset + stop))
+            if run.started:
+                started += 1
+                rows = [i for i in rows if not evidence[i]]
+                skipped += stop - first - len(rows)
+            plain.append(rows)
+        offset += len(fed)
+    return fast, plain, skipped, started
+
+
+def test_feed_plan_equals_the_search_and_mask_per_run(frame: pd.DataFrame) -> None:
+    """`_feed_plan`: the rows a run replays, for all runs at once, are the
+    run's fed rows, less the state-proving ones in a run whose start is
+    logged (the lab captures' GARP and VIP lines), as a search per run gave;
+    the corpus' excerpts (runs not started) keep them."""
+    fast, plain, skipped, started = _plans(frame)
+    assert fast == plain
+    assert len(fast) > 50 and 0 < started < len(fast)
+    assert skipped > 100
+    # starts at places no real log has them: more runs, more of them started
+    rng = np.random.default_rng(7)
+    odd = frame.copy()
+    kinds = odd["kind"].astype(object)
+    kinds = kinds.where(rng.random(len(odd)) > 0.01, "start")
+    odd["kind"] = kinds.astype(frame["kind"].dtype)
+    fast, plain, skipped, started = _plans(odd)
+    assert fast == plain
+    assert skipped > 100 and started > 50
