@@ -542,8 +542,9 @@ class _RunReplay:
         self.pending_polls: list[pd.Timestamp] = []
         self.observations: list[Observation] = []
         self.pending: list[tuple[_Instance, Observation]] = []
-        #: instance -> where its higher-priority advert line was (a step down)
-        self.stepped_down: dict[str, dict[str, Any]] = {}
+        #: instance -> its higher-priority advert line (a step down); the row
+        #: itself, read for its source and line only if an excerpt needs it
+        self.stepped_down: dict[str, Mapping[str, Any] | Row] = {}
         #: the stop line of this run (time, where, kind): an instance first
         #: named after it was stopped there too
         self.stop_line: tuple[pd.Timestamp, dict[str, Any], str] | None = None
@@ -569,6 +570,12 @@ class _RunReplay:
     def _instance(
         self, name: str, ts: pd.Timestamp | None, row: Mapping[str, Any] | None
     ) -> _Instance:
+        """The run's instance `name`, made (and opened) the first time a line names it.
+
+        The handlers look a known instance up in `instances` themselves and
+        call this only for a new one: a dense log names a known instance on
+        every line, and the call was a tenth of a handler.
+        """
         existing = self.instances.get(name)
         if existing is not None:
             return existing
@@ -664,19 +671,12 @@ class _RunReplay:
                     inst.open(tick, priority=value, basis="inferred", row=None, cause="poll")
 
     # -- events ----------------------------------------------------------------
-    def feed(self, row: Mapping[str, Any] | Row, ts: pd.Timestamp, kind: str, name: Any) -> None:
-        """Replay one row (`ts`, `kind` and `name` are its ts, kind and instance)."""
-        if self.pending_polls:
-            self._run_polls_before(ts)
-        handler = _HANDLERS.get(kind)
-        if handler is not None:
-            handler(self, row, ts, name)
-
     def feed_rows(self, lists: Mapping[str, list[Any]], indices: list[int]) -> None:
-        """`feed` each row of a `RowTable` (its column `lists`) at `indices`, in order.
+        """Replay the rows of a `RowTable` (its column `lists`) at `indices`, in order:
+        the 1.x polls due before each row, then the row's handler.
 
-        Why: the same steps as `feed`, in one call per run instead of one per
-        row, with the columns looked up once: a dense log replays ~200k rows.
+        One call per run, not per row, with the columns looked up once: a
+        dense log replays ~200k rows.
         """
         handlers = _HANDLERS
         times, kinds, names = lists["ts"], lists["kind"], lists["instance"]
@@ -704,7 +704,7 @@ class _RunReplay:
     def _state(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any, state: str) -> None:
         if not name:
             return
-        inst = self._instance(str(name), ts, row)
+        inst = self.instances.get(name) or self._instance(str(name), ts, row)
         if inst.segments[0].state == "UNKNOWN":
             implied = self._implied_previous(inst, row, ts, state)
             if implied is not None and inst.may_imply(implied):
@@ -880,7 +880,7 @@ class _RunReplay:
     ) -> None:
         if not name or value is None or value is pd.NA:
             return
-        inst = self._instance(str(name), ts, row)
+        inst = self.instances.get(name) or self._instance(str(name), ts, row)
         value = int(value)
         if old is not None and old is not pd.NA and inst.priority is None:
             # the line tells what the priority was before: fill the gap back
@@ -934,8 +934,8 @@ class _RunReplay:
     def _on_advert_higher(self, row: Mapping[str, Any], ts: pd.Timestamp, name: Any) -> None:
         if name:
             # only a MASTER logs this line
-            self.stepped_down[str(name)] = {"source": row.get("source"), "line": row.get("line")}
-            inst = self._instance(str(name), ts, row)
+            self.stepped_down[str(name)] = row
+            inst = self.instances.get(name) or self._instance(str(name), ts, row)
             # a MASTER about to step down (vrrp_state_master_rx): MASTER held
             # up to here, since the excerpt's start.  1.x prints it between
             # "Transition to MASTER" and "Entering MASTER" too (its internal
@@ -967,7 +967,7 @@ class _RunReplay:
         A known state is left alone: the state lines are the better witness."""
         if not name:
             return
-        inst = self._instance(str(name), ts, row)
+        inst = self.instances.get(name) or self._instance(str(name), ts, row)
         if inst.state == "UNKNOWN":
             inst.open(ts, state=state, row=row, cause=str(row["kind"]), state_basis="evidence")
 
@@ -1042,7 +1042,7 @@ class _RunReplay:
         2.x also right after the line that took it to FAULT or BACKUP)."""
         if not name:
             return
-        inst = self._instance(str(name), ts, row)
+        inst = self.instances.get(name) or self._instance(str(name), ts, row)
         if inst.state == "UNKNOWN":
             if (
                 not self.profile.goto_master_start
