@@ -1609,6 +1609,10 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
         lists["host"],
     )
     peers = lists["peer"]
+    # times as int ns for the search; a line's boxed time, source and line
+    # are read only for the observations it makes (a dense log's 34k quotes
+    # agree with the model: boxing their times was most of this function)
+    times = table.columns.times[table.positions].tolist()
     # (quoting host, instance, peer) -> (target host, its timeline, its int
     # starts, in start order?) or None: the target depends on these three
     # only, and a dense log repeats each triple thousands of times
@@ -1632,25 +1636,29 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
         if found is None:
             continue
         target_host, target, starts, in_order = found
-        ts = lists["ts"][at]
-        position = bisect.bisect_right(starts, ts.value)  # target.at(ts)
+        position = bisect.bisect_right(starts, times[at])  # target.at(ts)
         if not position:
             continue
         segment = target.segments[position - 1]
         value = int(value)
         reloaded = timeline.reloads.get((target_host, str(name)))
-        where = (str(lists["source"][at]), int(lists["line"][at] or 0))
-        if (
-            reloaded is not None
-            and reloaded[1] is not None
-            and reloaded[1] != value
-            and ts >= reloaded[0]
-        ):
-            # the config given says otherwise, but keepalived was reloaded
-            note = reload_note(reloaded[0], quoted_by=str(host))
-            timeline.observations.append(
-                _quoted(target_host, str(name), ts, value, reloaded[1], "inferred", where, note)
-            )
+        if reloaded is not None and reloaded[1] is not None and reloaded[1] != value:
+            ts = lists["ts"][at]
+            if ts >= reloaded[0]:
+                # the config given says otherwise, but keepalived was reloaded
+                note = reload_note(reloaded[0], quoted_by=str(host))
+                timeline.observations.append(
+                    _quoted(
+                        target_host,
+                        str(name),
+                        ts,
+                        value,
+                        reloaded[1],
+                        "inferred",
+                        _where(lists, at),
+                        note,
+                    )
+                )
         if segment.priority is None:
             index = _index_of(target.segments, segment, starts, in_order)
             target.segments[index] = replace(segment, priority=value, basis="advertised")
@@ -1659,14 +1667,19 @@ def _apply_peer_quotes(timeline: Timeline, table: RowTable) -> None:
                 _quoted(
                     target_host,
                     str(name),
-                    ts,
+                    lists["ts"][at],
                     value,
                     segment.priority,
                     segment.basis,
-                    where,
+                    _where(lists, at),
                     f"quoted by {host}",
                 )
             )
+
+
+def _where(lists: Mapping[str, list[Any]], at: int) -> tuple[str, int]:
+    """(source, line) of row `at` of a `RowTable`'s column `lists`, as observations cite it."""
+    return str(lists["source"][at]), int(lists["line"][at] or 0)
 
 
 def _quoted(
