@@ -65,11 +65,7 @@ def _log_evidence(
     hosts, names = columns.codes("host"), columns.codes("instance")
     host_of = [str(h) for h in columns.distinct("host")[:-1]] + [str(pd.NA)]
     name_of = [str(n) for n in columns.distinct("instance")[:-1]]
-    claims = (
-        np.isin(columns.codes("kind"), columns.codes_where("kind", {"garp", "vips"}))
-        & (names >= 0)
-        & ~columns.isna("address")
-    )
+    claims = columns.where_in("kind", {"garp", "vips"}) & (names >= 0) & ~columns.isna("address")
     addresses = columns.distinct("address")
     for host, name, address in _distinct(hosts, names, columns.codes("address"), claims):
         vips.setdefault((host_of[host], name_of[name]), set()).add(_strip(addresses[address]))

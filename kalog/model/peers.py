@@ -47,10 +47,10 @@ def map_peers(
             columns = EventColumns(events)
         addresses, hosts = columns.codes("address"), columns.codes("host")
         added = (
-            np.isin(columns.codes("kind"), columns.codes_where("kind", {"address"}))
+            columns.where_in("kind", {"address"})
             & (addresses >= 0)
             & (hosts >= 0)
-            & np.isin(columns.codes("action"), columns.codes_where("action", {"added", "assigned"}))
+            & columns.where_in("action", {"added", "assigned"})
         )
         # each distinct (address, host) once, in order of first appearance:
         # `seen` keeps the order its addresses first showed up in the log

@@ -85,7 +85,7 @@ class _Run:
 
 
 class _HostEvents:
-    """One host's events (frame order): their frame positions and kind codes.
+    """One host's events (frame order): their frame positions.
 
     Python values are made only for the rows a stage reads: the few rows
     that can cut a run (`_split_runs`) and the rows a handler replays.
@@ -94,7 +94,6 @@ class _HostEvents:
     def __init__(self, columns: EventColumns, positions: np.ndarray) -> None:
         self.columns = columns
         self.positions = positions
-        self.kinds = columns.codes("kind")[positions]
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -127,8 +126,7 @@ def _run_cut_candidates(
         return [np.zeros(0, dtype=np.intp) for _ in lengths]
     positions = np.concatenate([rows.positions for rows in by_host.values()])
     block = np.repeat(np.arange(len(lengths)), lengths)
-    lifecycle_codes = columns.codes_where("kind", {"start", "child_start"})
-    lifecycle = np.isin(columns.codes("kind")[positions], lifecycle_codes)
+    lifecycle = columns.where_in("kind", {"start", "child_start"})[positions]
     vrrp_codes = [
         code
         for code, program in enumerate(columns.distinct("program")[:-1])
@@ -1277,12 +1275,12 @@ def _replay(
 
     # the rows a handler reads, every host's in one table (host by host, frame
     # order): each column is converted once, for these rows only
-    handled = columns.codes_where("kind", _HANDLERS)
+    handled = columns.where_in("kind", _HANDLERS)
     # without a config no instance has trackers, so a tracker's result
     # changes nothing (`_tracker_result` finds no instance it affects)
-    untracked = columns.codes_where("kind", _HANDLERS.keys() - _TRACKER_KINDS)
+    untracked = columns.where_in("kind", _HANDLERS.keys() - _TRACKER_KINDS)
     fed_of = {
-        host: np.flatnonzero(np.isin(rows.kinds, handled if loaded.get(host) else untracked))
+        host: np.flatnonzero((handled if loaded.get(host) else untracked)[rows.positions])
         for host, rows in by_host.items()
     }
     table = RowTable(
@@ -1345,7 +1343,7 @@ def _replay(
                 if timeline.vrid is None:
                     timeline.vrid = inst.vrid
                 timeline.segments.extend(_close(inst.segments, run_end, run.index))
-    del table, lists, kept, fed_of
+    del table, lists, kept, fed_of, handled, untracked
     _add_unplaced(columns, by_host, runs_by_host, host_end, instances)
 
     peer_map = (
@@ -1385,14 +1383,14 @@ def _replay(
     )
     for item in ordered:
         item.cluster = clusters.get((item.host, item.instance), item.instance)
-    quoting = columns.codes_where("kind", _QUOTE_KINDS)
+    quoting = columns.where_in("kind", _QUOTE_KINDS)
     quotes = np.sort(
-        np.concatenate([rows.positions[np.isin(rows.kinds, quoting)] for rows in by_host.values()])
+        np.concatenate([rows.positions[quoting[rows.positions]] for rows in by_host.values()])
         if by_host
         else np.zeros(0, dtype=np.intp)
     )
     _apply_peer_quotes(timeline, RowTable(columns, quotes))
-    # the hosts' positions and kinds (~9 MB per million rows) are not read
+    # the hosts' positions (~8 MB per million rows) are not read
     # again: freed before the transitions' index is built, at the replay's peak
     del by_host, quotes
     timeline.observations.sort(key=lambda o: (o.ts, o.host, o.instance))
@@ -1418,9 +1416,7 @@ def _feed_plan(
     Why one plan: per run, the search, the mask and its test were numpy
     calls on a few rows each (a dense log has ~10k runs of ~20 fed rows).
     """
-    evidence = np.isin(
-        columns.codes("kind")[table.positions], columns.codes_where("kind", _EVIDENCE_KINDS)
-    )
+    evidence = columns.where_in("kind", _EVIDENCE_KINDS)[table.positions]
     los, his, started = [], [], []
     offset = 0
     for host_fed, host_runs in zip(fed, runs, strict=True):

@@ -120,8 +120,7 @@ class _Index:
     """
 
     def __init__(self, columns: EventColumns) -> None:
-        wanted = columns.codes_where("kind", _CAUSE_KINDS)
-        usable = np.isin(columns.codes("kind"), wanted) & ~columns.isna("ts")
+        usable = columns.where_in("kind", _CAUSE_KINDS) & ~columns.isna("ts")
         chosen = np.flatnonzero(usable & ~columns.isna("host"))
         times = columns.times[chosen]
         hosts = columns.codes("host")[chosen]
