@@ -443,3 +443,21 @@ def test_where_in_equals_isin_of_the_codes(frame: pd.DataFrame) -> None:
             )
             checked += int(got.sum())
     assert checked > 1000
+
+
+def test_first_of_each_equals_dict_fromkeys() -> None:
+    """`_first_of_each` (a transition's evidence without repeats): the
+    first of each line kept, in order, as `dict.fromkeys` keeps them, for
+    every list of up to four lines drawn from three (repeats anywhere)."""
+    import itertools
+
+    from kalog.model.transitions import _first_of_each
+
+    lines = [("a.log", 1), ("a.log", 2), ("b.log", 1)]
+    checked = 0
+    for size in range(5):
+        for drawn in itertools.product(lines, repeat=size):
+            evidence = [(source, line) for source, line in drawn]  # equal, not identical
+            assert _first_of_each(evidence) == tuple(dict.fromkeys(evidence))
+            checked += 1
+    assert checked == 1 + 3 + 9 + 27 + 81
