@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import math
 import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -669,7 +669,7 @@ class _RunReplay:
                     inst.open(tick, priority=value, basis="inferred", row=None, cause="poll")
 
     # -- events ----------------------------------------------------------------
-    def feed_rows(self, lists: Mapping[str, list[Any]], indices: list[int]) -> None:
+    def feed_rows(self, lists: Mapping[str, list[Any]], indices: Iterable[int]) -> None:
         """Replay the rows of a `RowTable` (its column `lists`) at `indices`, in order:
         the 1.x polls due before each row, then the row's handler.
 
@@ -1274,7 +1274,7 @@ def _replay(
     log_start, log_end = _log_span(columns, by_host)
 
     # the rows a handler reads, every host's in one table (host by host, frame
-    # order): each column is converted once, for these rows only
+    # order, run after run): each column is converted once, for these rows only
     handled = columns.where_in("kind", _HANDLERS)
     # without a config no instance has trackers, so a tracker's result
     # changes nothing (`_tracker_result` finds no instance it affects)
@@ -1283,16 +1283,16 @@ def _replay(
         host: np.flatnonzero((handled if loaded.get(host) else untracked)[rows.positions])
         for host, rows in by_host.items()
     }
-    table = RowTable(
-        columns,
+    fed = (
         np.concatenate([rows.positions[fed_of[host]] for host, rows in by_host.items()])
         if by_host
-        else np.zeros(0, dtype=np.intp),
+        else np.zeros(0, dtype=np.intp)
     )
-    lists = table.lists
     kept, slices = _feed_plan(
-        columns, table, [fed_of[host] for host in runs_by_host], list(runs_by_host.values())
+        columns, fed, [fed_of[host] for host in runs_by_host], list(runs_by_host.values())
     )
+    table = RowTable(columns, fed[kept])
+    lists = table.lists
     instances: dict[tuple[str, str], InstanceTimeline] = {}
     run_infos: list[RunInfo] = []
     observations: list[Observation] = []
@@ -1317,7 +1317,7 @@ def _replay(
                 in_force.setdefault(host, []),
             )
             lo, hi = next(slices)
-            replayer.feed_rows(lists, kept[lo:hi])
+            replayer.feed_rows(lists, range(lo, hi))
             replayer.finish(run_end)
             cursors[host] = replayer.cursor
             observations.extend(replayer.observations)
@@ -1343,7 +1343,7 @@ def _replay(
                 if timeline.vrid is None:
                     timeline.vrid = inst.vrid
                 timeline.segments.extend(_close(inst.segments, run_end, run.index))
-    del table, lists, kept, fed_of, handled, untracked
+    del table, lists, fed, kept, fed_of, handled, untracked
     _add_unplaced(columns, by_host, runs_by_host, host_end, instances)
 
     peer_map = (
@@ -1400,23 +1400,26 @@ def _replay(
 
 def _feed_plan(
     columns: EventColumns,
-    table: RowTable,
+    positions: np.ndarray,
     fed: list[np.ndarray],
     runs: list[list[_Run]],
-) -> tuple[list[int], Iterator[tuple[int, int]]]:
-    """The `table` rows each run replays: (kept, each run's (lo, hi) in `kept`).
+) -> tuple[np.ndarray, Iterator[tuple[int, int]]]:
+    """The rows each run replays: (kept, each run's (lo, hi) in `kept`).
 
-    `table` holds every host's fed rows, host after host (`fed`: per host,
-    in the order of `runs`, the indices into its rows that are fed).  A run
-    replays the fed rows of its stretch of the host's rows (`run.rows`),
-    except that a run whose start is logged skips the rows that only prove
-    a state (`_EVIDENCE_KINDS`): they change nothing there, as no instance
-    is ever UNKNOWN in it.  So run k replays `kept[lo:hi]`, in table order.
+    `positions`: the frame positions of every host's fed rows, host after
+    host (`fed`: per host, in the order of `runs`, the indices into its
+    rows that are fed).  A run replays the fed rows of its stretch of the
+    host's rows (`run.rows`), except that a run whose start is logged skips
+    the rows that only prove a state (`_EVIDENCE_KINDS`): they change
+    nothing there, as no instance is ever UNKNOWN in it.  So run k replays
+    `positions[kept[lo:hi]]`, in order.
 
-    Why one plan: per run, the search, the mask and its test were numpy
-    calls on a few rows each (a dense log has ~10k runs of ~20 fed rows).
+    Why: the rows skipped are most of a dense log's fed rows (GARP and VIP
+    lines: 570k of 776k on dense 1M), so the replay's table holds the kept
+    ones only and converts its columns for those; and per run, the search,
+    the mask and its test were numpy calls on a few rows each (~10k runs).
     """
-    evidence = columns.where_in("kind", _EVIDENCE_KINDS)[table.positions]
+    evidence = columns.where_in("kind", _EVIDENCE_KINDS)[positions]
     los, his, started = [], [], []
     offset = 0
     for host_fed, host_runs in zip(fed, runs, strict=True):
@@ -1430,7 +1433,7 @@ def _feed_plan(
     hi = np.concatenate(his) if his else np.zeros(0, dtype=np.intp)
     # +1 where a started run's rows begin, -1 where they end: the running
     # sum is positive on the rows of started runs
-    marks = np.zeros(len(table) + 1, dtype=np.int64)
+    marks = np.zeros(len(positions) + 1, dtype=np.int64)
     chosen = np.asarray(started, dtype=bool)
     np.add.at(marks, lo[chosen], 1)
     np.add.at(marks, hi[chosen], -1)
@@ -1439,7 +1442,7 @@ def _feed_plan(
     slices = zip(
         np.searchsorted(kept, lo).tolist(), np.searchsorted(kept, hi).tolist(), strict=True
     )
-    return kept.tolist(), iter(slices)
+    return kept, iter(slices)
 
 
 def _add_unplaced(

@@ -367,8 +367,8 @@ def test_process_runs_equal_the_groupby_of_every_row() -> None:
 
 
 def _plans(frame: pd.DataFrame) -> tuple[list[list[int]], list[list[int]], int, int]:
-    """The rows each run replays: `_feed_plan`'s, and the per-run search and
-    mask it replaced (every handled kind fed, as with a config)."""
+    """The frame positions each run replays: `_feed_plan`'s, and the per-run
+    search and mask it replaced (every handled kind fed, as with a config)."""
     from kalog.model.replay import _EVIDENCE_KINDS, _HANDLERS, _feed_plan
 
     columns = EventColumns(frame)
@@ -379,16 +379,13 @@ def _plans(frame: pd.DataFrame) -> tuple[list[list[int]], list[list[int]], int, 
     runs_by_host = _split_hosts(columns, by_host)
     handled = np.isin(columns.codes("kind"), columns.codes_where("kind", _HANDLERS))
     fed_of = [np.flatnonzero(handled[by_host[host].positions]) for host in runs_by_host]
-    table = RowTable(
-        columns,
-        np.concatenate(
-            [by_host[host].positions[fed] for host, fed in zip(runs_by_host, fed_of, strict=True)]
-        ),
+    positions = np.concatenate(
+        [by_host[host].positions[fed] for host, fed in zip(runs_by_host, fed_of, strict=True)]
     )
-    kept, slices = _feed_plan(columns, table, fed_of, list(runs_by_host.values()))
-    fast = [kept[lo:hi] for lo, hi in slices]
+    kept, slices = _feed_plan(columns, positions, fed_of, list(runs_by_host.values()))
+    fast = [positions[kept[lo:hi]].tolist() for lo, hi in slices]
     evidence = np.isin(
-        columns.codes("kind")[table.positions], columns.codes_where("kind", _EVIDENCE_KINDS)
+        columns.codes("kind")[positions], columns.codes_where("kind", _EVIDENCE_KINDS)
     )
     plain: list[list[int]] = []
     offset = skipped = started = 0
@@ -400,7 +397,7 @@ def _plans(frame: pd.DataFrame) -> tuple[list[list[int]], list[list[int]], int, 
                 started += 1
                 rows = [i for i in rows if not evidence[i]]
                 skipped += stop - first - len(rows)
-            plain.append(rows)
+            plain.append(positions[rows].tolist())
         offset += len(fed)
     return fast, plain, skipped, started
 
