@@ -135,8 +135,13 @@ def build_tools(
     if baseline:
         tree = str(Path(baseline).resolve())
         env = dict(os.environ, PYTHONPATH=tree)
-        # not `-m`: it puts the working directory (this tree, maybe) first on sys.path
-        start = f"import sys; sys.path.insert(0, {tree!r}); from kalog.cli import main; main()"
+        # not `-m`: it puts the working directory (this tree, maybe) first on sys.path.
+        # `run`, as the entry point does (its collector thresholds and malloc
+        # tuning change time and memory); `main` in trees from before `run`
+        start = (
+            f"import sys; sys.path.insert(0, {tree!r}); import kalog.cli as cli; "
+            "getattr(cli, 'run', cli.main)()"
+        )
         tools += _kalog_tools(path, wanted, [sys.executable, "-c", start], BASELINE, env)
     return _other_tools(path, wanted, lnav_home) + tools
 

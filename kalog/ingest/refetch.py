@@ -7,7 +7,9 @@ findings (`kalog.check.citations`) and the steps of `kalog explain`.  With
 `read_events(..., keep_raw=False)` the frame keeps `raw` empty (all null)
 for the inputs that can be read a second time, and this module reads the
 cited lines back, by line number, in one pass per input once they are
-known.
+known.  `kalog events`, which writes every line, reads them back a slice
+of rows at a time as it writes (`SliceTexts`), so it too holds the text of
+one slice only.
 
 Which inputs: a local regular file whose identity, size and modification
 time (`Fingerprint`) are the same before and after its read, so that the
