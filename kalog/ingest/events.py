@@ -221,6 +221,21 @@ def category_from_codes(codes: np.ndarray, names: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(rank[codes], categories=categories)
 
 
+def column_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """(each row's code, -1 missing; the distinct values, indexed by code).
+
+    A categorical column (the frame's text columns) gives its own codes and
+    categories: factorizing them again hashed a million codes per column on
+    a dense log.  The values are then in category order, not in order of
+    first appearance, and may include one no row has.  Other columns are
+    factorized (values in order of first appearance).
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    codes, values = pd.factorize(column, use_na_sentinel=True)
+    return codes, pd.Index(values)
+
+
 def empty_frame() -> pd.DataFrame:
     """A frame with every column and no rows, for empty input."""
     frame = pd.DataFrame({name: pd.Series(dtype=_dtype(name)) for name in COLUMNS})

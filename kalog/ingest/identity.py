@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kalog.ingest.events import category_column, column_codes
+
 #: A directory label for stdin (it has no directory).
 STDIN_LABEL = "stdin"
 
@@ -124,18 +126,18 @@ def _runs(frame: pd.DataFrame) -> _Runs:
     ts = frame["ts"]
     if ts.dt.tz is not None:
         ts = ts.dt.tz_convert(None)
-    ns = ts.to_numpy(dtype="datetime64[ns]").view(np.int64)  # a view, not a copy
-    keys = [_row_codes(frame[name]) for name in ("host", "source", "program")]
+    stamps = ts.to_numpy(dtype="datetime64[ns]")
+    ns = stamps.view(np.int64)  # a view, not a copy
+    keys = [column_codes(frame[name]) for name in ("host", "source", "program")]
     pid = frame["pid"]
     pids = pid.to_numpy(dtype=np.int64 if pid.dtype != "Int32" else np.int32, na_value=-1)
-    timed = ~np.isnat(ns.view("datetime64[ns]"))
-    change = np.ones(len(frame), dtype=bool)
-    if len(frame) > 1:
-        change[1:] = False
-        step = np.empty(len(frame) - 1, dtype=bool)
-        for values in (*(codes for codes, _ in keys), pids, timed):
-            np.not_equal(values[1:], values[:-1], out=step)
-            change[1:] |= step
+    timed = ~np.isnat(stamps)
+    change = np.zeros(len(frame), dtype=bool)
+    change[:1] = True
+    step = np.empty(max(len(frame) - 1, 0), dtype=bool)
+    for values in (*(codes for codes, _ in keys), pids, timed):
+        np.not_equal(values[1:], values[:-1], out=step)
+        change[1:] |= step
     starts = np.flatnonzero(change)
     del change
     (hosts, host_names), (sources, source_names), (programs, program_names) = (
@@ -155,15 +157,6 @@ def _runs(frame: pd.DataFrame) -> _Runs:
         np.minimum.reduceat(ns, starts),
         np.maximum.reduceat(ns, starts),
     )
-
-
-def _row_codes(column: pd.Series) -> tuple[np.ndarray, Any]:
-    """(per row its value's code, -1 missing; the values): a categorical's own
-    codes (no copy, no hashing), other columns factorized."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), column.cat.categories.tolist()
-    codes, values = pd.factorize(column)
-    return codes, values.tolist()
 
 
 def _first_seen(codes: np.ndarray, values: list[Any] | None) -> tuple[np.ndarray, list[Any]]:
@@ -343,7 +336,5 @@ def _like(column: pd.Series, values: np.ndarray) -> Any:
     """`values` (objects) in the dtype of `column`: the frame's categorical
     host (new names are new categories, `events.category_column`) or another."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        from kalog.ingest.events import category_column
-
         return category_column(values)
     return pd.array(values, dtype=column.dtype)

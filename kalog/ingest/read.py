@@ -22,7 +22,7 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -155,31 +155,6 @@ class LineBlock:
             self._lines = lines
         return self._lines
 
-    def pick(self, indexes: Sequence[int]) -> list[str]:
-        """The lines at `indexes` (0-based, ascending), exactly as `lines` gives them.
-
-        Why: reading cited lines back (`kalog.ingest.refetch`) wants a few
-        lines of each block; an ASCII block is cut at its newlines found by
-        numpy, without a str per line of the block (its count is set in the
-        same pass).  A decoded block is split as `lines` splits it.
-        """
-        if self._text is not None or self._lines is not None:
-            lines = self.lines
-            return [lines[i] for i in indexes]
-        assert self._data is not None
-        data = self._data
-        newlines = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
-        self._count = len(newlines) + 1
-        at = np.asarray(indexes, dtype=np.int64)
-        bounds = np.concatenate(([-1], newlines, [len(data)]))
-        starts, ends = (bounds[at] + 1).tolist(), bounds[at + 1].tolist()
-        limit = self.max_line // 4
-        picked = []
-        for i, start, end in zip(at.tolist(), starts, ends, strict=True):
-            line = data[start:end].decode("ascii")
-            picked.append(self._cap(i, line) if len(line) > limit else line)
-        return picked
-
     def head(self, count: int) -> list[str]:
         """The first `count` lines (sniffing must not split a 30 MB block)."""
         if self._lines is not None:
@@ -220,18 +195,20 @@ class LineBlock:
         return found, lines.take(pa.array(found, type=pa.int64()))
 
     def pick_array(self, indexes: np.ndarray) -> pa.Array:
-        """`pick` as an Arrow large_string array, the block split by pyarrow.
+        """The lines at `indexes` (0-based, ascending) exactly as `lines` gives them,
+        as an Arrow large_string array: the block split by pyarrow.
 
         Why: reading a dense log's text back (`kalog events`,
         `kalog.ingest.refetch`) wants most lines of every block, and a str
         per line cost ~2 s per million lines; here no line becomes a Python
-        object.  A block with a line over the length cap goes through
-        `pick`, which truncates it with its warning.
+        object.  A block with a line over the length cap (rare) takes its
+        lines from `lines`, which truncates it with its warning.
         """
-        lines = self._split()
-        if lines is None:
-            return pa.array(self.pick(indexes.tolist()), pa.large_string())
-        return lines.take(pa.array(indexes, type=pa.int64()))
+        split = self._split()
+        if split is None:
+            lines = self.lines
+            return pa.array([lines[i] for i in indexes.tolist()], pa.large_string())
+        return split.take(pa.array(indexes, type=pa.int64()))
 
     def _split(self) -> pa.Array | None:
         """All the block's lines as an Arrow large_string array (`count` set); None

@@ -260,8 +260,8 @@ class SliceTexts:
         wanted = [int(c) for c in pd.unique(codes) if c >= 0 and names[c] in self.refetch.inputs]
         if not wanted:
             return part
-        pieces = [pa.chunked_array(part["raw"].array.__arrow_array__()).combine_chunks()]
-        pieces[0] = pieces[0].cast(pa.large_string())
+        raw = part["raw"].array.__arrow_array__()  # a ChunkedArray
+        pieces = [raw.combine_chunks().cast(pa.large_string())]
         index = np.arange(len(part), dtype=np.int64)
         size = len(part)
         numbers = part["line"].to_numpy()

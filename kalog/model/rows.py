@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kalog.ingest.events import column_codes
+
 
 def times_ns(ts: pd.Series) -> np.ndarray:
     """A datetime Series as int64 nanoseconds (UTC for aware times), NaT as int64 min."""
@@ -110,17 +112,10 @@ class EventColumns:
         return self._plain[name]
 
     def _load(self, name: str) -> None:
-        column = self.events[name]
-        if isinstance(column.dtype, pd.CategoricalDtype):
-            # the column's own codes and categories: factorizing them again
-            # hashed a million codes per column on a dense log (~7 ms each,
-            # ~20 columns).  The distinct values are then in category order,
-            # not in order of first appearance, and may include a category
-            # no row has: no reader depends on either (they look codes up
-            # by value, or group rows by code).
-            codes, uniques = column.cat.codes.to_numpy(), column.cat.categories
-        else:
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        # a categorical's own codes (`column_codes`): the distinct values may
+        # then be in category order and include one no row has; no reader
+        # depends on either (they look codes up by value, or group rows by code)
+        codes, uniques = column_codes(self.events[name])
         values = np.empty(len(uniques) + 1, dtype=object)
         values[: len(uniques)] = pd.Series(uniques).astype(object).tolist()
         values[-1] = None  # code -1 (missing) indexes the last slot
