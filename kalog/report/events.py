@@ -89,8 +89,7 @@ def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
     columns = list(frame.columns)
     # column by column (iterating rows of arrow-backed columns boxes each cell
     # slowly), a slice of rows at a time (a million rows as lists would be GBs)
-    for start in range(0, len(frame), _SLICE):
-        part = frame.iloc[start : start + _SLICE]
+    for _start, part in _slices(frame, _SLICE, None):
         values = [part[name].astype(object).tolist() for name in columns]
         yield from _records(columns, values)
 
