@@ -82,7 +82,9 @@ class _LineLookup:
 
     sources: dict[str, tuple[int, int]]  # source -> slice of `lines`/`positions`
     lines: np.ndarray
-    positions: np.ndarray
+    #: frame position of each entry of `lines`; None: the entry's own index
+    #: (a frame already in (source, line) order, as a single input's is)
+    positions: np.ndarray | None
     raw: Any  # position -> the frame's raw cell (values fetched on demand)
     raw_column: pd.Series | None = None  # the same cells, for fetching many at once
     #: the inputs whose rows hold no text: read back from the input
@@ -98,7 +100,7 @@ class _LineLookup:
             return None
         if self.elsewhere is not None and source in self.elsewhere.inputs:
             return self.elsewhere.texts(source, [line])[line]
-        return _raw_text(self.raw(int(self.positions[found])))
+        return _raw_text(self.raw(found if self.positions is None else int(self.positions[found])))
 
     def texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str | None]:
         """`{key: self.text(*key)}` with one search per source and one fetch of the cells."""
@@ -130,7 +132,7 @@ class _LineLookup:
                     found_keys.append((source, line))
                 else:
                     result[(source, line)] = None
-            found_rows.append(self.positions[found[hit]])
+            found_rows.append(found[hit] if self.positions is None else self.positions[found[hit]])
         if found_keys:
             rows = np.concatenate(found_rows).tolist()
             if self.raw_column is not None:
@@ -178,15 +180,17 @@ def _line_lookup(ctx: AnalysisContext) -> _LineLookup:
             np.all((code_steps > 0) | ((code_steps == 0) & (np.diff(kept_lines) >= 0)))
         )
         del code_steps
-        if keep is None:
-            keep = np.arange(len(codes))
+        order: np.ndarray | None
         if sorted_already:
-            order = keep  # already sorted by (source, line): the stable sort is the identity
-            sorted_lines = kept_lines
+            # already sorted by (source, line): the stable sort is the identity
+            # (for every row: no array of the frame's positions, 8 bytes a row)
+            order, sorted_lines, sorted_codes = keep, kept_lines, kept_codes
         else:
-            order = keep[np.lexsort((kept_lines, kept_codes))]
-            sorted_lines = numbers[order]
-        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1), side="left")
+            order = (np.arange(len(codes)) if keep is None else keep)[
+                np.lexsort((kept_lines, kept_codes))
+            ]
+            sorted_lines, sorted_codes = numbers[order], codes[order]
+        bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1), side="left")
         sources: dict[str, tuple[int, int]] = {}
         for code, name in enumerate(uniques):
             sources[str(name)] = (int(bounds[code]), int(bounds[code + 1]))

@@ -231,7 +231,8 @@ def column_codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     factorized (values in order of first appearance).
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), column.cat.categories
+        # the categorical's own codes (a read-only view): `cat.codes` copies them
+        return column.array.codes, column.cat.categories
     codes, values = pd.factorize(column, use_na_sentinel=True)
     return codes, pd.Index(values)
 

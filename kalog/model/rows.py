@@ -81,7 +81,7 @@ class EventColumns:
         self._times: np.ndarray | None = None
         self._plain: dict[str, tuple[np.ndarray, np.ndarray | None] | None] = {}
 
-    def _plain_ints(self, name: str) -> tuple[np.ndarray, np.ndarray | None] | None:
+    def plain_ints(self, name: str) -> tuple[np.ndarray, np.ndarray | None] | None:
         """An integer column as (int64 values, missing mask or None); None for other dtypes.
 
         Why: `values` reads such a column by position without factorizing
@@ -119,7 +119,9 @@ class EventColumns:
         values = np.empty(len(uniques) + 1, dtype=object)
         values[: len(uniques)] = pd.Series(uniques).astype(object).tolist()
         values[-1] = None  # code -1 (missing) indexes the last slot
-        self._codes[name] = codes.astype(_code_dtype(len(uniques)))
+        # a categorical's codes are already this narrow: the frame's own array,
+        # not a copy (~1 MB per column per million rows, ~16 MB on dense 1M)
+        self._codes[name] = codes.astype(_code_dtype(len(uniques)), copy=False)
         self._values[name] = values
 
     def __contains__(self, name: str) -> bool:
@@ -178,7 +180,7 @@ class EventColumns:
         positions = np.asarray(positions, dtype=np.intp)
         if name == "ts" and self._ts is not None:
             return self._timestamps(positions)
-        if name not in self._codes and (plain := self._plain_ints(name)) is not None:
+        if name not in self._codes and (plain := self.plain_ints(name)) is not None:
             data, mask = plain
             if mask is None:
                 return data[positions].tolist()
@@ -231,6 +233,73 @@ class EventColumns:
         ]
 
 
+class PickedColumn(Sequence[Any]):
+    """A column's values at a table's positions, each boxed when read.
+
+    `column[i]` is `columns.values(name, positions)[i]`: the same object for
+    a factorized column (its distinct value), an equal Python int for an
+    integer one, None where missing.
+
+    Why: a table over a quarter of a dense log's rows held a list per
+    column read, 8 bytes a row (more for ints: a boxed int each), though
+    the reader looks at a few rows of it; here a read costs a few index
+    operations on views of the frame's own arrays.
+    """
+
+    __slots__ = ("_codes", "_data", "_mask", "_positions", "_values")
+
+    def __init__(self, columns: EventColumns, name: str, positions: np.ndarray) -> None:
+        self._positions = memoryview(np.ascontiguousarray(positions, dtype=np.intp))
+        self._codes: memoryview | None = None
+        self._values: list[Any] = [None]
+        self._data: memoryview | None = None
+        self._mask: memoryview | None = None
+        if name not in columns:
+            self._codes = memoryview(np.full(1, -1, dtype=np.int8))
+            self._positions = memoryview(np.zeros(len(positions), dtype=np.intp))
+        elif name not in columns._codes and (plain := columns.plain_ints(name)) is not None:
+            data, mask = plain
+            self._data = memoryview(np.ascontiguousarray(data))  # its own width: no copy
+            if mask is not None:
+                self._mask = memoryview(np.ascontiguousarray(mask))
+        else:
+            self._codes = memoryview(columns.codes(name))
+            self._values = columns.distinct(name).tolist()
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, int):
+            return [self[i] for i in range(len(self))[index]]
+        position = self._positions[index]
+        if self._codes is not None:
+            return self._values[self._codes[position]]  # code -1: the last slot, None
+        if self._mask is not None and self._mask[position]:
+            return None
+        return self._data[position]  # type: ignore[index]
+
+
+class _PickedColumns(dict[str, Sequence[Any]]):
+    """name -> a `PickedColumn` (a list for the `listed` names), made on first use."""
+
+    def __init__(
+        self, columns: EventColumns, positions: np.ndarray, listed: frozenset[str]
+    ) -> None:
+        super().__init__()
+        self.columns = columns
+        self.positions = positions
+        self.listed = listed
+
+    def __missing__(self, name: str) -> Sequence[Any]:
+        if name in self.listed or name == "ts":
+            values: Sequence[Any] = self.columns.values(name, self.positions)
+        else:
+            values = PickedColumn(self.columns, name, self.positions)
+        self[name] = values
+        return values
+
+
 class _ColumnLists(dict[str, list[Any]]):
     """name -> the column's values at the table's positions, made on first use."""
 
@@ -250,14 +319,29 @@ class RowTable:
 
     A column is converted the first time any row reads it, for all the
     table's rows at once; a column the frame lacks reads as None.
+
+    picked: columns read at only a few of the rows (the transition
+    explainer's index reads a window's lines) are `PickedColumn`s instead of
+    lists, except the `listed` ones: the same values, each made when read.
     """
 
     __slots__ = ("columns", "lists", "positions")
 
-    def __init__(self, columns: EventColumns, positions: np.ndarray | Sequence[int]) -> None:
+    def __init__(
+        self,
+        columns: EventColumns,
+        positions: np.ndarray | Sequence[int],
+        *,
+        picked: bool = False,
+        listed: Iterable[str] = (),
+    ) -> None:
         self.columns = columns
         self.positions = np.asarray(positions, dtype=np.intp)
-        self.lists = _ColumnLists(columns, self.positions)
+        self.lists = (
+            _PickedColumns(columns, self.positions, frozenset(listed))
+            if picked
+            else _ColumnLists(columns, self.positions)
+        )
 
     def __len__(self) -> int:
         return len(self.positions)

@@ -127,13 +127,23 @@ class _Index:
         by_time = np.argsort(times, kind="stable")
         order = by_time[np.argsort(hosts[by_time], kind="stable")]  # host, then time
         hosts = hosts[order]
-        self.table = RowTable(columns, chosen[order])
+        # the explainer reads every line's kind, instance and source, and the
+        # other columns at a window's few lines (`RowTable`'s picked columns)
+        self.table = RowTable(
+            columns, chosen[order], picked=True, listed=("kind", "instance", "source")
+        )
         self.sorted_times = times[order]  # int64 ns, for the windows of many ends at once
-        self.times: list[int] = self.sorted_times.tolist()  # ints: bisect beats numpy here
+        # the times and line numbers are read one at a time (bisect, a
+        # window's few lines) as Python ints from views of int64 arrays:
+        # lists of them held a boxed int per line, ~20 MB per million dense
+        # lines at the replay's peak, in small blocks that kept the
+        # allocator's arenas from being given back
+        self.times: Sequence[int] = memoryview(self.sorted_times)
         self.kind: list[str] = self.table.column("kind")
         self.instance: list[str | None] = self.table.column("instance")
         self.source: list[str | None] = self.table.column("source")
-        self.line: list[int | None] = self.table.column("line")
+        #: 0 for a line without a number (all its readers take `line or 0`)
+        self.line: Sequence[int] = memoryview(_zero_filled(columns, "line", self.table.positions))
         # instance as codes (-1: none) and code by name, for `_matching`
         self.instance_codes = columns.codes("instance")[self.table.positions]
         self.instance_code: dict[Any, int] = {
@@ -201,6 +211,19 @@ class _Index:
         if code is not None:
             wanted |= codes == code
         return np.flatnonzero(wanted) + start
+
+
+def _zero_filled(columns: EventColumns, name: str, positions: np.ndarray) -> np.ndarray:
+    """The integer column `name` at `positions` as int64, 0 where missing."""
+    plain = columns.plain_ints(name) if name in columns else None
+    if plain is None:
+        values = columns.values(name, positions) if name in columns else [None] * len(positions)
+        return np.array([value or 0 for value in values], dtype=np.int64)
+    data, mask = plain
+    picked = data[positions].astype(np.int64)
+    if mask is not None:
+        picked[mask[positions]] = 0
+    return picked
 
 
 @functools.lru_cache(maxsize=1024)
@@ -352,14 +375,20 @@ class _History:
 
     def __init__(self) -> None:
         self._cache: dict[int, tuple[Any, ...] | None] = {}
-        self._starts: dict[int, list[int]] = {}
+        self._starts: dict[int, Sequence[int]] = {}
         self._masterish: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
 
-    def starts(self, item: InstanceTimeline) -> list[int]:
+    def starts(self, item: InstanceTimeline) -> Sequence[int]:
+        """The segments' starts as int ns: a view of an int64 array, read as
+        Python ints (bisected); not a list of them, a boxed int per segment
+        held through the explanation (~7 MB per million dense lines)."""
         key = id(item)
         starts = self._starts.get(key)
         if starts is None:
-            starts = self._starts[key] = [s.start.value for s in item.segments]
+            segments = item.segments
+            starts = self._starts[key] = memoryview(
+                np.fromiter((s.start.value for s in segments), dtype=np.int64, count=len(segments))
+            )
         return starts
 
     def at(self, item: InstanceTimeline, ns: int) -> Segment | None:
@@ -380,49 +409,70 @@ class _History:
                 self._masterish[key] = (starts, states)
         return self._masterish[key]
 
-    def of(self, item: InstanceTimeline) -> tuple[Any, ...] | None:
-        """For a timeline in start order: (exit starts, exits, MASTER starts,
-        per run its starts, its segments, and where among them it is MASTER,
-        FAULT or STOPPED); None for other orders.
-
-        Exits (the segments right after a MASTER one that are not MASTER)
-        and MASTER starts are found with numpy on the int starts; the runs'
-        lists in one pass, in segment order.
-        """
+    def of(self, item: InstanceTimeline) -> _Facts | None:
+        """For a timeline in start order, its `_Facts`; None for other orders."""
         key = id(item)
         if key not in self._cache:
-            segments = item.segments
             starts = np.asarray(self.starts(item), dtype=np.int64)
             if len(starts) > 1 and bool((starts[1:] < starts[:-1]).any()):
                 self._cache[key] = None
             else:
-                count = len(segments)
-                states = [s.state for s in segments]
-                master = np.fromiter((st == "MASTER" for st in states), dtype=bool, count=count)
-                exit_at = np.flatnonzero(master[:-1] & ~master[1:]) + 1
-                runs: dict[int, list[Segment]] = {}
-                run_starts: dict[int, list[int]] = {}
-                not_fresh: dict[int, list[int]] = {}
-                for segment, start, state in zip(segments, starts.tolist(), states, strict=True):
-                    run = segment.run
-                    items = runs.get(run)
-                    if items is None:
-                        items = runs[run] = []
-                        run_starts[run] = []
-                        not_fresh[run] = []
-                    if state in _NOT_FRESH:
-                        not_fresh[run].append(len(items))
-                    items.append(segment)
-                    run_starts[run].append(start)
-                self._cache[key] = (
-                    starts[exit_at].tolist(),
-                    [segments[at] for at in exit_at.tolist()],
-                    starts[master].tolist(),
-                    run_starts,
-                    runs,
-                    not_fresh,
-                )
+                self._cache[key] = _Facts.of(item.segments, starts)
         return self._cache[key]
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What `_last_master_exit` and `_just_started` look up in a timeline in
+    start order, found with numpy on its int starts.
+
+    Why int views and (lo, hi) ranges rather than a list per run: a dense
+    day has ~60k runs of a few segments, and lists of boxed ints per run
+    held ~10 MB per million lines through the explanation.
+    """
+
+    #: the exits (each segment right after a MASTER one that is not MASTER)
+    #: and their starts (int ns)
+    exit_starts: Sequence[int]
+    exits: list[Segment]
+    #: the starts of the MASTER segments
+    master_starts: Sequence[int]
+    #: segment indices grouped by run (stably: each run's in segment order)
+    by_run: Sequence[int]
+    #: `by_run`'s starts
+    run_starts: Sequence[int]
+    #: per run: (lo, hi) of its stretch of `by_run`, and the index of its
+    #: first MASTER, FAULT or STOPPED segment (-1: none)
+    runs: dict[int, tuple[int, int, int]]
+    #: how many of `by_run[:k]` are MASTER, FAULT or STOPPED, for every k
+    stale_before: Sequence[int]
+
+    @classmethod
+    def of(cls, segments: Sequence[Segment], starts: np.ndarray) -> _Facts:
+        count = len(segments)
+        states = [s.state for s in segments]
+        master = np.fromiter((st == "MASTER" for st in states), dtype=bool, count=count)
+        stale = np.fromiter((st in _NOT_FRESH for st in states), dtype=bool, count=count)
+        exit_at = np.flatnonzero(master[:-1] & ~master[1:]) + 1
+        run_of = np.fromiter((s.run for s in segments), dtype=np.int64, count=count)
+        by_run = np.argsort(run_of, kind="stable")
+        distinct, first, sizes = np.unique(run_of[by_run], return_index=True, return_counts=True)
+        stale_by_run = stale[by_run]
+        stale_before = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(stale_by_run, out=stale_before[1:])
+        runs: dict[int, tuple[int, int, int]] = {}
+        for run, lo, size in zip(distinct.tolist(), first.tolist(), sizes.tolist(), strict=True):
+            bad = np.flatnonzero(stale_by_run[lo : lo + size])
+            runs[run] = (lo, lo + size, int(by_run[lo + bad[0]]) if len(bad) else -1)
+        return cls(
+            exit_starts=memoryview(starts[exit_at]),
+            exits=[segments[at] for at in exit_at.tolist()],
+            master_starts=memoryview(starts[master]),
+            by_run=memoryview(by_run.astype(np.int64)),
+            run_starts=memoryview(starts[by_run]),
+            runs=runs,
+            stale_before=memoryview(stale_before),
+        )
 
 
 def _last_master_exit(
@@ -445,7 +495,7 @@ def _last_master_exit(
                 if leaves and (best is None or after.start > best[1].start):
                     best = (other.host, after)
             continue
-        starts, exits = known[0], known[1]
+        starts, exits = known.exit_starts, known.exits
         count = bisect.bisect_right(starts, ns)
         if count:
             # the first of the latest exits, as the in-order scan keeps it
@@ -461,7 +511,7 @@ def _last_master_exit(
                 if segment.state == "MASTER" and best[1].start < segment.start <= ts:
                     return None
             continue
-        masters = known[2]
+        masters = known.master_starts
         after = bisect.bisect_right(masters, best[1].start.value)
         if after < len(masters) and masters[after] <= ns:
             return None
@@ -814,15 +864,18 @@ def _just_started(item: InstanceTimeline, segment: Segment, history: _History) -
             return False
         first = earlier[0]
     else:
-        run_segments = known[4].get(segment.run, [])
-        count = bisect.bisect_right(known[3].get(segment.run, []), segment.start.value)
-        if not count or run_segments[0].state != "INIT":
+        bounds = known.runs.get(segment.run)
+        if bounds is None:
             return False
-        bad = known[5].get(segment.run, [])
-        inside = bisect.bisect_left(bad, count)  # the MASTER/FAULT/STOPPED ones among them
-        if inside > 1 or (inside == 1 and run_segments[bad[0]] is not segment):
+        lo, hi, first_bad = bounds
+        # the run's segments that start no later than `segment`: by_run[lo:upto]
+        upto = bisect.bisect_right(known.run_starts, segment.start.value, lo, hi)
+        first = item.segments[known.by_run[lo]]
+        if upto == lo or first.state != "INIT":
             return False
-        first = run_segments[0]
+        inside = known.stale_before[upto] - known.stale_before[lo]  # MASTER/FAULT/STOPPED
+        if inside > 1 or (inside == 1 and item.segments[first_bad] is not segment):
+            return False
     if type(segment.start) is pd.Timestamp and type(first.start) is pd.Timestamp:
         return seconds_between(first.start.value, segment.start.value) <= STARTUP_S
     return (segment.start - first.start).total_seconds() <= STARTUP_S

@@ -279,9 +279,20 @@ def test_transitions_ordered_at_once_equal_the_tuple_sort(frame: pd.DataFrame) -
     assert [id(t) for t in got] == [id(t) for t in expected]
 
 
+def _as_lists(value: Any) -> Any:
+    """`value` with its int views (`memoryview`s of int64 arrays) as lists, for comparing."""
+    if isinstance(value, memoryview):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return tuple(_as_lists(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_lists(v) for k, v in value.items()}
+    return value
+
+
 def test_history_facts_equal_the_plain_lists(frame: pd.DataFrame) -> None:
-    """`_History.of`: exits, MASTER starts and per-run lists (numpy on int
-    starts) equal the plain list comprehensions over the segments."""
+    """`_History.of`: exits, MASTER starts and the per-run facts (numpy on
+    int starts) equal the plain list comprehensions over the segments."""
     from kalog.model.replay import replay
     from kalog.model.transitions import _NOT_FRESH, _History
 
@@ -308,7 +319,33 @@ def test_history_facts_equal_the_plain_lists(frame: pd.DataFrame) -> None:
                 for run, items in runs.items()
             },
         )
-        assert history.of(item) == expected
+        facts = history.of(item)
+        assert facts is not None
+        by_run = list(facts.by_run)
+        got = (
+            list(facts.exit_starts),
+            facts.exits,
+            list(facts.master_starts),
+            {run: list(facts.run_starts[lo:hi]) for run, (lo, hi, _) in facts.runs.items()},
+            {
+                run: [segments[at] for at in by_run[lo:hi]]
+                for run, (lo, hi, _) in facts.runs.items()
+            },
+            {
+                run: [
+                    at - lo
+                    for at in range(lo, hi)
+                    if facts.stale_before[at + 1] - facts.stale_before[at]
+                ]
+                for run, (lo, hi, _) in facts.runs.items()
+            },
+        )
+        assert got == expected
+        for run, (lo, _hi, first_bad) in facts.runs.items():
+            bad = expected[5][run]
+            assert first_bad == (by_run[lo + bad[0]] if bad else -1)
+            assert segments[first_bad] is runs[run][bad[0]] if bad else first_bad == -1
+        assert _as_lists(history.starts(item)) == [s.start.value for s in segments]
         checked += len(exits)
     assert checked > 20
 
@@ -458,3 +495,50 @@ def test_first_of_each_equals_dict_fromkeys() -> None:
             assert _first_of_each(evidence) == tuple(dict.fromkeys(evidence))
             checked += 1
     assert checked == 1 + 3 + 9 + 27 + 81
+
+
+def test_picked_columns_equal_the_converted_lists(frame: pd.DataFrame) -> None:
+    """A picked `RowTable` column (each cell boxed when read) gives, at every
+    row, the very value the converted list has: the same object for text,
+    an equal int (of type int) for numbers, None where missing; a column the
+    frame lacks reads as None; a slice is the list's slice."""
+    columns = EventColumns(frame)
+    rng = np.random.default_rng(7)
+    positions = np.sort(rng.choice(len(frame), size=len(frame) // 2, replace=False))
+    picked = RowTable(EventColumns(frame), positions, picked=True, listed=("kind",))
+    listed = RowTable(columns, positions)
+    names = [*frame.columns, "no_such_column"]
+    seen_missing = seen_int = 0
+    for name in names:
+        got, want = picked.lists[name], listed.lists[name]
+        assert len(got) == len(want)
+        for at in range(len(want)):
+            value = got[at]
+            assert value == want[at] and type(value) is type(want[at]), (name, at)
+            seen_missing += value is None
+            seen_int += type(value) is int
+        assert got[3:40:3] == want[3:40:3]
+    assert type(picked.lists["kind"]) is list  # listed: converted whole
+    assert type(picked.lists["line"]).__name__ == "PickedColumn"
+    assert seen_missing > 1000 and seen_int > 1000
+
+
+def test_explainer_index_views_equal_the_lists(frame: pd.DataFrame) -> None:
+    """The explainer's index reads times and line numbers from int64 views:
+    the same Python ints as the lists it held (a missing line as 0, which
+    is how every reader takes it)."""
+    from kalog.model.transitions import _Index
+
+    columns = EventColumns(frame)
+    index = _Index(columns)
+    assert len(index.times) == len(index.kind) == 481
+    assert list(index.times) == index.sorted_times.tolist()
+    lines = RowTable(columns, index.table.positions).column("line")
+    assert [type(v) for v in index.line] == [int] * len(lines)
+    assert list(index.line) == [v or 0 for v in lines]
+    plain = index.sorted_times.tolist()
+    for lo, hi in index.bounds.values():  # sorted per host: bisected within its bounds
+        for ns in (plain[lo], plain[(lo + hi) // 2], plain[hi - 1] + 1):
+            assert bisect.bisect_left(index.times, ns, lo, hi) == bisect.bisect_left(
+                plain, ns, lo, hi
+            )

@@ -144,6 +144,11 @@ def test_host_rows_columns_match_the_frame() -> None:
     full = python_values(frame["exit_status"])
     cells = rows.column("exit_status")
     assert cells == {p: full[p] for p in (0, 1, 4)}
+    assert [cells[p] for p in (4, 0, 1)] == [full[4], full[0], full[1]]
+    for not_chosen in (2, 3, -1, len(frame), 10**12):
+        with pytest.raises(KeyError):
+            cells[not_chosen]
+    assert rows.column("kind") == {p: str(frame["kind"].iloc[p]) for p in (0, 1, 4)}
 
 
 def _cited(ctx: AnalysisContext, locations: list) -> list[tuple]:
@@ -469,10 +474,15 @@ def test_line_texts_equal_a_dict_of_every_row(source_dtype: str) -> None:
     assert sum(v is not None for v in got.values()) == len(oracle) > 100
     # already in (source, line) order, one row per line: the path without a sort
     ordered = frame.dropna(subset=["source"]).drop_duplicates(["source", "line"], keep="last")
-    ordered = ordered.sort_values(["source", "line"], key=lambda c: c.astype(str))
+    ordered = ordered.sort_values(
+        ["source", "line"], key=lambda c: c.astype(str) if c.name == "source" else c
+    )
     ordered = ordered.reset_index(drop=True).astype({"source": frame["source"].dtype})
-    got = _line_lookup(AnalysisContext(events=ordered)).texts(keys)
-    assert got == {key: oracle.get(key) for key in keys}
+    lookup = _line_lookup(AnalysisContext(events=ordered))
+    if source_dtype == "category":
+        assert lookup.positions is None  # the frame's own order: no positions held
+    assert lookup.texts(keys) == {key: oracle.get(key) for key in keys}
+    assert {key: lookup.text(*key) for key in keys} == {key: oracle.get(key) for key in keys}
 
 
 def test_may_contain_on_categorical_text_columns() -> None:
