@@ -167,7 +167,8 @@ class EventColumns:
     def times(self) -> np.ndarray:
         """`ts` as int64 nanoseconds (UTC for aware times); NaT as int64 min."""
         if self._times is None:
-            self._times = times_ns(pd.Series(self._ts))
+            # (no copy: a Series made from the array copies it, 8 MB per million rows)
+            self._times = times_ns(pd.Series(self._ts, copy=False))
         return self._times
 
     def ts_at(self, position: int) -> Any:

@@ -127,10 +127,15 @@ class _Index:
         by_time = np.argsort(times, kind="stable")
         order = by_time[np.argsort(hosts[by_time], kind="stable")]  # host, then time
         hosts = hosts[order]
-        # the explainer reads every line's kind, instance and source, and the
-        # other columns at a window's few lines (`RowTable`'s picked columns)
+        # the explainer reads every line's kind, instance and source, the
+        # quoted priorities and peer often (~140k reads on dense 1M: lists,
+        # ~2 MB each, of shared small ints and strs), the other columns at a
+        # few lines (`RowTable`'s picked columns)
         self.table = RowTable(
-            columns, chosen[order], picked=True, listed=("kind", "instance", "source")
+            columns,
+            chosen[order],
+            picked=True,
+            listed=("kind", "instance", "source", "prio_peer", "prio_ours", "peer"),
         )
         self.sorted_times = times[order]  # int64 ns, for the windows of many ends at once
         # the times and line numbers are read one at a time (bisect, a

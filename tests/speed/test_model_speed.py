@@ -542,3 +542,19 @@ def test_explainer_index_views_equal_the_lists(frame: pd.DataFrame) -> None:
             assert bisect.bisect_left(index.times, ns, lo, hi) == bisect.bisect_left(
                 plain, ns, lo, hi
             )
+
+
+def test_segment_states_are_shared_strings(frame: pd.DataFrame) -> None:
+    """Every segment's state is one of a few shared str objects, not a copy
+    per segment (`str.upper()` makes a new string each call; a dense day's
+    timeline held ~90k of them)."""
+    from kalog.model.replay import replay
+
+    states = [s.state for item in replay(frame).instances for s in item.segments]
+    assert len(states) == 316
+    by_value: dict[str, set[int]] = {}
+    for state in states:
+        by_value.setdefault(state, set()).add(id(state))
+    assert all(len(ids) == 1 for ids in by_value.values()), {
+        value: len(ids) for value, ids in by_value.items()
+    }
