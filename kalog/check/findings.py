@@ -39,8 +39,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from kalog.model.timeline import iso_or_none
-
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -163,6 +161,8 @@ def _missing(value: Any) -> bool:
 def iso_time(value: Any) -> str | None:
     """ISO 8601 text for a timestamp, None for a missing one (None/NaT)."""
     import pandas as pd  # here, not at the top: `kalog rules` and option parsing need no pandas
+
+    from kalog.model.timeline import iso_or_none  # (the model imports pandas)
 
     if value is None or value is pd.NaT:
         return None

@@ -11,15 +11,21 @@ docs/events.md), and `--count` says how many lines each format typed.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from kalog.cli.common import LogInputs, handle_errors, log_input_options
 from kalog.cli.output import check_output, choose_format
-from kalog.ingest import refetch
-from kalog.ingest.events import KINDS, kind_mask
-from kalog.report.events import FORMATS, write_events
+from kalog.ingest.kinds import KINDS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: `kalog.report.events.FORMATS` (a test keeps them equal), named here so that
+#: building the options imports no pandas: the reading children are forked
+#: after it (`LogInputs.prestart`), and every import before delays them
+FORMATS = ("table", "jsonl", "csv", "parquet")
 
 
 @click.command("events")
@@ -80,6 +86,9 @@ def events(
     if fmt == "parquet" and output in (None, "-"):
         raise click.UsageError("--format parquet writes binary data: give -o FILE")
     inputs.prestart()
+    from kalog.ingest import refetch
+    from kalog.report.events import write_events
+
     # the lines' text is read back a slice at a time as it is written
     # (`kalog.ingest.refetch.SliceTexts`), not held for every row
     frame = inputs.read(need_typed=not unknown, keep_raw=False)
@@ -106,6 +115,10 @@ def _select(
     frame: pd.DataFrame, kinds: tuple[str, ...], templates: tuple[str, ...]
 ) -> pd.DataFrame:
     """The rows of the kinds and catalogue formats asked for (all when none are)."""
+    import pandas as pd
+
+    from kalog.ingest.events import kind_mask
+
     if kinds:
         frame = frame[kind_mask(frame, {kind.lower() for kind in kinds})]
     if templates:
@@ -120,6 +133,8 @@ def _select(
 
 def _write_counts(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
     """Lines per (kind, template), most first; a hand-written wording has no template."""
+    import pandas as pd
+
     if frame.empty:
         counts = []
     else:
