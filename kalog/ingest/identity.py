@@ -90,22 +90,25 @@ def _labels(paths: Sequence[str]) -> dict[str, str]:
     return labels
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Runs:
     """The frame's runs of consecutive rows of one host, input, program and pid
-    (timed or not), each at its first row, with its first and last time.
+    (timed or not), reduced to one entry per distinct such key: its first
+    and last time and the position of its first row, in order of that row.
 
     Why runs: a million-line log's rows, each with a packed key and its
     codes as int64, held ~75 MB per million rows at the read's peak (the
     host check was its top).  Rows of one keepalived process follow each
     other in a time-ordered log, so the runs are found by comparing each
-    key column with itself shifted (a byte per row), and only the runs
-    (a third of the rows of the dense benchmark file, far fewer in a real
-    one) are keyed and grouped.
+    key column with itself shifted (a byte per row).  Why reduced, a
+    `_CHUNK` of rows at a time: the runs of a dense log are a third of its
+    rows (its hosts' lines interleave), ~50 bytes each when all held (the
+    dense 10M file's read peaked there); the keys are few (processes).
 
     Each column's codes number its values in order of first appearance in
-    the frame, as `pd.factorize` of the whole column would: a value first
-    seen in a run is first seen at that run's first row.  -1: missing.
+    the frame, as `pd.factorize` of the whole column would: a value's first
+    row is the first row of the first entry (in row order) that has it.
+    -1: missing.
     """
 
     hosts: np.ndarray
@@ -116,34 +119,60 @@ class _Runs:
     program_names: list[str]
     pids: np.ndarray
     pid_values: list[int]
-    timed: np.ndarray  # the run's rows have a time
+    timed: np.ndarray  # the entry's rows have a time
     first: np.ndarray  # its first and last time (ns)
     last: np.ndarray
 
 
-def _runs(frame: pd.DataFrame) -> _Runs:
+#: Rows per step of `_runs`: bounds what it holds, whatever the log's size.
+_CHUNK = 1 << 20
+
+_SPAN_KEYS = ["host", "source", "program", "pid", "timed"]
+
+
+def _runs(frame: pd.DataFrame, chunk: int = _CHUNK) -> _Runs:
     """The `_Runs` of a non-empty frame."""
     ts = frame["ts"]
-    if ts.dt.tz is not None:
-        ts = ts.dt.tz_convert(None)
-    stamps = ts.to_numpy(dtype="datetime64[ns]")
-    ns = stamps.view(np.int64)  # a view, not a copy
+    if ts.array.unit != "ns":  # (the frame's is; a frame built otherwise may not be)
+        ts = ts.dt.as_unit("ns")
+    ns = ts.array.asi8  # int64 ns (UTC for aware times), a view; NaT: int64 min
+    nat = np.iinfo(np.int64).min
     keys = [column_codes(frame[name]) for name in ("host", "source", "program")]
     pid = frame["pid"]
-    pids = pid.to_numpy(dtype=np.int64 if pid.dtype != "Int32" else np.int32, na_value=-1)
-    timed = ~np.isnat(stamps)
-    change = np.zeros(len(frame), dtype=bool)
-    change[:1] = True
-    step = np.empty(max(len(frame) - 1, 0), dtype=bool)
-    for values in (*(codes for codes, _ in keys), pids, timed):
-        np.not_equal(values[1:], values[:-1], out=step)
-        change[1:] |= step
-    starts = np.flatnonzero(change)
-    del change
+    pid_type = np.int64 if pid.dtype != "Int32" else np.int32
+    pieces = []
+    for lo in range(0, len(frame), chunk):
+        hi = min(lo + chunk, len(frame))
+        pids = pid.iloc[lo:hi].to_numpy(dtype=pid_type, na_value=-1)
+        times = ns[lo:hi]
+        timed = times != nat
+        change = np.zeros(hi - lo, dtype=bool)
+        change[:1] = True  # a chunk's first row starts a run (the reduction joins them)
+        step = np.empty(max(hi - lo - 1, 0), dtype=bool)
+        for values in (*(codes[lo:hi] for codes, _ in keys), pids, timed):
+            np.not_equal(values[1:], values[:-1], out=step)
+            change[1:] |= step
+        starts = np.flatnonzero(change)
+        del change, step
+        runs = pd.DataFrame(
+            {
+                "host": keys[0][0][lo:hi][starts],
+                "source": keys[1][0][lo:hi][starts],
+                "program": keys[2][0][lo:hi][starts],
+                "pid": pids[starts],
+                "timed": timed[starts],
+                "first": np.minimum.reduceat(times, starts),
+                "last": np.maximum.reduceat(times, starts),
+                "at": starts + lo,
+            }
+        )
+        pieces.append(_reduced(runs))
+    spans = _reduced(pd.concat(pieces, ignore_index=True)).sort_values("at", kind="stable")
     (hosts, host_names), (sources, source_names), (programs, program_names) = (
-        _first_seen(codes[starts], [str(v) for v in values]) for codes, values in keys
+        _first_seen(spans[name].to_numpy(), [str(v) for v in values])
+        for name, (_codes, values) in zip(("host", "source", "program"), keys, strict=True)
     )
-    pid_codes, pid_values = _first_seen(pids[starts], None)
+    pid_codes, pid_values = _first_seen(spans["pid"].to_numpy(), None)
     return _Runs(
         hosts,
         host_names,
@@ -153,9 +182,17 @@ def _runs(frame: pd.DataFrame) -> _Runs:
         program_names,
         pid_codes,
         pid_values,
-        timed[starts],
-        np.minimum.reduceat(ns, starts),
-        np.maximum.reduceat(ns, starts),
+        spans["timed"].to_numpy(),
+        spans["first"].to_numpy(),
+        spans["last"].to_numpy(),
+    )
+
+
+def _reduced(runs: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct key of `runs`: the earliest first time, the latest
+    last time and the first row."""
+    return runs.groupby(_SPAN_KEYS, sort=False, as_index=False).agg(
+        first=("first", "min"), last=("last", "max"), at=("at", "min")
     )
 
 

@@ -371,9 +371,10 @@ def _processes_by_groupby(frame: pd.DataFrame) -> dict[str, list[tuple]]:
 
 def test_process_runs_equal_the_groupby_of_every_row() -> None:
     """`identity._processes` works on runs of rows (`_runs`: a byte per row to
-    find them, the runs keyed and grouped); it must equal the groupby of
-    every row, on real logs merged (hosts in many inputs, lines without pid
-    or time) and on the same rows in no order at all."""
+    find them, the runs keyed and reduced a chunk of rows at a time); it
+    must equal the groupby of every row, on real logs merged (hosts in many
+    inputs, lines without pid or time), on the same rows in no order at
+    all, and whatever the chunk (97 rows or all)."""
     import dataclasses
     import warnings
 
@@ -394,11 +395,13 @@ def test_process_runs_equal_the_groupby_of_every_row() -> None:
             frame = read_events([str(p) for p in paths], year=2024)
         shuffled = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
         for rows in (frame, shuffled, frame.iloc[:1]):
-            got = {
-                host: [(*dataclasses.astuple(p)[:3], p.first, p.last) for p in processes]
-                for host, processes in _processes(_runs(rows)).items()
-            }
-            assert got == _processes_by_groupby(rows)
+            expected = _processes_by_groupby(rows)
+            for chunk in (97, 1 << 20):  # runs reduced a chunk of rows at a time
+                got = {
+                    host: [(*dataclasses.astuple(p)[:3], p.first, p.last) for p in processes]
+                    for host, processes in _processes(_runs(rows, chunk)).items()
+                }
+                assert got == expected, chunk
             checked += sum(map(len, got.values()))
     assert checked > 100
 
