@@ -307,3 +307,45 @@ def test_in_merge_order_is_exactly_when_the_sort_is_the_identity(zone: str | Non
             assert got == identity
         said[got] += 1
     assert said[True] > 300 and said[False] > 300
+
+
+def test_distinct_bodies_pair_each_row_with_its_body() -> None:
+    """`_distinct_bodies` gives what `pd.factorize` gives up to the order of the
+    distinct bodies: a reader's categorical column is taken as it is (its
+    own narrow codes), one with an unused category or a missing body, and
+    a plain column, are factorized."""
+    import numpy as np
+
+    from kalog.ingest.frame import _distinct_bodies
+
+    frame = read_events(sorted(SEED.glob("*.log")), year=2014)
+    bodies = frame["body"]
+    assert isinstance(bodies.dtype, pd.CategoricalDtype)
+    codes, uniques = _distinct_bodies(bodies)
+    assert codes.dtype.itemsize <= 2  # the column's own codes, not factorize's int64
+    assert np.asarray(uniques, dtype=object)[codes].tolist() == bodies.astype(object).tolist()
+    assert len(uniques) == bodies.nunique()
+    unused = bodies.cat.add_categories(["never logged"])
+    with_nan = bodies.cat.add_categories([""]).copy()
+    with_nan.iloc[0] = None
+    for column in (unused, with_nan, bodies.astype(object)):
+        codes, uniques = _distinct_bodies(column)
+        expected_codes, expected = pd.factorize(column, use_na_sentinel=False)
+        assert codes.tolist() == expected_codes.tolist()
+        assert list(uniques) == list(expected)
+
+
+@pytest.mark.parametrize("count", [2, 128, 129, 40_000])
+def test_category_from_codes_sorts_the_names(count: int) -> None:
+    """Codes into `names` become codes into the sorted names, -1 missing, for
+    every width of code (int8 to int32 ranks)."""
+    import numpy as np
+
+    names = [f"n{count - i:06d}" for i in range(count)]  # reverse order
+    codes = np.array([0, count - 1, -1, count // 2], dtype=np.int64)
+    column = events.category_from_codes(codes, names)
+    assert list(column.categories) == sorted(names)
+    assert column.codes.tolist() == [count - 1, 0, -1, count - 1 - count // 2]
+    values = pd.Series(column).astype(object).tolist()
+    assert pd.isna(values[2])
+    assert [values[0], values[1], values[3]] == [names[0], names[count - 1], names[count // 2]]
