@@ -100,7 +100,11 @@ class _LineLookup:
             return None
         if self.elsewhere is not None and source in self.elsewhere.inputs:
             return self.elsewhere.texts(source, [line])[line]
-        return _raw_text(self.raw(found if self.positions is None else int(self.positions[found])))
+        return _raw_text(self.raw(int(self._rows(found))))
+
+    def _rows(self, found: Any) -> Any:
+        """The frame rows of the entries `found` (an index or an array of them)."""
+        return found if self.positions is None else self.positions[found]
 
     def texts(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str | None]:
         """`{key: self.text(*key)}` with one search per source and one fetch of the cells."""
@@ -132,7 +136,7 @@ class _LineLookup:
                     found_keys.append((source, line))
                 else:
                     result[(source, line)] = None
-            found_rows.append(found[hit] if self.positions is None else self.positions[found[hit]])
+            found_rows.append(self._rows(found[hit]))
         if found_keys:
             rows = np.concatenate(found_rows).tolist()
             if self.raw_column is not None:

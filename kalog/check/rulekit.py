@@ -302,7 +302,6 @@ class HostRows:
     chosen: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     chosen_times: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _columns: dict[str, Cells] = field(default_factory=dict, repr=False)
-    _chosen_view: memoryview | None = field(default=None, repr=False)
 
     def between(self, host: Any, start: int | None, end: int | None) -> np.ndarray:
         """Positions of `host`'s rows with start <= ts <= end (ns; None: open)."""
@@ -378,12 +377,8 @@ class HostRows:
             if self.events is None or len(self.chosen) == 0:
                 cells = Cells(memoryview(np.zeros(0, dtype=np.int64)), [])
             else:
-                if self._chosen_view is None:
-                    self._chosen_view = memoryview(
-                        np.ascontiguousarray(self.chosen, dtype=np.int64)
-                    )
-                values = python_values(self.events[name].iloc[self.chosen])
-                cells = Cells(self._chosen_view, values)
+                chosen = memoryview(np.ascontiguousarray(self.chosen, dtype=np.int64))  # no copy
+                cells = Cells(chosen, python_values(self.events[name].iloc[self.chosen]))
             self._columns[name] = cells
         return cells
 

@@ -1186,12 +1186,9 @@ def _distinct_bodies(bodies: pd.Series) -> tuple[np.ndarray, Any]:
     other column is factorized.
     """
     if isinstance(bodies.dtype, pd.CategoricalDtype):
-        codes = bodies.array.codes
-        categories = bodies.cat.categories
-        if len(codes) and codes.min() >= 0:
-            used = np.bincount(codes, minlength=len(categories)) if len(categories) else codes
-            if len(categories) and bool(used.all()):
-                return codes, categories
+        codes, categories = events.column_codes(bodies)
+        if len(codes) and codes.min() >= 0 and np.bincount(codes, minlength=len(categories)).all():
+            return codes, categories
     return pd.factorize(bodies, use_na_sentinel=False)
 
 

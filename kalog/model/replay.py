@@ -20,9 +20,9 @@ addresses are tied to hosts (`kalog.model.peers`).
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,7 +45,6 @@ from kalog.model.profiles import (
 )
 from kalog.model.rows import EventColumns, Row, RowTable
 from kalog.model.timeline import (
-    STATES,
     UNTIMED_BASE,
     InstanceTimeline,
     Observation,
@@ -439,24 +438,15 @@ class _Instance:
         self.state = self.segments[-1].state if self.segments else state
 
 
-@functools.lru_cache(maxsize=64)
-def _upper(text: str) -> str:
-    upper = text.upper()
-    return _CANONICAL.get(upper, upper)
-
-
-#: each state's one str (the literals elsewhere are these, interned)
-_CANONICAL = {state: state for state in STATES}
-
-
 def _state_name(value: Any) -> str:
-    """A state line's state, upper case: one shared str per spelling.
+    """A state line's state, upper case: one shared str per spelling (interned,
+    as the state literals are).
 
     Why shared: it is each new segment's `state`, and `str.upper()` makes a
     new string every time (~90k copies of "MASTER" and "BACKUP" held by a
     dense million-line log's timeline, ~5 MB).
     """
-    return _upper(value) if type(value) is str else str(value or "").upper()
+    return sys.intern(str(value or "").upper())
 
 
 def reload_note(ts: pd.Timestamp, quoted_by: str | None = None) -> str:

@@ -239,7 +239,7 @@ class PickedColumn(Sequence[Any]):
 
     `column[i]` is `columns.values(name, positions)[i]`: the same object for
     a factorized column (its distinct value), an equal Python int for an
-    integer one, None where missing.
+    integer one, None where missing (`name` is a column of the frame).
 
     Why: a table over a quarter of a dense log's rows held a list per
     column read, 8 bytes a row (more for ints: a boxed int each), though
@@ -255,10 +255,7 @@ class PickedColumn(Sequence[Any]):
         self._values: list[Any] = [None]
         self._data: memoryview | None = None
         self._mask: memoryview | None = None
-        if name not in columns:
-            self._codes = memoryview(np.full(1, -1, dtype=np.int8))
-            self._positions = memoryview(np.zeros(len(positions), dtype=np.intp))
-        elif name not in columns._codes and (plain := columns.plain_ints(name)) is not None:
+        if name not in columns._codes and (plain := columns.plain_ints(name)) is not None:
             data, mask = plain
             self._data = memoryview(np.ascontiguousarray(data))  # its own width: no copy
             if mask is not None:
@@ -281,26 +278,6 @@ class PickedColumn(Sequence[Any]):
         return self._data[position]  # type: ignore[index]
 
 
-class _PickedColumns(dict[str, Sequence[Any]]):
-    """name -> a `PickedColumn` (a list for the `listed` names), made on first use."""
-
-    def __init__(
-        self, columns: EventColumns, positions: np.ndarray, listed: frozenset[str]
-    ) -> None:
-        super().__init__()
-        self.columns = columns
-        self.positions = positions
-        self.listed = listed
-
-    def __missing__(self, name: str) -> Sequence[Any]:
-        if name in self.listed or name == "ts":
-            values: Sequence[Any] = self.columns.values(name, self.positions)
-        else:
-            values = PickedColumn(self.columns, name, self.positions)
-        self[name] = values
-        return values
-
-
 class _ColumnLists(dict[str, list[Any]]):
     """name -> the column's values at the table's positions, made on first use."""
 
@@ -312,6 +289,23 @@ class _ColumnLists(dict[str, list[Any]]):
     def __missing__(self, name: str) -> list[Any]:
         values = self.columns.values(name, self.positions)
         self[name] = values
+        return values
+
+
+class _PickedColumns(_ColumnLists):
+    """name -> a `PickedColumn` (a list for the `listed` names, `ts` and a
+    column the frame lacks), made on first use."""
+
+    def __init__(
+        self, columns: EventColumns, positions: np.ndarray, listed: frozenset[str]
+    ) -> None:
+        super().__init__(columns, positions)
+        self.listed = listed
+
+    def __missing__(self, name: str) -> Sequence[Any]:  # type: ignore[override]
+        if name in self.listed or name == "ts" or name not in self.columns:
+            return super().__missing__(name)
+        values = self[name] = PickedColumn(self.columns, name, self.positions)
         return values
 
 

@@ -379,7 +379,7 @@ class _History:
     """
 
     def __init__(self) -> None:
-        self._cache: dict[int, tuple[Any, ...] | None] = {}
+        self._cache: dict[int, _Facts | None] = {}
         self._starts: dict[int, Sequence[int]] = {}
         self._masterish: dict[int, tuple[np.ndarray, np.ndarray] | None] = {}
 
@@ -465,15 +465,23 @@ class _Facts:
         stale_by_run = stale[by_run]
         stale_before = np.zeros(count + 1, dtype=np.int64)
         np.cumsum(stale_by_run, out=stale_before[1:])
-        runs: dict[int, tuple[int, int, int]] = {}
-        for run, lo, size in zip(distinct.tolist(), first.tolist(), sizes.tolist(), strict=True):
-            bad = np.flatnonzero(stale_by_run[lo : lo + size])
-            runs[run] = (lo, lo + size, int(by_run[lo + bad[0]]) if len(bad) else -1)
+        # each run's first MASTER/FAULT/STOPPED segment: the first stale
+        # place at or after the run's start (`count`: none), if before its end
+        stale_at = np.append(np.flatnonzero(stale_by_run), count)
+        candidate = stale_at[np.searchsorted(stale_at, first)]
+        inside = candidate < first + sizes
+        first_bad = np.where(inside, by_run[np.where(inside, candidate, 0)], -1)
+        runs = {
+            run: (lo, lo + size, bad)
+            for run, lo, size, bad in zip(
+                distinct.tolist(), first.tolist(), sizes.tolist(), first_bad.tolist(), strict=True
+            )
+        }
         return cls(
             exit_starts=memoryview(starts[exit_at]),
             exits=[segments[at] for at in exit_at.tolist()],
             master_starts=memoryview(starts[master]),
-            by_run=memoryview(by_run.astype(np.int64)),
+            by_run=memoryview(by_run.astype(np.int64, copy=False)),
             run_starts=memoryview(starts[by_run]),
             runs=runs,
             stale_before=memoryview(stale_before),
