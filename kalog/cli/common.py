@@ -181,9 +181,7 @@ class LogInputs:
         from kalog.ingest.frame import read_events
 
         self.expand()
-        reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
-        started = time.monotonic()
-        try:
+        with self._reading() as reporter:
             options: dict[str, Any] = {}
             reader: Any = read_events
             if self.executor is not None:
@@ -203,19 +201,81 @@ class LogInputs:
                 keep_raw=keep_raw,
                 **options,
             )
+        from kalog.speed.allocator import give_back
+
+        give_back()  # the reader's freed temporaries, before the next stage stacks its own
+        hosts = frame["host"]
+        if self._report(
+            frame.attrs["stats"],
+            lambda name: bool((hosts == name).any()),
+            summary=summary,
+            need_typed=need_typed,
+        ):
+            return self.read(summary=summary, need_typed=need_typed, keep_raw=keep_raw)
+        return frame
+
+    def stream(self, *, need_typed: bool = True) -> Any:
+        """The one input's event frame as a `kalog.ingest.stream.EventStream`: its
+        windows read back one at a time, for a command that writes every row
+        (`kalog events`) in bounded memory; None when the input must be read
+        whole (`read`): several inputs, stdin, --tz, --workers, or what the
+        stream finds once read (lines out of time order...).  Reports as `read`.
+        """
+        from kalog.ingest.stream import stream_events, streamable
+
+        self.expand()
+        if self.executor is not None or not streamable(list(self.paths), self.tz):
+            return None
+        with self._reading() as reporter:
+            events = stream_events(
+                self.paths[0],
+                year=self.year,
+                host=self.host,
+                host_of=self.host_of,
+                progress=reporter,
+            )
+        if events is None:
+            return None
+        try:
+            again = self._report(events.stats, events.hosts.__contains__, need_typed=need_typed)
+        except BaseException:
+            events.close()
+            raise
+        if again:  # the deprecated --host: `read` reads with it as --default-host
+            events.close()
+            return None
+        return events
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[ProgressBar | None]:
+        """The progress bar while the inputs are read (on a terminal, without
+        --quiet); then `slow` is set, and children a failed read left behind are gone."""
+        from kalog.ingest import split
+
+        reporter = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
+        started = time.monotonic()
+        try:
+            yield reporter
         finally:
             if reporter is not None:
                 # not `reporter.shown`: a dense file's bytes are all read
                 # within the bar's delay, its parsing takes seconds more
                 self.slow = reporter.shown or time.monotonic() - started > PROGRESS_DELAY
                 reporter.close()
-            from kalog.ingest import split
+            split.abandon_all()
 
-            split.abandon_all()  # children a failed read left behind
-        from kalog.speed.allocator import give_back
-
-        give_back()  # the reader's freed temporaries, before the next stage stacks its own
-        stats = frame.attrs["stats"]
+    def _report(
+        self,
+        stats: dict[str, Any],
+        has_host: Callable[[str], bool],
+        *,
+        summary: bool = True,
+        need_typed: bool = True,
+    ) -> bool:
+        """Print what reading found (errors, warnings, the summary) and refuse input
+        without a keepalived line (`read`'s rules).  True: read again, the
+        deprecated --host taken as --default-host (`_old_host_option`).
+        """
         self.stats = stats
         for message in stats["errors"]:
             echo_error(message)
@@ -227,8 +287,8 @@ class LogInputs:
                 echo_info(f"{item['source']}: {input_format(item)}")
         if stats["lines_read"] == 0 and not self.allow_empty:
             raise KalogError("no log lines read")
-        if self._old_host_option(frame):
-            return self.read(summary=summary, need_typed=need_typed, keep_raw=keep_raw)
+        if self._old_host_option(stats["keepalived_lines"], has_host):
+            return True
         if summary and not self.quiet:
             click.echo(f"kalog: {summary_line(stats)}", err=True)
         found = stats["typed"] if need_typed else stats["keepalived_lines"]
@@ -239,7 +299,7 @@ class LogInputs:
                 f"file{'s' if files != 1 else ''}, {stats['lines_read']} lines read, "
                 f"{stats['unknown']} unknown); --allow-empty to accept it"
             )
-        return frame
+        return False
 
     def late_warnings(self, frame: Any) -> None:
         """Print what reading cited lines back said (an input changed since it
@@ -255,14 +315,14 @@ class LogInputs:
                 echo_warning(message)
             elsewhere.printed = len(elsewhere.warnings)
 
-    def _old_host_option(self, frame: Any) -> bool:
-        """`--host X` once, X no host of the logs, no --default-host: the
-        option's meaning before it selected hosts (the host of lines that
-        name none).  Take it so, with a warning, and read again."""
-        if len(self.hosts) != 1 or self.host is not None or frame.empty:
+    def _old_host_option(self, rows: int, has_host: Callable[[str], bool]) -> bool:
+        """`--host X` once, X no host of the logs (`rows` of them, `has_host`), no
+        --default-host: the option's meaning before it selected hosts (the
+        host of lines that name none).  Take it so, with a warning, and read again."""
+        if len(self.hosts) != 1 or self.host is not None or not rows:
             return False
         (name,) = self.hosts
-        if (frame["host"] == name).any():
+        if has_host(name):
             return False
         echo_warning(
             f"--host {name} names no host in the logs: taken as --default-host {name}, "

@@ -11,6 +11,8 @@ docs/events.md), and `--count` says how many lines each format typed.
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import click
@@ -21,6 +23,8 @@ from kalog.ingest.kinds import KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from kalog.ingest.stream import EventStream, Windows
 
 #: `kalog.report.events.FORMATS` (a test keeps them equal), named here so that
 #: building the options imports no pandas: the reading children are forked
@@ -89,7 +93,21 @@ def events(
     from kalog.ingest import refetch
     from kalog.report.events import write_events
 
-    # the lines' text is read back a slice at a time as it is written
+    # one input, in time order: read once into windows spooled on disk, and
+    # written a window at a time (`kalog.ingest.stream`): bounded memory
+    stream = inputs.stream(need_typed=not unknown)
+    if stream is not None:
+        try:
+            rows = _stream_rows(inputs, stream, unknown, kinds, templates)
+            if count:
+                _write_counts(rows, fmt, output)
+            else:
+                write_events(rows, fmt, output)
+        finally:
+            stream.close()
+        inputs.exit()
+        return
+    # else the whole frame; the lines' text is read back a slice at a time as it is written
     # (`kalog.ingest.refetch.SliceTexts`), not held for every row
     frame = inputs.read(need_typed=not unknown, keep_raw=False)
     elsewhere = frame.attrs.get(refetch.ATTR)
@@ -98,7 +116,7 @@ def events(
         frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
     frame = _select(frame, kinds, templates)
     if count:
-        _write_counts(frame, fmt, output)
+        _write_counts([frame], fmt, output)
     else:
         texts = None if elsewhere is None else refetch.SliceTexts(elsewhere)
         try:
@@ -109,6 +127,27 @@ def events(
         if elsewhere is not None:
             inputs.late_warnings(elsewhere)
     inputs.exit()
+
+
+def _stream_rows(
+    inputs: LogInputs,
+    stream: EventStream,
+    unknown: bool,
+    kinds: tuple[str, ...],
+    templates: tuple[str, ...],
+) -> Windows:
+    """The rows the options ask for, a window of the stream at a time."""
+    from kalog.ingest.stream import Windows
+
+    window = inputs.window(stream.first)
+
+    def pick(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = window.events(frame)
+        if unknown:
+            frame = frame[frame["kind"] == "unknown"]
+        return _select(frame, kinds, templates)
+
+    return Windows(pick(stream.head), lambda: (pick(frame) for frame in stream.windows()))
 
 
 def _select(
@@ -131,20 +170,25 @@ def _select(
     return frame.reset_index(drop=True)
 
 
-def _write_counts(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
-    """Lines per (kind, template), most first; a hand-written wording has no template."""
+def _write_counts(frames: Iterable[pd.DataFrame], fmt: str, output: str | None) -> None:
+    """Lines per (kind, template), most first; a hand-written wording has no template.
+
+    `frames`: the rows, one frame or a window at a time (`Windows`).
+    """
     import pandas as pd
 
-    if frame.empty:
-        counts = []
-    else:
+    tally: Counter[tuple[str, str]] = Counter()
+    for frame in frames:
+        if frame.empty:
+            continue
         template = frame["template"].astype(object)  # categorical: NA is no group of its own
         keys = pd.DataFrame(
             {"kind": frame["kind"].astype(str), "template": template.where(template.notna(), "")}
         )
-        grouped = keys.groupby(["kind", "template"], sort=False).size()
-        ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
-        counts = [(kind, template, int(n)) for (kind, template), n in ordered]
+        for key, n in keys.groupby(["kind", "template"], sort=False).size().items():
+            tally[key] += int(n)
+    ordered = sorted(tally.items(), key=lambda item: (-item[1], item[0]))
+    counts = [(kind, template, n) for (kind, template), n in ordered]
     with click.open_file(output or "-", "w", encoding="utf-8") as out:
         if fmt == "jsonl":
             for kind, template, n in counts:

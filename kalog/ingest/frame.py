@@ -39,7 +39,7 @@ import calendar
 import os
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -421,49 +421,82 @@ def _collect_fast(
     intermediate, not the frame's; a missing body is ""), naive (int64
     nanoseconds, completed by `_complete_times`) and offset (float64).
     """
-    if split_ok and split.worth_splitting(source):
-        windows = split.gather_in_parts(source, WINDOW_LINES)
-    else:
-        windows = gather_windows(source, window=WINDOW_LINES)
     columns: dict[str, list[Any]] = {
         name: [] for name in ("line", "raw", "style", *_KEPT_FIELDS, "naive", "offset")
     }
     times = _Times()
     kept: _Text | None = None
     rows, dropped = 0, False
-    for gathered in windows:
-        numbers, lines, found = gathered.numbers, gathered.lines, gathered.found
-        del gathered  # each array is dropped once reduced: the window's peak is lower
-        if len(found.rows):
-            if kept is None and not dropped:  # the input is open: its compression is known
-                kept = _Text(input_size(source.name) if source.compression == "none" else None)
-            columns["line"].append(numbers[found.rows])
-            rows += len(found.rows)
-            if kept is not None:
-                kept.add(take_rows(lines, found.rows))
-                if not text and _worth_reading_back(rows, source.lines_read, kept.used):
-                    kept, dropped = None, True  # a dense log's text: read back at the end
+
+    def take_text() -> bool:
+        nonlocal kept
+        if kept is None and not dropped:  # the input is open: its compression is known
+            kept = _Text(input_size(source.name) if source.compression == "none" else None)
+        return kept is not None
+
+    for window, lines in reduced_windows(source, times, take_text, split_ok=split_ok):
+        rows += len(window["line"])
+        if lines is not None and kept is not None:
+            kept.add(lines)
             del lines
-            fields = found.fields
-            for name in _KEPT_FIELDS:
-                field = fields.pop(name)
-                columns[name].append(_objects(pc.fill_null(field, "") if name == "body" else field))
-            del field
-            style = _objects(found.style)
-            timed = {name: _objects(fields.pop(name)) for name in _TIME_FIELDS}
-            del found, fields
-            naive, offset = times.window(pd.DataFrame({"style": style, **timed}, copy=False))
-            del timed
-            columns["naive"].append(naive)
-            columns["offset"].append(offset)
-            columns["style"].append(style)
-        else:
-            del lines, found
+            if not text and _worth_reading_back(rows, source.lines_read, kept.used):
+                kept, dropped = None, True  # a dense log's text: read back at the end
+        for name, column in window.items():
+            columns[name].append(column)
+        del window
     if kept is not None:
         columns["raw"].append(kept.array())
     elif rows:
         columns["raw"].append(pa.nulls(rows, pa.large_string()))
     return _part(columns), times
+
+
+def reduced_windows(
+    source: Source,
+    times: _Times,
+    take_text: Callable[[], bool] = lambda: True,
+    *,
+    split_ok: bool = True,
+    window: int | None = None,
+) -> Iterator[tuple[dict[str, Any], pa.Array | None]]:
+    """Each window of `source`'s keepalived lines (`WINDOW_LINES` candidates at a
+    time), reduced: its columns (line, style, `_KEPT_FIELDS`, naive, offset:
+    `_collect_fast`'s part, a window of it) and, when `take_text()` says so,
+    its lines' text.  `times` carries what the times need across windows.
+
+    Windows without a keepalived line are skipped.  Each window's envelope
+    arrays are dropped as soon as they are reduced, before the next is read.
+    window: candidate lines per window (None: `WINDOW_LINES`).
+    """
+    window = WINDOW_LINES if window is None else window
+    if split_ok and split.worth_splitting(source):
+        windows = split.gather_in_parts(source, window)
+    else:
+        windows = gather_windows(source, window=window)
+    for gathered in windows:
+        numbers, lines, found = gathered.numbers, gathered.lines, gathered.found
+        del gathered  # each array is dropped once reduced: the window's peak is lower
+        if not len(found.rows):
+            del lines, found
+            continue
+        reduced: dict[str, Any] = {"line": numbers[found.rows]}
+        text = take_rows(lines, found.rows) if take_text() else None
+        del lines
+        fields = found.fields
+        for name in _KEPT_FIELDS:
+            field = fields.pop(name)
+            reduced[name] = _objects(pc.fill_null(field, "") if name == "body" else field)
+        del field
+        style = _objects(found.style)
+        timed = {name: _objects(fields.pop(name)) for name in _TIME_FIELDS}
+        del found, fields
+        reduced["naive"], reduced["offset"] = times.window(
+            pd.DataFrame({"style": style, **timed}, copy=False)
+        )
+        del timed
+        reduced["style"] = style
+        yield reduced, text
+        del reduced, text
 
 
 class _Text:
@@ -636,6 +669,12 @@ def _complete_times(
         part["offset"] = offset
         bad = int((part["naive"].isna() & part["time"].notna()).sum())
     styles = set(part["style"])
+    _time_warnings(styles, source, ref, bad)
+    return styles
+
+
+def _time_warnings(styles: set[str], source: Source, ref: datetime, bad: int) -> None:
+    """What an input's timestamps leave unsure, as warnings on `source`."""
     if "time" in {env.STYLE_BY_NAME[s].ts for s in styles if s in env.STYLE_BY_NAME}:
         source.warn(f"timestamps without a date; date taken from the file time ({ref.date()})")
     if "logfile_noday" in styles:
@@ -645,7 +684,6 @@ def _complete_times(
         )
     if bad:
         source.warn(f"{bad} timestamps could not be read (invalid dates)")
-    return styles
 
 
 def _check_tz(tz: str) -> None:
@@ -937,6 +975,13 @@ class _Times:
         self.codes.clear()
         if not self.dates:
             return bad
+        starts = self.starts(ref, year)
+        for first in range(0, len(naive), WINDOW_LINES):  # little memory at a time
+            bad += self.complete(naive[first : first + WINDOW_LINES], codes, starts, first)
+        return bad
+
+    def starts(self, ref: datetime, year: int | None) -> np.ndarray:
+        """The day start (int64 ns, NaT when invalid) of each deferred date, by code."""
         base = year if year is not None else 0
         if year is None and self.last is not None:
             # `_year_base`: the last year-less line is in the file's year, or the
@@ -946,24 +991,35 @@ class _Times:
             (ref.year, ref.month, ref.day) if date is None else (base + date[0], *date[1:])
             for date in self.dates
         ]
+        starts = np.full(len(ymd), _NAT, dtype=np.int64)
+        if not ymd:
+            return starts
         parts = zip(*ymd, strict=True)
         years, months, days = (pd.Series(np.array(v, dtype=np.float64)) for v in parts)
         inside = years.between(*YEARS)  # else an invalid date (NaT), as Feb 30
-        starts = np.full(len(ymd), _NAT, dtype=np.int64)
         if inside.any():
             starts[inside.to_numpy()] = _nanos(
                 _day_starts(years[inside], months[inside], days[inside])
             )
-        for first in range(0, len(naive), WINDOW_LINES):  # little memory at a time
-            window = codes[first : first + WINDOW_LINES]
-            rows = np.flatnonzero(window >= 0) + first
-            if not len(rows):
-                continue
-            clock = naive[rows]
-            start = starts[codes[rows]]
-            bad += int(np.count_nonzero((clock != _NAT) & (start == _NAT)))
-            naive[rows] = _plus(start, clock)
-        return bad
+        return starts
+
+    @staticmethod
+    def complete(naive: np.ndarray, codes: np.ndarray, starts: np.ndarray, first: int = 0) -> int:
+        """Complete the deferred rows of `naive` (`codes[first:]`'s rows) with their
+        dates' `starts`, in place; return how many have a clock but no valid date."""
+        window = codes[first : first + len(naive)]
+        rows = np.flatnonzero(window >= 0)
+        if not len(rows):
+            return 0
+        clock = naive[rows]
+        start = starts[window[rows]]
+        naive[rows] = _plus(start, clock)
+        return int(np.count_nonzero((clock != _NAT) & (start == _NAT)))
+
+    def take_codes(self) -> np.ndarray:
+        """The last window's deferred-date codes (-1: none), no longer kept here
+        (`kalog.ingest.stream` completes each window's times itself)."""
+        return self.codes.pop()
 
 
 def _nanos(values: pd.Series) -> np.ndarray:

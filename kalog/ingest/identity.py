@@ -132,60 +132,95 @@ _SPAN_KEYS = ["host", "source", "program", "pid", "timed"]
 
 def _runs(frame: pd.DataFrame, chunk: int = _CHUNK) -> _Runs:
     """The `_Runs` of a non-empty frame."""
-    ts = frame["ts"]
-    if ts.array.unit != "ns":  # (the frame's is; a frame built otherwise may not be)
-        ts = ts.dt.as_unit("ns")
-    ns = ts.array.asi8  # int64 ns (UTC for aware times), a view; NaT: int64 min
-    nat = np.iinfo(np.int64).min
-    keys = [column_codes(frame[name]) for name in ("host", "source", "program")]
-    pid = frame["pid"]
-    pid_type = np.int64 if pid.dtype != "Int32" else np.int32
-    pieces = []
+    runs = RunsOf()
     for lo in range(0, len(frame), chunk):
-        hi = min(lo + chunk, len(frame))
-        pids = pid.iloc[lo:hi].to_numpy(dtype=pid_type, na_value=-1)
-        times = ns[lo:hi]
-        timed = times != nat
-        change = np.zeros(hi - lo, dtype=bool)
-        change[:1] = True  # a chunk's first row starts a run (the reduction joins them)
-        step = np.empty(max(hi - lo - 1, 0), dtype=bool)
-        for values in (*(codes[lo:hi] for codes, _ in keys), pids, timed):
+        runs.add(frame.iloc[lo : lo + chunk])
+    return runs.result()
+
+
+class RunsOf:
+    """`_Runs` of consecutive pieces of a frame, given one after the other.
+
+    A piece's first row starts a run; the reduction joins it to the previous
+    piece's last (`_reduced`).  Pieces may carry different categories (the
+    windows of `kalog.ingest.stream`): their codes are renumbered into codes
+    for the whole, one number per distinct value.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, dict[str, int]] = {key: {} for key in ("host", "source", "program")}
+        self.pieces: list[pd.DataFrame] = []
+        self.rows = 0
+
+    def add(self, piece: pd.DataFrame) -> None:
+        """The runs of the next `piece` of rows, reduced to their keys."""
+        if piece.empty:
+            return
+        ts = piece["ts"]
+        if ts.array.unit != "ns":  # (the frame's is; a frame built otherwise may not be)
+            ts = ts.dt.as_unit("ns")
+        times = ts.array.asi8  # int64 ns (UTC for aware times), a view; NaT: int64 min
+        keys = [self._codes(name, piece[name]) for name in ("host", "source", "program")]
+        pid = piece["pid"]
+        pids = pid.to_numpy(dtype=np.int64 if pid.dtype != "Int32" else np.int32, na_value=-1)
+        timed = times != np.iinfo(np.int64).min
+        change = np.zeros(len(piece), dtype=bool)
+        change[:1] = True
+        step = np.empty(max(len(piece) - 1, 0), dtype=bool)
+        for values in (*keys, pids, timed):
             np.not_equal(values[1:], values[:-1], out=step)
             change[1:] |= step
         starts = np.flatnonzero(change)
         del change, step
         runs = pd.DataFrame(
             {
-                "host": keys[0][0][lo:hi][starts],
-                "source": keys[1][0][lo:hi][starts],
-                "program": keys[2][0][lo:hi][starts],
+                "host": keys[0][starts],
+                "source": keys[1][starts],
+                "program": keys[2][starts],
                 "pid": pids[starts],
                 "timed": timed[starts],
                 "first": np.minimum.reduceat(times, starts),
                 "last": np.maximum.reduceat(times, starts),
-                "at": starts + lo,
+                "at": starts + self.rows,
             }
         )
-        pieces.append(_reduced(runs))
-    spans = _reduced(pd.concat(pieces, ignore_index=True)).sort_values("at", kind="stable")
-    (hosts, host_names), (sources, source_names), (programs, program_names) = (
-        _first_seen(spans[name].to_numpy(), [str(v) for v in values])
-        for name, (_codes, values) in zip(("host", "source", "program"), keys, strict=True)
-    )
-    pid_codes, pid_values = _first_seen(spans["pid"].to_numpy(), None)
-    return _Runs(
-        hosts,
-        host_names,
-        sources,
-        source_names,
-        programs,
-        program_names,
-        pid_codes,
-        pid_values,
-        spans["timed"].to_numpy(),
-        spans["first"].to_numpy(),
-        spans["last"].to_numpy(),
-    )
+        self.pieces.append(_reduced(runs))
+        self.rows += len(piece)
+
+    def _codes(self, name: str, column: pd.Series) -> np.ndarray:
+        """The column's codes in the whole's numbering (-1 missing)."""
+        codes, values = column_codes(column)
+        ids = self.names[name]
+        lookup = np.array(
+            [ids.setdefault(str(value), len(ids)) for value in values.tolist()] + [-1],
+            dtype=np.int64,
+        )
+        if np.array_equal(lookup[:-1], np.arange(len(lookup) - 1)):
+            return codes  # numbered alike already (the chunks of one frame): no copy
+        return lookup[codes]  # code -1 (missing) picks the last slot
+
+    def result(self) -> _Runs:
+        """The `_Runs` of every piece added (at least one row in all)."""
+        spans = _reduced(pd.concat(self.pieces, ignore_index=True)).sort_values("at", kind="stable")
+        self.pieces.clear()
+        (hosts, host_names), (sources, source_names), (programs, program_names) = (
+            _first_seen(spans[name].to_numpy(), list(self.names[name]))
+            for name in ("host", "source", "program")
+        )
+        pid_codes, pid_values = _first_seen(spans["pid"].to_numpy(), None)
+        return _Runs(
+            hosts,
+            host_names,
+            sources,
+            source_names,
+            programs,
+            program_names,
+            pid_codes,
+            pid_values,
+            spans["timed"].to_numpy(),
+            spans["first"].to_numpy(),
+            spans["last"].to_numpy(),
+        )
 
 
 def _reduced(runs: pd.DataFrame) -> pd.DataFrame:
@@ -283,8 +318,14 @@ def separate_hosts(
     """
     if frame.empty:
         return {}, {}, []
+    return hosts_apart(_runs(frame), host_of)
+
+
+def hosts_apart(
+    runs: _Runs, host_of: Mapping[str, str] | None = None
+) -> tuple[dict[tuple[str, str], str], dict[str, list[str]], list[str]]:
+    """`separate_hosts` of a frame whose runs are `runs` (`RunsOf`)."""
     named = set((host_of or {}).values())
-    runs = _runs(frame)
     present = (runs.hosts >= 0) & (runs.sources >= 0)
     sources_of: dict[str, list[str]] = {}
     width = max(len(runs.source_names), 1)

@@ -58,10 +58,22 @@ def _write(frame: Any, fmt: str, out: IO[str], texts: Texts) -> None:
 
 
 def _slices(frame: Any, rows: int, texts: Texts) -> Iterator[tuple[int, Any]]:
-    """(first row, the frame's rows from it) for each slice of `rows` rows, text filled in."""
-    for start in range(0, len(frame), rows):
-        part = frame.iloc[start : start + rows]
+    """(first row, the frame's rows from it) for each slice of `rows` rows, text filled in.
+
+    `frame` may be `kalog.ingest.stream.Windows` (`kalog events` on one
+    input: its windows read back one by one), sliced as the frame they make.
+    """
+    from kalog.ingest.stream import row_slices
+
+    for start, part in row_slices(frame, rows):
         yield start, part if texts is None else texts(part)
+
+
+def _head(frame: Any) -> Any:
+    """The frame's columns and dtypes, no rows (of a frame or of `Windows`)."""
+    import pandas as pd
+
+    return frame.iloc[:0] if isinstance(frame, pd.DataFrame) else frame.head
 
 
 def _write_csv(frame: Any, out: IO[str], texts: Texts = None) -> None:
@@ -73,12 +85,14 @@ def _write_csv(frame: Any, out: IO[str], texts: Texts = None) -> None:
     """
     from kalog.speed.isotime import iso_texts
 
-    if frame.empty:  # the header alone
-        frame.to_csv(out, index=False, lineterminator="\n")
+    written = False
     for start, part in _slices(frame, _SLICE, texts):
         part = part.copy()
         part["ts"] = iso_texts(part["ts"], None)  # NaT: an empty cell
         part.to_csv(out, index=False, header=start == 0, lineterminator="\n")
+        written = True
+    if not written:  # the header alone
+        _head(frame).to_csv(out, index=False, lineterminator="\n")
 
 
 def iter_records(frame: Any) -> Iterator[dict[str, Any]]:
@@ -112,10 +126,18 @@ def jsonl_blocks(frame: Any, texts: Texts = None) -> Iterator[memoryview]:
 
     columns = list(frame.columns)
     glue = _Glue(columns)
-    # the categorical columns' values encoded once for all slices
-    encoded = {name: _categories(frame[name]) for name in columns}
+    # the categorical columns' values encoded once for all the slices that
+    # share them (a frame's slices all do; `Windows`' those of one window)
+    encoded: dict[str, tuple[Any, _Cells | None]] = {}
+
+    def categories(name: str, column: Any) -> _Cells | None:
+        seen = encoded.get(name)
+        if seen is None or seen[0] is not column.dtype:
+            seen = encoded[name] = (column.dtype, _categories(column))
+        return seen[1]
+
     for _start, part in _slices(frame, _SLICE, texts):
-        cells = [_cells(name, part[name], encoded[name]) for name in columns]
+        cells = [_cells(name, part[name], categories(name, part[name])) for name in columns]
         pool = pa.concat_arrays([glue.pool, *(c.texts for c in cells)])
         lines = pool.take(glue.order(cells, len(part)))
         del part, cells, pool  # only one slice's arrays alive at a time: memory
@@ -417,22 +439,28 @@ def _write_parquet(frame: Any, path: str, texts: Texts = None) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = _parquet_schema(frame)
-    slices = _slices(frame, _PARQUET_SLICE, texts) if len(frame) else iter([(0, frame)])
+    schema = _parquet_schema(_head(frame))
     with pq.ParquetWriter(path, schema) as writer:
-        for _start, part in slices:
+        written = False
+        for _start, part in _slices(frame, _PARQUET_SLICE, texts):
             columns = [pa.array(part[f.name]).cast(f.type) for f in schema]
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
             del columns
+            written = True
+        if not written:  # no rows: one empty group, as the schema's
+            empty = _head(frame)
+            columns = [pa.array(empty[f.name]).cast(f.type) for f in schema]
+            writer.write_table(pa.Table.from_arrays(columns, schema=schema))
 
 
-def _parquet_schema(frame: Any) -> Any:
-    """The Arrow schema of the parquet file: the frame's, its text columns strings."""
+def _parquet_schema(head: Any) -> Any:
+    """The Arrow schema of the parquet file: the frame's (`head`: its columns, no
+    rows), its text columns strings."""
     import pyarrow as pa
 
     from kalog.ingest.events import TEXT_CATEGORIES
 
-    head = frame.iloc[:0].copy()
+    head = head.copy()
     for name in TEXT_CATEGORIES:
         if name in head.columns:
             head[name] = head[name].astype("string")

@@ -27,6 +27,7 @@ import numpy as np
 from rich.cells import cell_len, chop_cells
 
 from kalog.console import visible_all
+from kalog.ingest.stream import row_slices
 from kalog.speed.isotime import iso_texts
 
 HEADERS = ("where", "ts", "host", "program", "kind", "instance", "fields", "body")
@@ -149,8 +150,7 @@ def _slices(frame: Any) -> Iterator[list[list[str]]]:
     columns = list(frame.columns)
     fields = [name for name in columns if name not in NOT_FIELDS]
     basenames: dict[Any, str] = {}
-    for start in range(0, len(frame), SLICE):
-        part = frame.iloc[start : start + SLICE]
+    for _start, part in row_slices(frame, SLICE):
         rows = len(part)
         sources = _texts(part, "source", rows)
         for source in set(sources):
