@@ -9,12 +9,14 @@ with windows of a few lines so that every log crosses many window edges.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from conftest import CORPUS, DATA, LAB, SEED
@@ -207,6 +209,11 @@ def test_events_command_writes_the_same_bytes_streamed(
 ) -> None:
     """Every format and selection, streamed in windows of 5 lines and read whole."""
     monkeypatch.setattr(stream, "WINDOW_LINES", 5)
+    # small parquet pages, as a big log's: a page per chunk of a column across
+    # windows would then show in the file's bytes
+    monkeypatch.setattr(
+        pq, "ParquetWriter", functools.partial(pq.ParquetWriter, data_page_size=256)
+    )
     monkeypatch.setenv("TMPDIR", str(tmp_path / "spool"))
     (tmp_path / "spool").mkdir()
     monkeypatch.setattr("tempfile.tempdir", None)
