@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from kalog.ingest.stream import EventStream, Windows
+    from kalog.model.window import Window
 
 #: `kalog.report.events.FORMATS` (a test keeps them equal), named here so that
 #: building the options imports no pandas: the reading children are forked
@@ -111,10 +112,7 @@ def events(
     # (`kalog.ingest.refetch.SliceTexts`), not held for every row
     frame = inputs.read(need_typed=not unknown, keep_raw=False)
     elsewhere = frame.attrs.get(refetch.ATTR)
-    frame = inputs.window(frame).events(frame)
-    if unknown:
-        frame = frame[frame["kind"] == "unknown"].reset_index(drop=True)
-    frame = _select(frame, kinds, templates)
+    frame = _pick(frame, inputs.window(frame), unknown, kinds, templates)
     if count:
         _write_counts([frame], fmt, output)
     else:
@@ -142,12 +140,23 @@ def _stream_rows(
     window = inputs.window(stream.first)
 
     def pick(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = window.events(frame)
-        if unknown:
-            frame = frame[frame["kind"] == "unknown"]
-        return _select(frame, kinds, templates)
+        return _pick(frame, window, unknown, kinds, templates)
 
     return Windows(pick(stream.head), lambda: (pick(frame) for frame in stream.windows()))
+
+
+def _pick(
+    frame: pd.DataFrame,
+    window: Window,
+    unknown: bool,
+    kinds: tuple[str, ...],
+    templates: tuple[str, ...],
+) -> pd.DataFrame:
+    """The rows the options ask for: in the window, unknown only, of the kinds and formats."""
+    frame = window.events(frame)
+    if unknown:
+        frame = frame[frame["kind"] == "unknown"]
+    return _select(frame, kinds, templates)
 
 
 def _select(

@@ -264,25 +264,18 @@ def assemble_inputs(
     renamed, apart, notes = identity.separate_hosts(frame, given)
     identity.apply_names(frame, renamed)
     frame_warnings.extend(notes)
-    stats = {
-        "lines_read": sum(s.lines_read for s in sources),
-        "keepalived_lines": len(frame),
-        "typed": int((frame["kind"] != events.Kind.UNKNOWN.value).sum()),
-        "unknown": int((frame["kind"] == events.Kind.UNKNOWN.value).sum()),
-        "undecodable_bytes": sum(s.undecodable_bytes for s in sources),
-        "files": files,
-        "warnings": frame_warnings,
-        "errors": errors,
-        "formats": formats,
-    }
-    if assumed_years:
-        stats["assumed_years"] = assumed_years
-    if stats["undecodable_bytes"]:
-        for s in sources:
-            if s.undecodable_bytes:
-                frame_warnings.append(
-                    f"{s.name}: {s.undecodable_bytes} bytes not valid UTF-8 (shown as U+FFFD)"
-                )
+    kinds = frame["kind"]
+    stats = input_stats(
+        sources,
+        rows=len(frame),
+        typed=int((kinds != events.Kind.UNKNOWN.value).sum()),
+        unknown=int((kinds == events.Kind.UNKNOWN.value).sum()),
+        files=files,
+        warnings=frame_warnings,
+        errors=errors,
+        formats=formats,
+        assumed_years=assumed_years,
+    )
     frame.attrs["stats"] = stats
     if apart:
         frame.attrs["hosts_apart"] = apart
@@ -290,6 +283,40 @@ def assemble_inputs(
         for message in frame_warnings:
             warnings.warn(message, InputWarning, stacklevel=3)
     return frame
+
+
+def input_stats(
+    sources: list[Source],
+    *,
+    rows: int,
+    typed: int,
+    unknown: int,
+    files: int,
+    warnings: list[str],
+    errors: list[str],
+    formats: list[dict[str, Any]],
+    assumed_years: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """`frame.attrs["stats"]` of the inputs read (`read_events`' docstring);
+    the undecodable bytes of each input are added to `warnings`, in place."""
+    stats: dict[str, Any] = {
+        "lines_read": sum(s.lines_read for s in sources),
+        "keepalived_lines": rows,
+        "typed": typed,
+        "unknown": unknown,
+        "undecodable_bytes": sum(s.undecodable_bytes for s in sources),
+        "files": files,
+        "warnings": warnings,
+        "errors": errors,
+        "formats": formats,
+    }
+    if assumed_years:
+        stats["assumed_years"] = assumed_years
+    for s in sources:
+        if s.undecodable_bytes:
+            bad = s.undecodable_bytes
+            warnings.append(f"{s.name}: {bad} bytes not valid UTF-8 (shown as U+FFFD)")
+    return stats
 
 
 #: An input's text is read back at the end (`keep_raw=False`) rather than

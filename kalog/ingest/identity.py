@@ -165,7 +165,7 @@ class RunsOf:
         pids = pid.to_numpy(dtype=np.int64 if pid.dtype != "Int32" else np.int32, na_value=-1)
         timed = times != np.iinfo(np.int64).min
         change = np.zeros(len(piece), dtype=bool)
-        change[:1] = True
+        change[:1] = True  # a piece's first row starts a run (the reduction joins them)
         step = np.empty(max(len(piece) - 1, 0), dtype=bool)
         for values in (*keys, pids, timed):
             np.not_equal(values[1:], values[:-1], out=step)

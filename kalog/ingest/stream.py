@@ -25,7 +25,8 @@ year-less times moved to the final years.  One window is held at a time.
 
 Only an input whose frame this provably equals streams: one local input
 (not stdin: it cannot be read again), no `--tz`, its rows already in time
-order with a time each, one kind of timestamp (every one with a year, or
+order (a line without a time sorts with its neighbours, as the whole read
+places it), one kind of timestamp (every one with a year, or
 every one year-less; with UTC offsets or without), no date that only the
 final year makes invalid (29 February), and no host-check warning.  Any
 other input makes `stream_events` return None, and the caller reads the
@@ -114,22 +115,25 @@ class EventStream:
 
     def windows(self) -> Iterator[pd.DataFrame]:
         for window, codes in self._spool.read():
-            yield self._final(window, codes)
+            yield window if codes is None else _moved(window, codes, self._shift)
             del window
             give_back()  # the window's memory, before the next is read
 
-    def _final(self, window: pd.DataFrame, codes: np.ndarray | None) -> pd.DataFrame:
-        """The window with its year-less times moved from provisional to final."""
-        if self._shift is None or codes is None:
-            return window
-        ns = window["ts"].array.asi8.copy()
-        rows = np.flatnonzero(codes >= 0)
-        ns[rows] += self._shift[codes[rows]]
-        window["ts"] = pd.Series(ns.view("datetime64[ns]"), index=window.index, copy=False)
-        return window
-
     def close(self) -> None:
         self._spool.close()
+
+
+def _moved(window: pd.DataFrame, codes: np.ndarray | int, shift: np.ndarray | None) -> pd.DataFrame:
+    """The window with its year-less times moved from provisional to final
+    (`codes`: each row's deferred date, -1 none; `shift`: per date, None: no move)."""
+    if shift is None:
+        return window
+    codes = np.broadcast_to(np.asarray(codes), len(window))
+    ns = window["ts"].array.asi8.copy()
+    rows = np.flatnonzero(codes >= 0)
+    ns[rows] += shift[codes[rows]]
+    window["ts"] = pd.Series(ns.view("datetime64[ns]"), index=window.index, copy=False)
+    return window
 
 
 class _Ineligible(Exception):
@@ -195,11 +199,9 @@ class _Reader:
         self.hosts: set[str] = set()
         self.last_ns: int | None = None  # the previous window's last time
         self.rows = self.typed = 0
-        self.first: pd.DataFrame | None = None
-        self.first_row_codes: np.ndarray | None = None  # its date code (-1: none), for `_final`
-        self.first_code: int | None = None  # the first year-less row's date code
+        self.first: pd.DataFrame | None = None  # the first row with a time
+        self.first_code = -1  # its deferred date's code (-1: none)
         self.head: pd.DataFrame | None = None
-        self.deferred = False
         self.bad = 0  # year-less rows whose date is invalid
 
     def read(self, spool: _Spool) -> EventStream:
@@ -210,11 +212,13 @@ class _Reader:
             del window, text
             if self.head is None:
                 self.head = built.iloc[:0].copy()
-            if self.first is None and built["ts"].notna().any():
-                at = int(np.flatnonzero(built["ts"].notna().to_numpy())[0])
-                self.first = built.iloc[at : at + 1].copy()
-                self.first_row_codes = codes[at : at + 1].copy()
-            spool.write((built, codes if self.deferred else None))
+            timed = np.flatnonzero(built["ts"].notna().to_numpy())
+            if self.first is None and len(timed):
+                self.first = built.iloc[timed[0] : timed[0] + 1].copy()
+                self.first_code = int(codes[timed[0]])
+            # the codes of a window with year-less times still to move (`_moved`)
+            moving = self.year is None and bool((codes >= 0).any())
+            spool.write((built, codes if moving else None))
             del built
             give_back()  # the window's temporaries, before the next is read
         give_back()  # the windows' freed temporaries
@@ -226,7 +230,6 @@ class _Reader:
         offset = window["offset"]
         deferred = codes >= 0
         if deferred.any():
-            self.deferred = self.deferred or self.year is None
             starts = self.times.starts(build._reference(self.source), self._provisional())
             self.bad += build._Times.complete(naive, codes, starts)
         timed = naive != _NAT
@@ -241,8 +244,6 @@ class _Reader:
         self.aware |= {bool(value) for value in np.unique(~np.isnan(offset[timed])).tolist()}
         if len(self.stamps) > 1 or len(self.aware) > 1:
             raise _Ineligible("timestamps of two kinds")  # their order, or zone, needs the whole
-        if self.first_code is None and "year-less" in kinds:
-            self.first_code = int(codes[np.flatnonzero(deferred & timed)[0]])
         part = pd.DataFrame(
             {
                 **window,
@@ -293,9 +294,10 @@ class _Reader:
             provisional = self.times.starts(ref, self._provisional())
             if ((final == _NAT) != (provisional == _NAT)).any():
                 raise _Ineligible("a date that is invalid in its year")  # 29 February
-            if self.deferred:
+            if self.year is None:
                 shift = np.where(final == _NAT, 0, final - provisional)
-            if self.year is None and self.first_code is not None:
+            if self.year is None and "year-less" in self.stamps and self.first_code >= 0:
+                # one kind of stamp: the first timed row is the first year-less one
                 first_year = pd.Timestamp(int(final[self.first_code])).year
                 assumed = {
                     "source": source.name,
@@ -308,39 +310,29 @@ class _Reader:
             if renamed or notes:
                 raise _Ineligible("; ".join(notes))  # the whole read warns, in full
         head = self.head if self.head is not None else events.empty_frame()
-        first = self.first if self.first is not None else head
-        stream = EventStream(self._stats(assumed), self.hosts, head, first, self.rows, spool, shift)
-        stream.first = stream._final(first.copy(), self.first_row_codes)
-        return stream
+        first = head if self.first is None else _moved(self.first, self.first_code, shift)
+        return EventStream(self._stats(assumed), self.hosts, head, first, self.rows, spool, shift)
 
     def _stats(self, assumed: dict[str, Any] | None) -> dict[str, Any]:
         """`assemble_inputs`' stats of the one input."""
         source = self.source
-        warnings = list(source.warnings)
-        if source.undecodable_bytes:
-            warnings.append(
-                f"{source.name}: {source.undecodable_bytes} bytes not valid UTF-8 (shown as U+FFFD)"
-            )
-        stats: dict[str, Any] = {
-            "lines_read": source.lines_read,
-            "keepalived_lines": self.rows,
-            "typed": self.typed,
-            "unknown": self.rows - self.typed,
-            "undecodable_bytes": source.undecodable_bytes,
-            "files": 1,
-            "warnings": warnings,
-            "errors": [],
-            "formats": [
+        return build.input_stats(
+            [source],
+            rows=self.rows,
+            typed=self.typed,
+            unknown=self.rows - self.typed,  # the frame's kind is never missing
+            files=1,
+            warnings=list(source.warnings),
+            errors=[],
+            formats=[
                 {
                     "source": source.name,
                     "compression": source.compression,
                     "styles": sorted(self.styles),
                 }
             ],
-        }
-        if assumed is not None:
-            stats["assumed_years"] = [assumed]
-        return stats
+            assumed_years=[] if assumed is None else [assumed],
+        )
 
 
 @dataclass
