@@ -201,9 +201,10 @@ class LogInputs:
                 keep_raw=keep_raw,
                 **options,
             )
-        from kalog.speed.allocator import give_back
+        from kalog.speed.allocator import give_back, settle
 
         give_back()  # the reader's freed temporaries, before the next stage stacks its own
+        settle()  # and what the next stages free goes back as they go
         hosts = frame["host"]
         if self._report(
             frame.attrs["stats"],
