@@ -216,11 +216,12 @@ class LogInputs:
         return frame
 
     def stream(self, *, need_typed: bool = True) -> Any:
-        """The one input's event frame as a `kalog.ingest.stream.EventStream`: its
-        windows read back one at a time, for a command that writes every row
-        (`kalog events`) in bounded memory; None when the input must be read
-        whole (`read`): several inputs, stdin, --tz, --workers, or what the
-        stream finds once read (lines out of time order...).  Reports as `read`.
+        """The inputs' event frame as a `kalog.ingest.stream.EventStream`: its
+        windows read back one at a time (several inputs merged), for a command
+        that writes every row (`kalog events`) in bounded memory; None when
+        the inputs must be read whole (`read`): stdin, an input named twice,
+        --tz, --workers, or what the stream finds once read (lines out of
+        time order...).  Reports as `read`.
         """
         from kalog.ingest.stream import stream_events, streamable
 
@@ -229,7 +230,7 @@ class LogInputs:
             return None
         with self._reading() as reporter:
             events = stream_events(
-                self.paths[0],
+                list(self.paths),
                 year=self.year,
                 host=self.host,
                 host_of=self.host_of,

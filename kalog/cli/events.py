@@ -94,8 +94,8 @@ def events(
     from kalog.ingest import refetch
     from kalog.report.events import write_events
 
-    # one input, in time order: read once into windows spooled on disk, and
-    # written a window at a time (`kalog.ingest.stream`): bounded memory
+    # inputs each in time order: read once into windows spooled on disk, and
+    # written a window at a time, merged (`kalog.ingest.stream`): bounded memory
     stream = inputs.stream(need_typed=not unknown)
     if stream is not None:
         try:

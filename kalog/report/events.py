@@ -57,15 +57,19 @@ def _write(frame: Any, fmt: str, out: IO[str], texts: Texts) -> None:
         _write_table(frame, out)
 
 
-def _slices(frame: Any, rows: int, texts: Texts) -> Iterator[tuple[int, Any]]:
-    """(first row, the frame's rows from it) for each slice of `rows` rows, text filled in.
+def _slices(
+    frame: Any, rows: int, texts: Texts, *, exact: bool = False
+) -> Iterator[tuple[int, Any]]:
+    """(first row, the frame's rows from it) for each slice of up to `rows` rows, text filled in.
 
-    `frame` may be `kalog.ingest.stream.Windows` (`kalog events` on one
-    input: its windows read back one by one), sliced as the frame they make.
+    `frame` may be `kalog.ingest.stream.Windows` (`kalog events`: the
+    windows read back one by one), sliced as the frame they make when
+    `exact` (a writer whose output shows its slices), else within each
+    window (`kalog.ingest.stream.row_slices`).
     """
     from kalog.ingest.stream import row_slices
 
-    for start, part in row_slices(frame, rows):
+    for start, part in row_slices(frame, rows, exact=exact):
         yield start, part if texts is None else texts(part)
 
 
@@ -454,7 +458,7 @@ def _write_parquet(frame: Any, path: str, texts: Texts = None) -> None:
 
     with pq.ParquetWriter(path, schema) as writer:
         written = False
-        for _start, part in _slices(frame, _PARQUET_SLICE, texts):
+        for _start, part in _slices(frame, _PARQUET_SLICE, texts, exact=True):
             writer.write_table(group(part))
             written = True
         if not written:  # no rows: one empty group, as the schema's

@@ -150,7 +150,7 @@ def _slices(frame: Any) -> Iterator[list[list[str]]]:
     columns = list(frame.columns)
     fields = [name for name in columns if name not in NOT_FIELDS]
     basenames: dict[Any, str] = {}
-    for _start, part in row_slices(frame, SLICE):
+    for _start, part in row_slices(frame, SLICE, exact=False):
         rows = len(part)
         sources = _texts(part, "source", rows)
         for source in set(sources):
