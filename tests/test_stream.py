@@ -84,14 +84,13 @@ def test_streamed_frame_is_the_whole_frame(
 
 
 #: several inputs read together: every lab scenario's hosts, the seed's pairs
-#: and all four, and each corpus log with the next (mostly of different
-#: kinds of timestamp: those are read whole)
+#: and all four, and the corpus logs two by two
 SETS = [
     *(tuple(sorted(folder.glob("*.log"))) for folder in sorted(LAB.iterdir()) if folder.is_dir()),
     (SEED / "ex1-A-backup-99.log", SEED / "ex1-B-master-100.log"),
     (SEED / "ex2-A-backup-100.log", SEED / "ex2-B-master-99.log"),
     tuple(sorted(SEED.glob("*.log"))),
-    *zip(sorted(CORPUS.glob("*.log"))[:-1], sorted(CORPUS.glob("*.log"))[1:], strict=True),
+    *zip(sorted(CORPUS.glob("*.log"))[0::2], sorted(CORPUS.glob("*.log"))[1::2], strict=False),
     (DATA / "pastes/no-time.log", SEED / "ex1-B-master-100.log", CORPUS / "014.log"),
 ]
 
@@ -124,7 +123,7 @@ def test_several_inputs_stream_as_their_whole_frame(
             events.close()
         streamed += 1
     assert reasons <= {"timestamps of two kinds", "lines out of time order", "host check"}
-    assert streamed >= 40, (streamed, len(SETS))
+    assert streamed >= 40, (streamed, len(SETS))  # of 47
 
 
 def test_year_less_inputs_merge_by_their_final_years(
