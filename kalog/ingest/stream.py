@@ -412,20 +412,19 @@ def _move_runs(pieces: list[pd.DataFrame], provisional: np.ndarray, shift: np.nd
     time's date is its provisional day's: one per code (an input has one
     kind of stamp).
     """
-    days = np.sort(provisional[provisional != _NAT])
-    moves = shift[provisional != _NAT][np.argsort(provisional[provisional != _NAT])]
+    valid = provisional != _NAT
+    order = np.argsort(provisional[valid])
+    days, moves = provisional[valid][order], shift[valid][order]
     if not len(days):
         return
     for piece in pieces:
         for name in ("first", "last"):
             ns = piece[name].to_numpy(dtype=np.int64, copy=True)
-            timed = ns != _NAT
-            at = np.searchsorted(days, ns[timed] - ns[timed] % _DAY_NS, side="left")
-            at = np.minimum(at, len(days) - 1)
-            found = days[at] == ns[timed] - ns[timed] % _DAY_NS
-            moved = ns[timed]
-            moved[found] += moves[at[found]]
-            ns[timed] = moved
+            timed = np.flatnonzero(ns != _NAT)
+            day = ns[timed] - ns[timed] % _DAY_NS
+            at = np.minimum(np.searchsorted(days, day), len(days) - 1)
+            found = days[at] == day
+            ns[timed[found]] += moves[at[found]]
             piece[name] = ns
 
 
