@@ -45,21 +45,7 @@ _tuned = False
 def reuse_big_buffers() -> bool:
     """Tune glibc's malloc as the module says; False where that is not possible."""
     global _tuned
-    try:
-        if not os.confstr("CS_GNU_LIBC_VERSION"):
-            return False
-    except (AttributeError, ValueError, OSError):  # not a glibc system
-        return False
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    # Both are set: setting either one stops glibc adapting the other.
-    _tuned = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_BYTES)) and bool(
-        mallopt(_M_TRIM_THRESHOLD, TRIM_BYTES)
-    )
+    _tuned = _thresholds(MMAP_BYTES, TRIM_BYTES)
     return _tuned
 
 
@@ -75,13 +61,25 @@ def settle() -> bool:
     alone, alternated three times: peak 413-417 MB tuned for reading,
     367 MB settled, 0.1-0.15 s slower (the pages are faulted in again).
     """
-    if not _tuned:
+    return _tuned and _thresholds(SETTLED_MMAP_BYTES, SETTLED_TRIM_BYTES)
+
+
+def _thresholds(mmap_bytes: int, trim_bytes: int) -> bool:
+    """Set glibc's mmap and trim thresholds; False where that is not possible."""
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return False
+    except (AttributeError, ValueError, OSError):  # not a glibc system
         return False
     import ctypes
 
-    mallopt = ctypes.CDLL(None).mallopt
-    return bool(mallopt(_M_MMAP_THRESHOLD, SETTLED_MMAP_BYTES)) and bool(
-        mallopt(_M_TRIM_THRESHOLD, SETTLED_TRIM_BYTES)
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    # Both are set: setting either one stops glibc adapting the other.
+    return bool(mallopt(_M_MMAP_THRESHOLD, mmap_bytes)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, trim_bytes)
     )
 
 

@@ -29,11 +29,16 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 
 
-def _faults(mode: str) -> int:
+def _printed(script: str, *args: str) -> str:
+    """What `script` prints, run in a fresh interpreter (its allocator untouched by this one's)."""
     done = subprocess.run(
-        [sys.executable, "-c", _FAULTS, mode], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    return int(done.stdout)
+    return done.stdout
+
+
+def _faults(mode: str) -> int:
+    return int(_printed(_FAULTS, mode))
 
 
 @glibc
@@ -75,18 +80,8 @@ print((before - rss()) >> 20)
 
 @glibc
 def test_give_back_returns_freed_memory() -> None:
-    def fell(mode: str) -> int:
-        done = subprocess.run(
-            [sys.executable, "-c", _GIVE_BACK, mode],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-        return int(done.stdout)
-
-    assert fell("keep") < 10  # the tuned heap keeps what was freed
-    assert fell("give_back") > 60  # handed back to the system
+    assert int(_printed(_GIVE_BACK, "keep")) < 10  # the tuned heap keeps what was freed
+    assert int(_printed(_GIVE_BACK, "give_back")) > 60  # handed back to the system
 
 
 def test_read_events_gives_back_after_each_input(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -120,29 +115,13 @@ print((before - rss()) >> 20)
 
 @glibc
 def test_settle_hands_freed_buffers_back_at_once() -> None:
-    def fell(mode: str) -> int:
-        done = subprocess.run(
-            [sys.executable, "-c", _SETTLE, mode],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-        return int(done.stdout)
-
-    assert fell("tuned") < 10  # kept on the heap for the next block
-    assert fell("settle") > 40  # each in its own mapping, unmapped when freed
+    assert int(_printed(_SETTLE, "tuned")) < 10  # kept on the heap for the next block
+    assert int(_printed(_SETTLE, "settle")) > 40  # each in its own mapping, unmapped when freed
 
 
 def test_settle_leaves_an_untuned_allocator_alone() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", "from kalog.speed.allocator import settle; print(settle())"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert done.stdout == "False\n"  # a library caller's allocator is not kalog's
+    printed = _printed("from kalog.speed.allocator import settle; print(settle())")
+    assert printed == "False\n"  # a library caller's allocator is not kalog's
 
 
 def test_the_command_line_settles_after_reading(monkeypatch: pytest.MonkeyPatch) -> None:
