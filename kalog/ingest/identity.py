@@ -39,7 +39,7 @@ names; the replay reads it (`kalog.model.episodes`).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,6 +186,18 @@ class RunsOf:
         )
         self.pieces.append(_reduced(runs))
         self.rows += len(piece)
+
+    def mark(self) -> int:
+        """Where the runs added from now on begin (`move_times`)."""
+        return len(self.pieces)
+
+    def move_times(self, since: int, move: Callable[[np.ndarray], np.ndarray]) -> None:
+        """The first and last times (int64 ns) of the runs added since `since`
+        (`mark`), mapped by `move`, which must keep their order: the earliest
+        and latest time of a run then stay the earliest and latest."""
+        for piece in self.pieces[since:]:
+            for name in ("first", "last"):
+                piece[name] = move(piece[name].to_numpy(dtype=np.int64, copy=True))
 
     def _codes(self, name: str, column: pd.Series) -> np.ndarray:
         """The column's codes in the whole's numbering (-1 missing)."""

@@ -23,7 +23,7 @@ the provisional times: a year-less stamp's provisional time and its final
 one differ by a whole number of years counted from the same month drops,
 so their order within the input is the same.  At an input's end its year is
 known; the host check's runs of it are moved to its final years
-(`_move_runs`: inputs counted back from different file dates have the
+(`_final_times`: inputs counted back from different file dates have the
 same provisional years, not the same final ones), and the check runs on
 all inputs' runs once they are read.  `EventStream.windows` then reads
 the windows back, their year-less times moved to the final years, one
@@ -210,16 +210,14 @@ def stream_events(
             reader.read(inputs[-1])
             readers.append(reader)
         return _joined(readers, inputs, shared)
-    except (_Ineligible, InputError) as exc:
+    except BaseException as exc:
         for item in inputs:
             item.spool.close()
+        if not isinstance(exc, (_Ineligible, InputError)):
+            raise
         if why is not None:
             why.append(str(exc))
         return None
-    except BaseException:
-        for item in inputs:
-            item.spool.close()
-        raise
 
 
 @dataclass
@@ -295,7 +293,7 @@ class _Reader:
     def read(self, into: _Input) -> None:
         """Spool the input's windows into `into`; set its shift and first row."""
         windows = build.reduced_windows(self.source, self.times, window=WINDOW_LINES)
-        runs = len(self.shared.runs.pieces)  # the host check's pieces of this input from here
+        runs = self.shared.runs.mark()  # the host check's runs of this input from here
         for window, text in windows:
             codes = self.times.take_codes()
             built = self._window(window, text, codes)
@@ -387,7 +385,7 @@ class _Reader:
                 raise _Ineligible("a date that is invalid in its year")  # 29 February
             if self.year is None:
                 into.shift = np.where(final == _NAT, 0, final - provisional)
-                _move_runs(self.shared.runs.pieces[runs:], provisional, into.shift)
+                self.shared.runs.move_times(runs, _final_times(provisional, into.shift))
             if self.year is None and "year-less" in self.stamps and self.first_code >= 0:
                 # one kind of stamp: the first timed row is the first year-less one
                 first_year = pd.Timestamp(int(final[self.first_code])).year
@@ -401,31 +399,31 @@ class _Reader:
             into.first = _moved(into.first, self.first_code, into.shift)
 
 
-def _move_runs(pieces: list[pd.DataFrame], provisional: np.ndarray, shift: np.ndarray) -> None:
-    """The host check's runs of one input (`identity.RunsOf` pieces), their first
-    and last times moved from provisional to final years, in place.
+def _final_times(provisional: np.ndarray, shift: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """Provisional times (int64 ns, NaT kept) of one input -> its final ones, for
+    the host check's runs (`identity.RunsOf.move_times`).
 
     Why: the check compares the runs of several inputs, whose final years may
     differ from one input to the next (each counts back from its own last
-    line and file date); within one input the move keeps the order, so the
-    earliest and latest time of a run stay the earliest and latest.  A
+    line and file date); within one input the move keeps the order.  A
     time's date is its provisional day's: one per code (an input has one
-    kind of stamp).
+    kind of stamp); `shift`: per code, final minus provisional day start.
     """
     valid = provisional != _NAT
     order = np.argsort(provisional[valid])
     days, moves = provisional[valid][order], shift[valid][order]
-    if not len(days):
-        return
-    for piece in pieces:
-        for name in ("first", "last"):
-            ns = piece[name].to_numpy(dtype=np.int64, copy=True)
-            timed = np.flatnonzero(ns != _NAT)
-            day = ns[timed] - ns[timed] % _DAY_NS
-            at = np.minimum(np.searchsorted(days, day), len(days) - 1)
-            found = days[at] == day
-            ns[timed[found]] += moves[at[found]]
-            piece[name] = ns
+
+    def move(ns: np.ndarray) -> np.ndarray:
+        if not len(days):
+            return ns
+        timed = np.flatnonzero(ns != _NAT)
+        day = ns[timed] - ns[timed] % _DAY_NS
+        at = np.minimum(np.searchsorted(days, day), len(days) - 1)
+        found = days[at] == day
+        ns[timed[found]] += moves[at[found]]
+        return ns
+
+    return move
 
 
 def _merged(inputs: list[_Input]) -> Iterator[pd.DataFrame]:
