@@ -129,6 +129,9 @@ _CHUNK = 1 << 20
 
 _SPAN_KEYS = ["host", "source", "program", "pid", "timed"]
 
+#: Runs of pieces below which `RunsOf` does not join them (`RunsOf._join`).
+_JOIN_RUNS = 1 << 16
+
 
 def _runs(frame: pd.DataFrame, chunk: int = _CHUNK) -> _Runs:
     """The `_Runs` of a non-empty frame."""
@@ -151,6 +154,8 @@ class RunsOf:
         self.names: dict[str, dict[str, int]] = {key: {} for key in ("host", "source", "program")}
         self.pieces: list[pd.DataFrame] = []
         self.rows = 0
+        self._since = 0  # the last `mark`: the pieces from it on may be joined
+        self._joined = 0  # the runs of the last join (`_join`)
 
     def add(self, piece: pd.DataFrame) -> None:
         """The runs of the next `piece` of rows, reduced to their keys."""
@@ -186,10 +191,33 @@ class RunsOf:
         )
         self.pieces.append(_reduced(runs))
         self.rows += len(piece)
+        self._join()
+
+    def _join(self) -> None:
+        """The pieces since the last mark reduced into one, once the runs added
+        since the last join are as many as it left (and all of them at least
+        `_JOIN_RUNS`).
+
+        Why: a log of many restarts has a key per process (the dense 10M
+        file 227k), in every window's piece that sees it; held to the end,
+        the pieces of that file were 808k runs, and joining them all there
+        set `kalog events`' peak.  Joined as they come, at most about twice
+        the keys are held, and each join costs about the runs added since
+        the previous one.  Reducing is associative (earliest first, latest
+        last, first row), so the result is the same; pieces before the last
+        mark are left as they are (`move_times` moves them by mark).
+        """
+        pending = self.pieces[self._since :]
+        if len(pending) < 2 or sum(map(len, pending)) < max(2 * self._joined, _JOIN_RUNS):
+            return
+        joined = _reduced(pd.concat(pending, ignore_index=True))
+        self.pieces[self._since :] = [joined]
+        self._joined = len(joined)
 
     def mark(self) -> int:
         """Where the runs added from now on begin (`move_times`)."""
-        return len(self.pieces)
+        self._since, self._joined = len(self.pieces), 0
+        return self._since
 
     def move_times(self, since: int, move: Callable[[np.ndarray], np.ndarray]) -> None:
         """The first and last times (int64 ns) of the runs added since `since`
@@ -236,11 +264,53 @@ class RunsOf:
 
 
 def _reduced(runs: pd.DataFrame) -> pd.DataFrame:
-    """One row per distinct key of `runs`: the earliest first time, the latest
-    last time and the first row."""
+    """One row per distinct key of `runs`, in order of the key's first row: the
+    earliest first time, the latest last time and the first row (`at`).
+
+    What `groupby(_SPAN_KEYS, sort=False)` with min, max and min gives
+    (`_reduced_plain`), on the keys packed into one int64 and sorted: the
+    groupby on five key columns took ~110 bytes a run at its peak, which
+    set `kalog events`' peak on the dense 10M file (808k runs joined at the
+    input's end); this takes about a third.  Keys too far apart to pack
+    into 62 bits go to the groupby.
+    """
+    key = _packed([runs[name].to_numpy() for name in _SPAN_KEYS])
+    if key is None or not len(key):
+        return _reduced_plain(runs)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    del key
+    rows = order[starts]  # each key's first row: the sort is stable
+    shown = np.argsort(rows, kind="stable")  # the keys in order of their first row
+    found = {name: runs[name].to_numpy()[rows[shown]] for name in _SPAN_KEYS}
+    for name, reduce in (("first", np.minimum), ("last", np.maximum), ("at", np.minimum)):
+        found[name] = reduce.reduceat(runs[name].to_numpy()[order], starts)[shown]
+    return pd.DataFrame(found)
+
+
+def _reduced_plain(runs: pd.DataFrame) -> pd.DataFrame:
+    """`_reduced` by pandas' groupby (the keys that do not pack)."""
     return runs.groupby(_SPAN_KEYS, sort=False, as_index=False).agg(
         first=("first", "min"), last=("last", "max"), at=("at", "min")
     )
+
+
+def _packed(columns: list[np.ndarray]) -> np.ndarray | None:
+    """One int64 per row that differs where any of `columns` (integers or
+    booleans) does; None when their ranges' product passes 2**62."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    span = 1
+    for values in columns:
+        values = values.astype(np.int64, copy=False)
+        low = int(values.min()) if len(values) else 0
+        width = (int(values.max()) if len(values) else 0) - low + 1
+        span *= width
+        if span >= 1 << 62:
+            return None
+        key *= width
+        key += values - low
+    return key
 
 
 def _first_seen(codes: np.ndarray, values: list[Any] | None) -> tuple[np.ndarray, list[Any]]:
@@ -254,11 +324,15 @@ def _first_seen(codes: np.ndarray, values: list[Any] | None) -> tuple[np.ndarray
 
 
 def _processes(runs: _Runs) -> dict[str, list[_Process]]:
-    """host -> the keepalived processes (program, pid) of its lines, per input, with their spans.
+    """host -> the keepalived processes (program, pid) of its lines, per input,
+    with their spans: those that may run at once with another (`_at_once`).
 
     One grouping, on integer codes, of the runs whose rows carry a host, a
     program, a pid and a time (a million-line log in ~0.1 s: no Python
-    string per row).
+    string per row).  Only the processes of a host and program whose spans
+    overlap (`_overlapping`) become objects: a log of many restarts has a
+    process per restart (the dense 10M file 227k), and one object each held
+    ~100 MB at the end of the read, for no pair.
     """
     usable = (runs.hosts >= 0) & (runs.sources >= 0) & (runs.programs >= 0) & (runs.pids >= 0)
     usable &= runs.timed
@@ -274,9 +348,15 @@ def _processes(runs: _Runs) -> dict[str, list[_Process]]:
         .groupby(key, sort=True)
         .agg({"min": "min", "max": "max"})
     )
+    packed_keys = spans.index.to_numpy()
+    firsts, lasts = spans["min"].to_numpy(), spans["max"].to_numpy()
+    # each process' (host, program): the pairs `_at_once` looks for are within one
+    rest = packed_keys // widths[2]
+    group = rest // widths[1] // widths[0] * widths[1] + rest % widths[1]
+    keep = _overlapping(group, firsts, lasts)
     found: dict[str, list[_Process]] = {}
     for packed, first, last in zip(
-        spans.index.tolist(), spans["min"].tolist(), spans["max"].tolist(), strict=True
+        packed_keys[keep].tolist(), firsts[keep].tolist(), lasts[keep].tolist(), strict=True
     ):
         rest, pid = divmod(packed, widths[2])
         rest, program = divmod(rest, widths[1])
@@ -291,6 +371,28 @@ def _processes(runs: _Runs) -> dict[str, list[_Process]]:
             )
         )
     return found
+
+
+def _overlapping(group: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Which spans (`first`-`last`, int ns) are in a `group` where two spans
+    overlap (one's first before the other's last, strictly, as `_at_once`
+    says at once): a mask.
+
+    Sorted by group, first and last, a span overlaps an earlier one of its
+    group when the latest last before it is after its first.  Every pair
+    `_at_once` finds is two spans of one group that overlap, so a group
+    without such a span has no pair; pids are left to `_at_once`.  Whole
+    groups, not single spans: `_at_once` lists its pairs program by program
+    in the order of each one's first process, which dropping a program's
+    first span alone could change (and with it which pair a warning names).
+    """
+    if len(group) < 2:
+        return np.zeros(len(group), dtype=bool)
+    order = np.lexsort((last, first, group))
+    ordered = group[order]
+    latest = pd.Series(last[order]).groupby(ordered).cummax().to_numpy()
+    overlap = (ordered[1:] == ordered[:-1]) & (latest[:-1] > first[order][1:])
+    return np.isin(group, ordered[1:][overlap])
 
 
 def _at_once(processes: list[_Process]) -> list[tuple[_Process, _Process]]:

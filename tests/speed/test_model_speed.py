@@ -8,6 +8,8 @@ Each is checked against the plain code on every real log of the repository.
 from __future__ import annotations
 
 import bisect
+import re
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -369,41 +371,187 @@ def _processes_by_groupby(frame: pd.DataFrame) -> dict[str, list[tuple]]:
     return found
 
 
-def test_process_runs_equal_the_groupby_of_every_row() -> None:
+def test_process_runs_equal_the_groupby_of_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`identity._processes` works on runs of rows (`_runs`: a byte per row to
-    find them, the runs keyed and reduced a chunk of rows at a time); it
-    must equal the groupby of every row, on real logs merged (hosts in many
-    inputs, lines without pid or time), on the same rows in no order at
-    all, and whatever the chunk (97 rows or all)."""
+    find them, the runs keyed and reduced a chunk of rows at a time) and
+    keeps only the processes whose spans overlap another's of their host and
+    program; what it keeps must be those of the groupby of every row, and
+    `_at_once` must find the same pairs in them as in all the groupby's, on
+    real logs merged (hosts in many inputs, lines without pid or time, two
+    machines of one name), on the same rows in no order at all, and whatever
+    the chunk (97 rows or all; the pieces joined every few runs, `_JOIN_RUNS`)."""
     import dataclasses
     import warnings
 
     from kalog.errors import InputWarning
-    from kalog.ingest.identity import _processes, _runs
+    from kalog.ingest import identity
+    from kalog.ingest.identity import _at_once, _Process, _processes, _runs
+
+    monkeypatch.setattr(identity, "_JOIN_RUNS", 5)
 
     folders = [LAB / name for name in ("script-failover", "split-brain", "seed-ex1")]
+    # the split-brain pair as two machines of one name: in two files, in one
+    pair = [
+        re.sub(r"^(\S+) \S+ ", r"\1 node-a ", line)
+        for name in ("node-a", "node-b")
+        for line in (LAB / f"split-brain/{name}.log").read_text().splitlines(keepends=True)
+    ]
+    half = len((LAB / "split-brain/node-a.log").read_text().splitlines())
+    (tmp_path / "box1.log").write_text("".join(pair[:half]))
+    (tmp_path / "box2.log").write_text("".join(pair[half:]))
+    (tmp_path / "messages").write_text("".join(sorted(pair)))
     inputs = [
         sorted(CORPUS.iterdir()),
         [p for folder in folders for p in sorted(folder.glob("*.log"))],
         sorted(SEED.glob("*.log")),
+        [tmp_path / "box1.log", tmp_path / "box2.log", *sorted(CORPUS.iterdir())],
+        [tmp_path / "messages"],
     ]
     rng = np.random.default_rng(5)
-    checked = 0
+    checked = kept = pairs = 0
     for paths in inputs:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)
             frame = read_events([str(p) for p in paths], year=2024)
         shuffled = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
         for rows in (frame, shuffled, frame.iloc[:1]):
-            expected = _processes_by_groupby(rows)
+            every = _processes_by_groupby(rows)
+            expected = {host: _overlapping_plain(items) for host, items in every.items()}
+            expected = {host: items for host, items in expected.items() if items}
             for chunk in (97, 1 << 20):  # runs reduced a chunk of rows at a time
+                runs = _runs(rows, chunk)
+                assert _every_process(runs) == every, chunk
+                found = _processes(runs)
                 got = {
                     host: [(*dataclasses.astuple(p)[:3], p.first, p.last) for p in processes]
-                    for host, processes in _processes(_runs(rows, chunk)).items()
+                    for host, processes in found.items()
                 }
                 assert got == expected, chunk
-            checked += sum(map(len, got.values()))
-    assert checked > 100
+                for host, items in every.items():
+                    assert _at_once(found.get(host, [])) == _at_once(
+                        [_Process(*item) for item in items]
+                    )
+            checked += sum(map(len, every.values()))
+            kept += sum(map(len, got.values()))
+            pairs += sum(len(_at_once(items)) for items in found.values())
+    assert checked > 100 and 0 < kept < checked // 2 and pairs > 0
+
+
+def test_runs_of_join_their_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`RunsOf` holds few pieces however many are added (`_join`), and never
+    joins across a mark: the pieces from a mark on are one input's, whose
+    times `move_times` moves (here: by a day, as an input's final year would)."""
+    from kalog.ingest import identity
+
+    monkeypatch.setattr(identity, "_JOIN_RUNS", 5)
+    frame = read_events([str(p) for p in sorted(CORPUS.iterdir())], year=2024)
+    runs, held, day = identity.RunsOf(), 0, 86_400 * 10**9
+    half = len(frame) // 2
+    for lo in range(0, half, 97):
+        runs.add(frame.iloc[lo : min(lo + 97, half)])
+        held = max(held, len(runs.pieces))
+    since = runs.mark()
+    for lo in range(half, len(frame), 97):
+        runs.add(frame.iloc[lo : lo + 97])
+        held = max(held, len(runs.pieces))
+    assert since >= 1 and len(runs.pieces) > since and held < 12
+    before = [piece.copy() for piece in runs.pieces]
+    runs.move_times(since, lambda ns: ns + day)
+    for at, (old, new) in enumerate(zip(before, runs.pieces, strict=True)):
+        shift = day if at >= since else 0
+        assert (new["first"] - old["first"] == shift).all()
+        assert (new["last"] - old["last"] == shift).all()
+
+
+def _every_process(runs: Any) -> dict[str, list[tuple]]:
+    """host -> (source, program, pid, first, last) of each process in `runs`
+    (`identity._Runs`), as `_processes_by_groupby` lists them: a walk over the runs."""
+    spans: dict[tuple[int, int, int, int], list[int]] = {}
+    for at in range(len(runs.first)):
+        codes = (runs.hosts[at], runs.sources[at], runs.programs[at], runs.pids[at])
+        if min(codes) < 0 or not runs.timed[at]:
+            continue
+        span = spans.setdefault(tuple(int(c) for c in codes), [runs.first[at], runs.last[at]])
+        span[0], span[1] = min(span[0], runs.first[at]), max(span[1], runs.last[at])
+    found: dict[str, list[tuple]] = {}
+    for (host, source, program, pid), (first, last) in sorted(spans.items()):
+        found.setdefault(runs.host_names[host], []).append(
+            (runs.source_names[source], runs.program_names[program], runs.pid_values[pid])
+            + (first, last)
+        )
+    return found
+
+
+def test_reduced_runs_equal_the_groupby() -> None:
+    """`identity._reduced` (keys packed into one int64, sorted) gives what the
+    groupby on the five key columns gives, row for row and dtype for dtype:
+    seeded random runs, missing codes (-1) and untimed runs among them, and
+    pids too far apart to pack (the groupby then)."""
+    from kalog.ingest.identity import _SPAN_KEYS, _packed, _reduced, _reduced_plain
+
+    rng = np.random.default_rng(3)
+    for size, pid_high in ((1, 9), (50, 9), (5_000, 40_000), (2_000, 2**60)):
+        runs = pd.DataFrame(
+            {
+                "host": rng.integers(-1, 5, size),
+                "source": rng.integers(-1, 3, size).astype(np.int8),
+                "program": rng.integers(-1, 4, size),
+                "pid": rng.integers(-1, pid_high, size).astype(
+                    np.int32 if pid_high < 2**31 else np.int64
+                ),
+                "timed": rng.random(size) < 0.8,
+                "first": rng.integers(0, 2**62, size),
+                "last": rng.integers(0, 2**62, size),
+                "at": rng.permutation(size).astype(np.int64),
+            }
+        )
+        if size > 1000:
+            runs.loc[::7, "pid"] = runs["pid"].iloc[:7].to_numpy()[0]  # keys repeat
+        packs = _packed([runs[name].to_numpy() for name in _SPAN_KEYS]) is not None
+        assert packs == (pid_high < 2**31)
+        got, plain = _reduced(runs), _reduced_plain(runs)
+        pd.testing.assert_frame_equal(got, plain)
+        assert len(got) < size or size < 100
+
+
+def _overlapping_plain(processes: list[tuple]) -> list[tuple]:
+    """The processes (source, program, pid, first, last) of the programs in which
+    two processes' spans overlap (one's first before the other's last), in order."""
+    programs = {
+        p[1]
+        for p in processes
+        for q in processes
+        if q is not p and q[1] == p[1] and q[3] < p[4] and p[3] < q[4]
+    }
+    return [p for p in processes if p[1] in programs]
+
+
+def test_overlapping_spans_equal_the_pairwise_test() -> None:
+    """`identity._overlapping` (sorted, a running latest end per group) marks
+    the spans of the groups in which two spans overlap, as comparing every
+    pair does: seeded random spans, many ties and one-instant spans among them."""
+    from kalog.ingest.identity import _overlapping
+
+    rng = np.random.default_rng(11)
+    marked = unmarked = 0
+    for size in (0, 1, 2, 3, 10, 40):
+        for _ in range(50):
+            group = rng.integers(0, 4, size)
+            first = rng.integers(0, 30, size)
+            last = first + rng.integers(0, 6, size) * (rng.random(size) < 0.7)
+            overlaps = {
+                int(group[i])
+                for i in range(size)
+                for j in range(size)
+                if i != j and group[i] == group[j] and first[j] < last[i] and first[i] < last[j]
+            }
+            got = _overlapping(group, first, last)
+            assert got.tolist() == [int(g) in overlaps for g in group], (group, first, last)
+            marked += int(got.sum())
+            unmarked += int((~got).sum())
+    assert marked > 500 and unmarked > 500
 
 
 def _plans(frame: pd.DataFrame) -> tuple[list[list[int]], list[list[int]], int, int]:
