@@ -21,6 +21,7 @@ import pytest
 from conftest import CORPUS, LAB, ROOT, SEED
 
 from kalog.ingest import frame, scan, split
+from kalog.ingest import read as read_module
 from kalog.ingest.frame import read_events
 
 pytestmark = pytest.mark.filterwarnings("ignore::kalog.errors.InputWarning")
@@ -201,6 +202,25 @@ def test_window_edges_inside_the_split_readers_parts(
     parted = read_events([new_year], on_error="collect")
     assert calls == [str(new_year)] and len(windows) > 100 and max(windows) == 11
     _same(parted, single)
+
+
+@pytest.mark.parametrize("lines", [7, 500])
+def test_windows_across_blocks_are_whole_and_equal_one_window(
+    monkeypatch: pytest.MonkeyPatch, new_year: Path, lines: int
+) -> None:
+    """Blocks of a few hundred bytes end anywhere in a window: the candidates
+    past the last whole window wait for the next block, so every window but
+    an input's last has `lines` lines, and the frame is the one-window one."""
+    paths = [new_year, *SEED_FILES]
+    whole, single = (read_events(p, on_error="collect") for p in (paths, [new_year]))
+    seen = _window(monkeypatch, lines)
+    monkeypatch.setattr(read_module, "CHUNK_SIZE", 700)
+    _same(read_events(paths, on_error="collect"), whole)
+    seen.clear()
+    _same(read_events([new_year], on_error="collect"), single)
+    sizes = [len(window) for window in seen]
+    assert len(sizes) == -(-3000 // lines) and set(sizes[:-1]) == {lines}
+    assert sizes[-1] == 3000 - (len(sizes) - 1) * lines
 
 
 def test_invalid_dates_found_at_the_end_are_counted_once(
