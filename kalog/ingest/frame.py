@@ -522,8 +522,11 @@ def reduced_windows(
         )
         del timed
         reduced["style"] = style
-        yield reduced, text
+        # handed over, not kept: a suspended generator's locals stay alive, and
+        # the caller builds and writes the window before asking for the next
+        handed = [reduced, text]
         del reduced, text
+        yield handed.pop(0), handed.pop(0)
 
 
 class _Text:

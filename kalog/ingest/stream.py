@@ -81,24 +81,29 @@ _DAY_NS = 86_400 * 10**9
 
 
 class _Spool:
-    """The windows' frames, each pickled and compressed into a file of its own."""
+    """The windows' frames, each pickled and compressed into a file of its own.
+
+    Pickled into the compressing stream and read back from the
+    decompressing one: the pickle's bytes (~10 MB a window of a dense log)
+    and their compressed copy are never held whole, at the read's peak.
+    """
 
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="kalog-events-"))
-        self.files: list[tuple[Path, int]] = []  # (file, bytes before compression)
-        self.codec = pa.Codec(_CODEC)
+        self.files: list[Path] = []
 
     def write(self, item: Any) -> None:
-        data = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
         path = self.folder / f"{len(self.files):06d}"
-        path.write_bytes(self.codec.compress(data, asbytes=True))
-        self.files.append((path, len(data)))
+        with pa.CompressedOutputStream(str(path), _CODEC) as out:
+            pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.files.append(path)
 
     def read(self) -> Iterator[Any]:
-        for path, size in self.files:
-            data = self.codec.decompress(path.read_bytes(), decompressed_size=size)
-            yield pickle.loads(data)
-            del data
+        for path in self.files:
+            with pa.CompressedInputStream(str(path), _CODEC) as data:
+                item = pickle.load(data)
+            yield item
+            del item
 
     def close(self) -> None:
         self.files.clear()
