@@ -17,11 +17,11 @@ know before the inputs' end:
 So each input is read once, window after window (`frame.reduced_windows`).
 Each window is built into its event frame as `read_events` builds the
 whole (`frame._assemble`), with its year-less times *provisional* (counted
-from `PROVISIONAL_YEAR`), and spooled to a temporary file (pickled, lz4:
-~27 MB per million dense rows, under `$TMPDIR`).  The order is checked on
-the provisional times: a year-less stamp's provisional time and its final
-one differ by a whole number of years counted from the same month drops,
-so their order within the input is the same.  At an input's end its year is
+from `PROVISIONAL_YEAR`), and spooled to a temporary file (pickled into an
+lz4 stream: ~30 MB per million dense rows, under `$TMPDIR`).  The order is
+checked on the provisional times: a year-less stamp's provisional time and
+its final one differ by a whole number of years counted from the same month
+drops, so their order within the input is the same.  At an input's end its year is
 known; the host check's runs of it are moved to its final years
 (`_final_times`: inputs counted back from different file dates have the
 same provisional years, not the same final ones), and the check runs on
