@@ -100,9 +100,10 @@ def gather_windows(
         numbers.clear()
         size = window or max(len(lines), 1)
         whole = len(lines) if last else len(lines) // size * size
-        if whole < len(lines):  # the rest waits for the next blocks
-            texts.append(lines.slice(whole))
-            numbers.append(line_numbers[whole:])
+        if whole < len(lines):  # the rest waits for the next blocks, copied: a
+            # slice would keep all the window's text alive while they are read
+            texts.append(pa.concat_arrays([lines.slice(whole)]))
+            numbers.append(line_numbers[whole:].copy())
         held = len(lines) - whole
         pieces = [
             (line_numbers[start : start + size], lines.slice(start, size))
