@@ -115,6 +115,8 @@ class LogInputs:
     #: read the inputs one per task of this `kalog.fleet` executor (`--workers`,
     #: `--scheduler`); None: `read_events` in this process
     executor: Any = None
+    #: stdin was copied to a temporary file for this command (`copy_stdin`)
+    stdin_copied: bool = False
 
     def expand(self) -> None:
         """Replace each directory among `paths` by the files under it that
@@ -161,6 +163,40 @@ class LogInputs:
         self.expand()
         split.prestart([str(p) for p in self.paths])
 
+    def copy_stdin(self) -> None:
+        """Copy stdin ("-", named once) to a temporary file before it is read, once.
+
+        Why: a pipe can be read once, and reading a big log in bounded
+        memory reads it twice (`kalog.ingest.stdin_copy`): `kalog events`
+        streams it, the analysis reads back only the lines it cites.  The
+        copy takes the piped bytes' size on disk until the command ends
+        (`close`).  Where it cannot be made, one warning, and stdin is read
+        once as it comes (nothing is lost).  Not for --workers, whose tasks
+        read by name elsewhere; not for "-" named twice (the second reads
+        what the first left: nothing).
+        """
+        if self.stdin_copied or self.executor is not None or self.paths.count("-") != 1:
+            return
+        from kalog.ingest import stdin_copy
+
+        self.stdin_copied = True
+        bar = None if self.quiet or not _is_terminal(sys.stderr) else ProgressBar()
+        try:
+            why = stdin_copy.copy_stdin(bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        if why is not None:
+            echo_warning(f"-: {why}; stdin is read once, every line's text held")
+
+    def close(self) -> None:
+        """Drop what reading kept for the command's length (stdin's copy)."""
+        if self.stdin_copied:
+            from kalog.ingest import stdin_copy
+
+            stdin_copy.release()
+            self.stdin_copied = False
+
     def read(self, *, summary: bool = True, need_typed: bool = True, keep_raw: bool = True) -> Any:
         """Read the inputs into the event frame, printing diagnostics to stderr.
 
@@ -181,6 +217,7 @@ class LogInputs:
         from kalog.ingest.frame import read_events
 
         self.expand()
+        self.copy_stdin()
         with self._reading() as reporter:
             options: dict[str, Any] = {}
             reader: Any = read_events
@@ -219,13 +256,14 @@ class LogInputs:
         """The inputs' event frame as a `kalog.ingest.stream.EventStream`: its
         windows read back one at a time (several inputs merged), for a command
         that writes every row (`kalog events`) in bounded memory; None when
-        the inputs must be read whole (`read`): stdin, an input named twice,
+        the inputs must be read whole (`read`): stdin not copied, an input named twice,
         --tz, --workers, or what the stream finds once read (lines out of
         time order...).  Reports as `read`.
         """
         from kalog.ingest.stream import stream_events, streamable
 
         self.expand()
+        self.copy_stdin()
         if self.executor is not None or not streamable(list(self.paths), self.tz):
             return None
         with self._reading() as reporter:
@@ -646,7 +684,10 @@ def log_input_options(func: F) -> F:
             include=globs or DEFAULT_INCLUDE,
             host_of=host_of,
         )
-        return func(*args, inputs=inputs, **kwargs)
+        try:
+            return func(*args, inputs=inputs, **kwargs)
+        finally:
+            inputs.close()
 
     return wrapper  # type: ignore[return-value]
 

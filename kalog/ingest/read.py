@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kalog.errors import InputError, opening
-from kalog.ingest import remote
+from kalog.ingest import remote, stdin_copy
 from kalog.speed import compiled
 
 #: Bytes read from the input per step (before decompression).
@@ -349,11 +349,8 @@ class _Decompressor(Protocol):  # pragma: no cover - typing only
 
 def open_input(source: Source) -> BinaryIO:
     """Open `source` for binary reading; raise InputError if it cannot be read."""
-    if source.is_stdin:
-        stream = getattr(sys.stdin, "buffer", None)
-        if stream is None:  # pragma: no cover - stdin replaced by a text-only object
-            raise InputError("-", "stdin is not readable as bytes")
-        return stream
+    if source.is_stdin:  # or the command line's copy of it (kalog.ingest.stdin_copy)
+        return stdin_copy.open_stdin()
     if remote.is_url(source.name):
         return remote.open_url(source)
     path = Path(source.name)
@@ -385,9 +382,11 @@ def _raw_chunks(stream: BinaryIO, source: Source) -> Iterator[bytes]:
 
 
 def input_size(name: str) -> int | None:
-    """Bytes in a regular file (None for stdin, pipes and what cannot be stat'ed)."""
+    """Bytes in a regular file (None for stdin, pipes and what cannot be stat'ed;
+    the size of stdin's copy, `kalog.ingest.stdin_copy`)."""
     if name == "-":
-        return None
+        info = stdin_copy.copied()
+        return None if info is None else info.st_size
     if remote.is_url(name):
         return remote.url_size(name)
     try:
@@ -476,6 +475,7 @@ def byte_chunks(source: Source) -> Iterator[bytes]:
     the incomplete last line.
     """
     stream = open_input(source)
+    owned = stream is not getattr(sys.stdin, "buffer", None)
     try:
         raw = _raw_chunks(stream, source)
         first = next(raw, b"")
@@ -503,7 +503,7 @@ def byte_chunks(source: Source) -> Iterator[bytes]:
                     raise InputError(source.name, "binary data, not a text log")
             yield chunk
     finally:
-        if not source.is_stdin:
+        if owned:  # not stdin itself: a later read of "-" (a test's next run) still needs it
             stream.close()
 
 

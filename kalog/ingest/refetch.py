@@ -13,7 +13,9 @@ one slice only.
 
 Which inputs: a local regular file whose identity, size and modification
 time (`Fingerprint`) are the same before and after its read, so that the
-read saw exactly its first `size` bytes.  Standard input, pipes, /dev/fd,
+read saw exactly its first `size` bytes; and standard input that the
+command line copied to a temporary file (`kalog.ingest.stdin_copy`).
+Standard input read as it comes (a library caller's), pipes, /dev/fd,
 fsspec URLs (a second download is not cheap) and a file that changed while
 it was read keep their `raw` in the frame as before.
 
@@ -48,7 +50,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kalog.errors import InputWarning, KalogError
-from kalog.ingest import remote
+from kalog.ingest import remote, stdin_copy
 from kalog.ingest.read import LineBlock, Source, iter_line_blocks
 
 #: The key of `frame.attrs` that holds the `Refetch` of a frame whose `raw`
@@ -67,12 +69,15 @@ class Fingerprint:
 
 
 def fingerprint(name: str) -> Fingerprint | None:
-    """The fingerprint of input `name`, None unless it is a local regular file."""
-    if name == "-" or remote.is_url(name):
+    """The fingerprint of input `name`, None unless it is a local regular file
+    (or stdin copied to one by the command line: `kalog.ingest.stdin_copy`)."""
+    if remote.is_url(name):
         return None
     try:
-        info = os.stat(name)
+        info = stdin_copy.copied() if name == "-" else os.stat(name)
     except OSError:
+        return None
+    if info is None:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None

@@ -31,7 +31,9 @@ window at a time for one input, and about one per input for several,
 merged as `_assemble` merges (`_merged`).
 
 Only inputs whose frame this provably equals stream: local inputs, each
-named once (not stdin: it cannot be read again), no `--tz`, each one's
+named once (stdin only when the command line copied it to a file,
+`kalog.ingest.stdin_copy`: an input found not to stream is read again
+whole), no `--tz`, each one's
 rows already in time order (a line without a time sorts with its
 neighbours, as the whole read places it), one kind of timestamp per input
 (every one with a year, or every one year-less; with UTC offsets or
@@ -60,7 +62,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kalog.errors import InputError
-from kalog.ingest import events, identity, remote
+from kalog.ingest import events, identity, remote, stdin_copy
 from kalog.ingest import frame as build
 from kalog.ingest.read import Source
 from kalog.speed.allocator import give_back
@@ -178,7 +180,10 @@ def streamable(paths: list[str], tz: str | None) -> bool:
     inputs, each named once, no zone."""
     if not paths or tz is not None or len(set(paths)) != len(paths):
         return False
-    return all(path != "-" and not remote.is_url(path) for path in paths)
+    # stdin can be read again once the command line copied it: a stream
+    # found ineligible once read is read whole (kalog.ingest.stdin_copy)
+    again = stdin_copy.copied() is not None
+    return all((again if path == "-" else not remote.is_url(path)) for path in paths)
 
 
 def stream_events(
