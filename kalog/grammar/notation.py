@@ -2,12 +2,12 @@
 
 keepalived prints ~250 printf templates; each wording is written once in
 `kalog.grammar.templates` in the small notation of docs/grammar.md
-("Bodies"), and this module compiles it at import into a pyparsing
-expression with results names and typed parse actions (the specification)
-and into an equivalent regular expression (what `parse_body` runs: about
-10 µs instead of 170 µs per distinct body).  `_t(kind, spec, wording,
-**fixed)` compiles one template into `TEMPLATES`; `kalog.grammar.body`
-dispatches a body to the few candidates that may match it.
+("Bodies"), and this module compiles it into a pyparsing expression with
+results names and typed parse actions (the specification, built on first
+use: `_Part`) and, at import, into an equivalent regular expression (what
+`parse_body` runs: about 10 µs instead of 170 µs per distinct body).
+`_t(kind, spec, wording, **fixed)` compiles one template into `TEMPLATES`;
+`kalog.grammar.body` dispatches a body to the few candidates that may match it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-import pyparsing as pp
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from kalog.ingest.events import Kind
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyparsing as pp
 
 # -- one element, two forms ----------------------------------------------------
 #
@@ -45,7 +46,9 @@ from kalog.ingest.events import Kind
 # end check (whitespace, then the end of the string).  tests/speed/test_body_fast.py
 # proves fast == plain on every real body we have.
 
-_WHITE = pp.ParserElement.DEFAULT_WHITE_CHARS
+#: pyparsing's default whitespace (`pp.ParserElement.DEFAULT_WHITE_CHARS`, which
+#: a test checks), named here so that importing this module imports no pyparsing
+_WHITE = " \n\t\r"
 #: pyparsing's whitespace skip before an element; possessive (never given back).
 _WS = f"[{re.escape(_WHITE)}]*+"
 
@@ -55,9 +58,17 @@ Capture = tuple[str, str, Callable[[str], Any] | None]
 
 @dataclass(frozen=True)
 class _Part:
-    """One element of a wording: pyparsing `expr`, equivalent regex `pattern`, its groups."""
+    """One element of a wording: its pyparsing element (`build` makes it), the
+    equivalent regex `pattern`, its groups.
 
-    expr: pp.ParserElement
+    Why built on demand: the fast path runs the regexes only; building the
+    ~350 hand-written wordings' pyparsing elements (and importing pyparsing)
+    cost every `kalog` run ~0.15-0.3 s at import, ~10% of a 20-line paste's
+    analysis.  The plain path and the tests build a template's grammar on
+    first use (`Template.expr`).
+    """
+
+    build: Callable[[], pp.ParserElement]
     pattern: str
     captures: tuple[Capture, ...] = ()
 
@@ -69,8 +80,14 @@ def _skipping(pattern: str) -> str:
 
 def _sequence(parts: list[_Part], label: str) -> _Part:
     """pyparsing `And` of the parts; the regex is their fragments in a row."""
+
+    def build() -> pp.ParserElement:
+        import pyparsing as pp
+
+        return pp.And([part.build() for part in parts]).set_name(label)
+
     return _Part(
-        pp.And([part.expr for part in parts]).set_name(label),
+        build,
         "".join(part.pattern for part in parts),
         tuple(capture for part in parts for capture in part.captures),
     )
@@ -124,15 +141,22 @@ class _Type:
 
     def part(self, name: str) -> _Part:
         """This type as the element of field `name` (``_``/empty: matched, not kept)."""
-        expr = pp.Regex(self.pattern, flags=re.IGNORECASE if self.caseless else 0)
-        expr.set_name(self.label)
-        if self.convert is not None:
-            convert = self.convert
-            expr.set_parse_action(lambda tokens: convert(tokens[0]))
+        kept = name not in ("", "_")
+
+        def build() -> pp.ParserElement:
+            import pyparsing as pp
+
+            expr = pp.Regex(self.pattern, flags=re.IGNORECASE if self.caseless else 0)
+            expr.set_name(self.label)
+            if self.convert is not None:
+                convert = self.convert
+                expr.set_parse_action(lambda tokens: convert(tokens[0]))
+            return expr(name) if kept else pp.Suppress(expr)
+
         pattern = f"(?i:{self.pattern})" if self.caseless else self.pattern
-        if name in ("", "_"):
-            return _Part(pp.Suppress(expr), _skipping(pattern))
-        return _Part(expr(name), _skipping(f"(?P<{name}>{pattern})"), ((name, name, self.convert),))
+        if not kept:
+            return _Part(build, _skipping(pattern))
+        return _Part(build, _skipping(f"(?P<{name}>{pattern})"), ((name, name, self.convert),))
 
 
 _ADDRESS = r"[^\s,()!'\"]+?(?=\.?(?:[\s,()!'\"]|$))"
@@ -189,14 +213,30 @@ _DEFAULT_TYPE = {
 
 
 def _literal(word: str) -> _Part:
-    return _Part(pp.Literal(word), _WS + re.escape(word))
+    def build() -> pp.ParserElement:
+        import pyparsing as pp
+
+        return pp.Literal(word)
+
+    return _Part(build, _WS + re.escape(word))
 
 
 def _prefix(keyword: str, name: str) -> _Part:
     """``VRRP_Instance(x)`` / ``VRRP_Group(x)`` / ``VRRP_Script(x)`` / ``(x)``."""
-    opening = _Part(pp.Suppress(pp.Literal(keyword + "(")), _WS + re.escape(keyword + "("))
+
+    def opening_expr() -> pp.ParserElement:
+        import pyparsing as pp
+
+        return pp.Suppress(pp.Literal(keyword + "("))
+
+    def closing_expr() -> pp.ParserElement:
+        import pyparsing as pp
+
+        return pp.Suppress(pp.Literal(")").leave_whitespace())
+
+    opening = _Part(opening_expr, _WS + re.escape(keyword + "("))
     # the closing parenthesis leaves whitespace alone: no skip in the regex either
-    closing = _Part(pp.Suppress(pp.Literal(")").leave_whitespace()), re.escape(")"))
+    closing = _Part(closing_expr, re.escape(")"))
     return _sequence([opening, _TYPES["name"].part(name), closing], f"{keyword or 'paren'} prefix")
 
 
@@ -214,9 +254,14 @@ def _trailer() -> _Part:
     The end is parse_string(parse_all=True)'s check: whitespace, then the end.
     """
     pattern = r"(?:(?<=\s)|(?=[^\w\s])).+"
-    trailer = pp.Regex(pattern).set_name("trailer")("trailer")
+
+    def build() -> pp.ParserElement:
+        import pyparsing as pp
+
+        return pp.Opt(pp.Regex(pattern).set_name("trailer")("trailer"))
+
     return _Part(
-        pp.Opt(trailer),
+        build,
         f"(?>(?:{_skipping(f'(?P<trailer>{pattern})')})?){_WS}\\Z",
         (("trailer", "trailer", None),),
     )
@@ -239,7 +284,7 @@ def _alternatives(text: str, name: str) -> tuple[_Part, list[str]]:
     In the regex each alternative is a group of its own whose presence gives
     the value; the atomic group around them keeps the first that matches.
     """
-    options = []
+    choices = []
     patterns = []
     captures: list[Capture] = []
     firsts = []
@@ -247,17 +292,27 @@ def _alternatives(text: str, name: str) -> tuple[_Part, list[str]]:
         literal, _, value = choice.partition(">")
         words = literal.split()
         firsts.append(_key(words[0]))
-        expr = pp.And([pp.Literal(w) for w in words]) if len(words) > 1 else pp.Literal(words[0])
-        options.append(expr.set_parse_action(pp.replace_with(value or literal)))
+        choices.append((words, value or literal))
         pattern = "".join(_WS + re.escape(word) for word in words)
         if name not in ("", "_"):
             group = f"_{name}{number}"
             pattern = f"(?P<{group}>{pattern})"
             captures.append((group, name, functools.partial(_constant, value or literal)))
         patterns.append(pattern)
-    expr = pp.MatchFirst(options).set_name(name or text)
-    expr = pp.Suppress(expr) if name in ("", "_") else expr(name)
-    return _Part(expr, f"(?>{'|'.join(patterns)})", tuple(captures)), firsts
+
+    def build() -> pp.ParserElement:
+        import pyparsing as pp
+
+        options = []
+        for words, value in choices:
+            expr = (
+                pp.And([pp.Literal(w) for w in words]) if len(words) > 1 else pp.Literal(words[0])
+            )
+            options.append(expr.set_parse_action(pp.replace_with(value)))
+        expr = pp.MatchFirst(options).set_name(name or text)
+        return pp.Suppress(expr) if name in ("", "_") else expr(name)
+
+    return _Part(build, f"(?>{'|'.join(patterns)})", tuple(captures)), firsts
 
 
 def _constant(value: str, _text: str) -> str:
@@ -284,20 +339,26 @@ def _placeholder(content: str) -> tuple[_Part, list[str] | None]:
 class Template:
     """One keepalived wording: its kind, spec, compiled grammar and constants.
 
-    `expr` is the pyparsing grammar (the specification); `pattern` is the
-    equivalent regex (the fast path) and `groups` its named groups.
+    `expr` is the pyparsing grammar (the specification, built on first use:
+    `_Part`); `pattern` is the equivalent regex (the fast path) and `groups`
+    its named groups.
     """
 
     kind: Kind
     spec: str
     wording: str | None
     fixed: tuple[tuple[str, Any], ...]
-    expr: pp.ParserElement
+    build: Callable[[], pp.ParserElement] = field(repr=False, compare=False)
     pattern: str
     groups: tuple[Capture, ...]
     klass: str
     keys: tuple[str, ...] | None  # None = first word is variable (wildcard)
     needles: tuple[str, ...]  # literal tokens that must all occur in the body
+
+    @functools.cached_property
+    def expr(self) -> pp.ParserElement:
+        """The pyparsing grammar, built on first use (`_Part`)."""
+        return self.build()
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -344,7 +405,7 @@ def _compile(
         spec=spec,
         wording=wording,
         fixed=tuple(fixed.items()),
-        expr=whole.expr,
+        build=whole.build,
         pattern=whole.pattern,
         groups=whole.captures,
         klass=klass if klass is not None else spec_class,
