@@ -52,6 +52,23 @@ def write_week_log(path: Path) -> Path:
     return path
 
 
+def count_streams(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A list that tells, per call of `kalog.ingest.stream.stream_events` from
+    now on, whether the inputs streamed (False: read whole)."""
+    from kalog.ingest import stream
+
+    used: list[bool] = []
+    real = stream.stream_events
+
+    def counted(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(stream, "stream_events", counted)
+    return used
+
+
 @pytest.fixture
 def seed_dir() -> Path:
     return SEED

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, DATA, LAB, SEED, SEED_A, SEED_B
+from conftest import CORPUS, DATA, LAB, SEED, SEED_A, SEED_B, count_streams
 
 from kalog.cli import main
 from kalog.cli.common import LogInputs
@@ -66,15 +66,7 @@ def test_events_on_stdin_write_what_reading_it_once_wrote(
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
     monkeypatch.setattr(stream, "WINDOW_LINES", 7)
-    used: list[bool] = []
-    real = stream.stream_events
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        found = real(*args, **kwargs)
-        used.append(found is not None)
-        return found
-
-    monkeypatch.setattr(stream, "stream_events", counted)
+    used = count_streams(monkeypatch)
     copied = [_invoke(["events", *options, "-", *others], data) for options in OPTIONS]
     # what streamed: every run but the log out of time order, read whole from the copy
     assert used == [name != "rsyslog-repeated"] * len(OPTIONS)

@@ -15,13 +15,12 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, DATA, LAB, SEED
+from conftest import CORPUS, DATA, LAB, SEED, count_streams
 
 from kalog.cli import main
 from kalog.ingest import frame as build
@@ -314,15 +313,7 @@ def test_events_command_writes_the_same_bytes_streamed(
     (tmp_path / "spool").mkdir()
     monkeypatch.setattr("tempfile.tempdir", None)
     names = [str(path) for path in paths]
-    used = []
-    real = stream.stream_events
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        found = real(*args, **kwargs)
-        used.append(found is not None)
-        return found
-
-    monkeypatch.setattr(stream, "stream_events", counted)
+    used = count_streams(monkeypatch)
     outputs = {}
     for streaming in (True, False):
         monkeypatch.setattr(stream, "streamable", lambda paths, tz, on=streaming: on)
