@@ -26,7 +26,11 @@ from kalog.report.events_table import (
     _fold,
     _fold_cells,
     _line,
+    _present,
+    _row_lines,
+    _texts,
     _time_column,
+    _values,
     _widest,
     table_lines,
 )
@@ -119,14 +123,8 @@ def _reference_lines(frame: Any, width: int) -> list[str]:
     lines = [_line(events_table.HEADERS, widths)]
     for cells in _reference_slices(frame):
         for row in zip(*cells, strict=True):
-            lines.extend(_reference_row(row, widths))
+            lines.extend(_row_lines(row, widths))
     return lines
-
-
-def _reference_row(row: tuple[str, ...], widths: list[int]) -> list[str]:
-    pieces = [_fold(c, w) for c, w in zip(row, widths, strict=True)]
-    height = max(map(len, pieces))
-    return [_line([p[k] if k < len(p) else "" for p in pieces], widths) for k in range(height)]
 
 
 def _reference_slices(frame: Any) -> Iterator[list[list[str]]]:
@@ -134,44 +132,26 @@ def _reference_slices(frame: Any) -> Iterator[list[list[str]]]:
     for _start, part in row_slices(frame, events_table.SLICE, exact=False):
         part.attrs = {}  # else each column taken from the slice deep-copies them: slow
         rows = len(part)
-        sources = _reference_texts(part, "source", rows)
-        lines = _reference_values(part, "line", rows)
+        sources = _texts(part, "source", rows)
+        lines = _values(part, "line", rows)
         where = [
             f"{s.rsplit('/', 1)[-1]}:{'' if n is None else n}"
             for s, n in zip(sources, lines, strict=True)
         ]
         parts: list[list[str]] = [[] for _ in range(rows)]
         for name in fields:
-            for index, value in zip(*_reference_present(part, name), strict=True):
+            for index, value in zip(*_present(part, name), strict=True):
                 parts[index].append(f"{name}={value}")
         yield [
             visible_all(where),
             iso_texts(part["ts"], "") if "ts" in part else [""] * rows,
             *(
-                visible_all(_reference_texts(part, name, rows))
+                visible_all(_texts(part, name, rows))
                 for name in ("host", "program", "kind", "instance")
             ),
             visible_all([" ".join(p) for p in parts]),
-            visible_all(_reference_texts(part, "body", rows)),
+            visible_all(_texts(part, "body", rows)),
         ]
-
-
-def _reference_present(part: Any, name: str) -> tuple[list[int], list[Any]]:
-    if name not in part:
-        return [], []
-    rows = np.flatnonzero(part[name].notna().to_numpy(dtype=bool))
-    return rows.tolist(), part[name].iloc[rows].tolist()
-
-
-def _reference_values(part: Any, name: str, rows: int) -> list[Any]:
-    cells: list[Any] = [None] * rows
-    for index, value in zip(*_reference_present(part, name), strict=True):
-        cells[index] = value
-    return cells
-
-
-def _reference_texts(part: Any, name: str, rows: int) -> list[str]:
-    return ["" if v is None else str(v) for v in _reference_values(part, name, rows)]
 
 
 WIDTHS = (20, 40, 80, 120, 200, 300)
