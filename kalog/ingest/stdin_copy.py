@@ -41,16 +41,9 @@ from kalog.errors import InputError
 COPY_BYTES = 1 << 22
 
 
-class _Copy:
-    """The copy: an open unnamed file, complete."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self.handle = handle
-        self.size = os.fstat(handle.fileno()).st_size
-
-
-#: The copy "-" reads while the command runs; None: stdin itself.
-_copy: _Copy | None = None
+#: The copy "-" reads while the command runs (an open unnamed file, complete);
+#: None: stdin itself.
+_copy: BinaryIO | None = None
 #: A copy that failed: what was copied then the rest of stdin, to read once.
 _rest: BinaryIO | None = None
 
@@ -143,14 +136,14 @@ def copy_stdin(
             break
         try:
             handle.write(chunk)
-            handle.flush()
+            handle.flush()  # a full disk fails here, with `copied` the bytes that are there
         except OSError as exc:
             _rest = _replay(handle, copied, chunk, source)
             return f"cannot copy stdin to a temporary file ({exc.strerror or exc})"
         copied += len(chunk)
         if progress is not None:
             progress(copied, None)
-    _copy = _Copy(handle)
+    _copy = handle
     return None
 
 
@@ -176,7 +169,8 @@ def open_stdin() -> BinaryIO:
     (once), or stdin itself (which the caller must not close)."""
     global _rest
     if _copy is not None:
-        return _PositionalReader(_copy.handle.fileno(), _copy.size)  # type: ignore[return-value]
+        fd = _copy.fileno()
+        return _PositionalReader(fd, os.fstat(fd).st_size)  # type: ignore[return-value]
     if _rest is not None:
         rest, _rest = _rest, None
         return rest
@@ -188,14 +182,14 @@ def open_stdin() -> BinaryIO:
 
 def copied() -> os.stat_result | None:
     """`os.stat` of the copy "-" reads, None when stdin is not copied."""
-    return None if _copy is None else os.fstat(_copy.handle.fileno())
+    return None if _copy is None else os.fstat(_copy.fileno())
 
 
 def release() -> None:
     """Drop the copy (its disk space goes back): "-" is stdin again."""
     global _copy, _rest
     if _copy is not None:
-        _copy.handle.close()
+        _copy.close()
     if _rest is not None:
         _rest.close()
     _copy = _rest = None
