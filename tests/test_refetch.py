@@ -418,7 +418,7 @@ def _events_cli(paths: list[Path], read: dict, fmt: str, out: Path, *extra: str)
     if "year" in read:
         args += ["--year", str(read["year"])]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stream, "streamable", lambda _paths, _tz: False)
+        patch.setattr(stream, "streamable", lambda _paths: False)
         return CliRunner().invoke(main, args)
 
 

@@ -257,20 +257,21 @@ class LogInputs:
         windows read back one at a time (several inputs merged), for a command
         that writes every row (`kalog events`) in bounded memory; None when
         the inputs must be read whole (`read`): stdin not copied, an input named twice,
-        --tz, --workers, or what the stream finds once read (lines out of
-        time order...).  Reports as `read`.
+        --workers, or what the stream finds once read (lines out of
+        time order, times near an hour that --tz repeats...).  Reports as `read`.
         """
         from kalog.ingest.stream import stream_events, streamable
 
         self.expand()
         self.copy_stdin()
-        if self.executor is not None or not streamable(list(self.paths), self.tz):
+        if self.executor is not None or not streamable(list(self.paths)):
             return None
         with self._reading() as reporter:
             events = stream_events(
                 list(self.paths),
                 year=self.year,
                 host=self.host,
+                tz=self.tz,
                 host_of=self.host_of,
                 progress=reporter,
             )

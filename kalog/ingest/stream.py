@@ -30,16 +30,24 @@ the windows back, their year-less times moved to the final years, one
 window at a time for one input, and about one per input for several,
 merged as `_assemble` merges (`_merged`).
 
+The zone is applied as the windows are read back (`_zoned`), as the whole
+read applies it to the whole (`frame._final_ts`): with `--tz`, times
+without a UTC offset are wall-clock time in it, and when some input's
+times carry offsets and others' do not, the latter are read as UTC with
+the whole read's warning.  The host check compares the times in UTC, so
+an input's runs are moved there at its end too (`_wall_clock_in`).
+
 Only inputs whose frame this provably equals stream: local inputs, each
 named once (stdin only when the command line copied it to a file,
 `kalog.ingest.stdin_copy`: an input found not to stream is read again
-whole), no `--tz`, each one's
+whole), each one's
 rows already in time order (a line without a time sorts with its
 neighbours, as the whole read places it), one kind of timestamp per input
 (every one with a year, or every one year-less; with UTC offsets or
-without) and one zone kind across them (the whole read converts and warns
-otherwise), no date that only the final year makes invalid (29 February),
-and no host-check warning.  Any other input makes `stream_events` return
+without), no date that only the final year makes invalid (29 February),
+with `--tz` no time within a day of an hour the zone repeats (which of the
+two a time is, the whole read infers from the order of all the inputs'
+times: `_near_fold`), and no host-check warning.  Any other input makes `stream_events` return
 None, and the caller reads the whole frame as before (`read_events`); the
 spools are dropped.  The result is then the same, only not bounded
 (tests/test_stream.py compares every output format both ways on real
@@ -122,10 +130,12 @@ class _Input:
     shift: np.ndarray | None = field(default=None, repr=False)
     #: its first row with a time (final), None when it has none
     first: pd.DataFrame | None = None
+    #: the zone its times are read back in (`_zoned`), None: as spooled
+    zone: str | None = None
 
     def windows(self) -> Iterator[pd.DataFrame]:
         for window, codes in self.spool.read():
-            yield window if codes is None else _moved(window, codes, self.shift)
+            yield _zoned(window if codes is None else _moved(window, codes, self.shift), self.zone)
             del window
             give_back()  # the window's memory, before the next is read
 
@@ -171,14 +181,57 @@ def _moved(window: pd.DataFrame, codes: np.ndarray | int, shift: np.ndarray | No
     return window
 
 
+def _zoned(window: pd.DataFrame, zone: str | None) -> pd.DataFrame:
+    """The window's times in `zone` as the whole read makes them
+    (`frame._final_ts`): times without a UTC offset are wall-clock time in
+    `zone` (DST gaps shift forward; `_Reader._finish` made sure that no
+    time is on a repeated hour, which only the whole could infer), times
+    with one are converted; None: as they are."""
+    if zone is None:
+        return window
+    ts = window["ts"]
+    if ts.dt.tz is None:
+        ts = build._localize(ts, zone)
+    window["ts"] = ts.dt.tz_convert(zone).astype(f"datetime64[ns, {zone}]")
+    return window
+
+
+#: Hours sampled on each side of a day for `_near_fold` (a day before it, two after).
+_FOLD_HOURS = np.arange(-24, 49, dtype=np.int64) * 3_600 * 10**9
+
+
+def _near_fold(days: np.ndarray, zone: str) -> bool:
+    """Whether a day of `days` (naive day starts, int64 ns) is within a day
+    of a repeated wall-clock hour in `zone` (the clocks go back).
+
+    Why: the whole read localizes a repeated hour's times by their order
+    over all inputs (`ambiguous="infer"`, standard time for all when that
+    fails); a window cannot, so such inputs are read whole.  Each day is
+    sampled hourly from the day before to the end of the day after: a
+    sampled time that is repeated, or a UTC offset that falls from one
+    sample to the next, is a fold (gaps shift forward, as the read does,
+    and never lower the offset).  Cautious by a day on each side: a fold
+    across midnight is found from either day.
+    """
+    if not len(days):
+        return False
+    naive = (days[:, None] + _FOLD_HOURS[None, :]).ravel()
+    local = pd.DatetimeIndex(naive.view("datetime64[ns]")).tz_localize(
+        zone, ambiguous="NaT", nonexistent="shift_forward"
+    )
+    repeated = np.asarray(local.isna()).reshape(len(days), -1)
+    offsets = (naive - local.asi8).reshape(len(days), -1)
+    return bool(repeated.any() or (np.diff(offsets, axis=1) < 0).any())
+
+
 class _Ineligible(Exception):
     """Internal: the input's frame cannot be streamed (the module docstring)."""
 
 
-def streamable(paths: list[str], tz: str | None) -> bool:
+def streamable(paths: list[str]) -> bool:
     """True when `paths` may stream (more is known only once read): local
-    inputs, each named once, no zone."""
-    if not paths or tz is not None or len(set(paths)) != len(paths):
+    inputs, each named once."""
+    if not paths or len(set(paths)) != len(paths):
         return False
     # stdin can be read again once the command line copied it: a stream
     # found ineligible once read is read whole (kalog.ingest.stdin_copy)
@@ -191,11 +244,12 @@ def stream_events(
     *,
     year: int | None = None,
     host: str | None = None,
+    tz: str | None = None,
     host_of: Mapping[str, str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     why: list[str] | None = None,
 ) -> EventStream | None:
-    """`read_events(paths, year=, host=, host_of=)`'s frame as an `EventStream`, or
+    """`read_events(paths, year=, host=, tz=, host_of=)`'s frame as an `EventStream`, or
     None when it must be read whole (the module docstring; an input that
     cannot be read is read whole too, which reports why).
 
@@ -203,6 +257,8 @@ def stream_events(
     why: a list that is told why the inputs could not stream.
     """
     names = [paths] if isinstance(paths, str) else list(paths)
+    if tz is not None:
+        build._check_tz(tz)
     sources = [Source(name=name, index=index) for index, name in enumerate(names)]
     if progress is not None:
         build._report_progress(sources, progress)
@@ -210,6 +266,7 @@ def stream_events(
         names,
         [host if host is not None else source.default_host for source in sources],
         build._inputs_named(host_of or {}, names),
+        tz,
     )
     inputs: list[_Input] = []
     try:
@@ -238,22 +295,20 @@ class _Shared:
     names: list[str]
     defaults: list[str]
     given: dict[str, str]
+    tz: str | None = None  # --tz: the zone of the times without a UTC offset
     runs: identity.RunsOf = field(default_factory=identity.RunsOf)
 
 
 def _joined(readers: list[_Reader], inputs: list[_Input], shared: _Shared) -> EventStream:
     """The inputs read, as one stream: checked as the whole read would check
     them together (`_Ineligible` when they cannot stream), with their stats."""
-    heads = [reader.head for reader in readers if reader.head is not None]
-    if any(head["ts"].dtype != heads[0]["ts"].dtype for head in heads):
-        # with and without UTC offsets: the whole read converts and warns
-        raise _Ineligible("timestamps of two kinds")
     rows = sum(reader.rows for reader in readers)
     if rows:
         renamed, _apart, notes = identity.hosts_apart(shared.runs.result(), shared.given)
         if renamed or notes:
             raise _Ineligible("; ".join(notes))  # the whole read warns, in full
     sources = [reader.source for reader in readers]
+    notes = _zones(readers, inputs, shared)
     typed = sum(reader.typed for reader in readers)
     stats = build.input_stats(
         sources,
@@ -261,7 +316,7 @@ def _joined(readers: list[_Reader], inputs: list[_Input], shared: _Shared) -> Ev
         typed=typed,
         unknown=rows - typed,  # the frame's kind is never missing
         files=len(sources),
-        warnings=[warning for source in sources for warning in source.warnings],
+        warnings=[warning for source in sources for warning in source.warnings] + notes,
         errors=[],
         formats=[
             {
@@ -273,12 +328,38 @@ def _joined(readers: list[_Reader], inputs: list[_Input], shared: _Shared) -> Ev
         ],
         assumed_years=[reader.assumed for reader in readers if reader.assumed is not None],
     )
+    heads = [reader.head for reader in readers if reader.head is not None]
     head = heads[0] if heads else events.empty_frame()
+    head = _zoned(head, inputs[0].zone) if heads else head
     firsts = [item.first for item in inputs if item.first is not None]
     # the first timed row of the merge: the earliest, the first input's of a tie
     first = min(firsts, key=lambda row: row["ts"].array.asi8[0], default=head)
     hosts = set().union(*(reader.hosts for reader in readers))
     return EventStream(stats, hosts, head, first, rows, inputs)
+
+
+def _zones(readers: list[_Reader], inputs: list[_Input], shared: _Shared) -> list[str]:
+    """Set each input's zone of reading back as the whole read converts
+    (`frame._final_ts`); its warning, if any.
+
+    `--tz`: every input's times in that zone.  Without it, when an input's
+    times carry UTC offsets, every input's are UTC: those without offsets
+    read as UTC, and a warning names the inputs that have them.
+    """
+    aware = any(True in reader.aware for reader in readers)
+    zone = shared.tz or ("UTC" if aware else None)
+    for item in inputs:
+        item.zone = zone
+        if item.first is not None:
+            item.first = _zoned(item.first, zone)
+    plain = sorted(reader.source.name for reader in readers if False in reader.aware)
+    if shared.tz is not None or not aware or not plain:
+        return []
+    named = ", ".join(plain[:3]) + (f" and {len(plain) - 3} more" if len(plain) > 3 else "")
+    return [
+        f"{named}: timestamps without UTC offset read as UTC "
+        "(other inputs carry offsets; pass --tz to set their zone)"
+    ]
 
 
 class _Reader:
@@ -293,6 +374,8 @@ class _Reader:
         self.aware: set[bool] = set()  # rows with a UTC offset, rows without
         self.styles: set[str] = set()
         self.hosts: set[str] = set()
+        #: with --tz, the days (provisional day starts, ns) of its times without a UTC offset
+        self.days: set[int] = set()
         self.last_ns: int | None = None  # the previous window's last time
         self.rows = self.typed = 0
         self.first_code = -1  # the first timed row's deferred date's code (-1: none)
@@ -370,6 +453,8 @@ class _Reader:
             if self.last_ns is not None and ns[0] < self.last_ns:
                 raise _Ineligible("lines out of time order")
             self.last_ns = int(ns[-1])
+            if shared.tz is not None and self.aware == {False}:
+                self.days.update(np.unique(ns - ns % _DAY_NS).tolist())
         identity.name_inputs(built, shared.given)
         shared.runs.add(built)
         self.rows += len(built)
@@ -383,8 +468,10 @@ class _Reader:
 
     def _finish(self, into: _Input, runs: int) -> None:
         """The input's end: its final years (`into.shift`, its host-check runs
-        moved to them from `runs` on), its warnings and assumed year."""
+        moved to them from `runs` on, and with --tz to UTC), its warnings and
+        assumed year; `_Ineligible` for times near a repeated hour of --tz."""
         source = self.source
+        days = np.array(sorted(self.days), dtype=np.int64)
         if source.lines_read == 0:
             source.warn("empty input")
         ref = build._reference(source)
@@ -396,6 +483,7 @@ class _Reader:
             if self.year is None:
                 into.shift = np.where(final == _NAT, 0, final - provisional)
                 self.shared.runs.move_times(runs, _final_times(provisional, into.shift))
+                days = _final_times(provisional, into.shift)(days)
             if self.year is None and "year-less" in self.stamps and self.first_code >= 0:
                 # one kind of stamp: the first timed row is the first year-less one
                 first_year = pd.Timestamp(int(final[self.first_code])).year
@@ -404,9 +492,28 @@ class _Reader:
                     "year": first_year,
                     "from": "file date" if source.mtime else "today",
                 }
+        zone = self.shared.tz
+        if zone is not None and len(days):
+            if _near_fold(days, zone):
+                # the whole read infers a repeated hour's times from their order
+                raise _Ineligible(f"times near an hour repeated in {zone}")
+            self.shared.runs.move_times(runs, _wall_clock_in(zone))
         build._time_warnings(self.styles, source, ref, self.times.bad + self.bad)
         if into.first is not None:
             into.first = _moved(into.first, self.first_code, into.shift)
+
+
+def _wall_clock_in(zone: str) -> Callable[[np.ndarray], np.ndarray]:
+    """Wall-clock times in `zone` (int64 ns, NaT kept) -> UTC int64 ns, as
+    the whole read localizes them, for the host check's runs of an input
+    without UTC offsets under --tz: the check compares every input's
+    times, and the whole read's are UTC."""
+
+    def move(ns: np.ndarray) -> np.ndarray:
+        naive = pd.Series(ns.view("datetime64[ns]"), copy=False)
+        return build._localize(naive, zone).array.asi8.copy()
+
+    return move
 
 
 def _final_times(provisional: np.ndarray, shift: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
