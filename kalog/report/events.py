@@ -259,6 +259,8 @@ def _cells(name: str, column: Any, categories: _Cells | None = None) -> _Cells:
         cells = _Cells(pc.cast(array.drop_null(), pa.large_string()), _valid_index(array, True))
     elif pa.types.is_timestamp(array.type) and array.type.tz is None:
         cells = _iso_seconds(column)
+    if cells is None and getattr(column.dtype, "tz", None) is not None:
+        cells = _iso_seconds(column)
     if cells is None:
         cells = _distinct(name, column)
     if name in ("source", "line"):  # never omitted
@@ -356,19 +358,19 @@ def _strings(array: Any) -> _Cells:
 
 
 def _iso_seconds(column: Any) -> _Cells | None:
-    """`Timestamp.isoformat()` of a naive datetime column; None unless all whole seconds.
+    """`Timestamp.isoformat()` of a datetime column, naive or tz-aware; None
+    unless all whole seconds.
 
     Each distinct second is written once (`kalog.speed.isotime`); sub-second
-    times and years outside 1000-9999 are left to `_distinct`.
+    times, years outside 1000-9999 and offsets that are not whole minutes
+    are left to `_distinct`.
     """
-    import numpy as np
     import pyarrow as pa
 
-    from kalog.speed.isotime import whole_seconds
+    from kalog.speed.isotime import column_seconds
 
-    stamps = column.to_numpy(dtype="datetime64[ns]")
-    texts, index, odd = whole_seconds(stamps)
-    missing = np.isnat(stamps)
+    texts, index, odd = column_seconds(column)
+    missing = column.isna().to_numpy()
     if (odd & ~missing).any():
         return None
     index[missing] = -1

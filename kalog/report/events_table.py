@@ -40,7 +40,7 @@ from rich.cells import cell_len, chop_cells
 
 from kalog.console import visible_all
 from kalog.ingest.stream import row_slices
-from kalog.speed.isotime import whole_seconds
+from kalog.speed.isotime import column_seconds
 
 HEADERS = ("where", "ts", "host", "program", "kind", "instance", "fields", "body")
 GAP = 2
@@ -376,8 +376,8 @@ def _time_column(part: Any, rows: int) -> _Column:
     if "ts" not in part:
         return _Column([""], np.zeros(rows, dtype=np.intp))
     times = part["ts"]
-    if isinstance(times.dtype, np.dtype) and times.dtype.kind == "M":  # naive: numpy's texts
-        seconds, codes, odd = whole_seconds(times.to_numpy())
+    if times.dtype.kind == "M":  # naive or aware: numpy's texts, the offsets' suffixes
+        seconds, codes, odd = column_seconds(times)
         texts: list[str] = seconds.tolist()
         if not odd.any():
             return _Column(texts, codes)

@@ -1,4 +1,4 @@
-"""ISO 8601 text of naive timestamps, written once per distinct second.
+"""ISO 8601 text of timestamps, written once per distinct second.
 
 Why: reports and `kalog events` write a time per segment, transition or
 event, and `pd.Timestamp.isoformat()` per value costs microseconds each;
@@ -40,13 +40,55 @@ def whole_seconds(stamps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return np.datetime_as_string(distinct, unit="s"), codes.astype(np.int64), odd
 
 
+def column_seconds(times: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`whole_seconds` of a pandas datetime column (a Series), naive or tz-aware.
+
+    An aware time's `isoformat()` is its wall-clock time in its zone and
+    its UTC offset (`2024-10-27T02:10:00+02:00`): the wall-clock times'
+    texts get the offsets' suffixes, each distinct (second, offset) written
+    once.  Why: with --tz or a log's own offsets, every time is aware, and
+    `isoformat()` per distinct second was most of `kalog events`' extra
+    time for them.  Odd too: an offset that is not whole minutes (a zone's
+    local mean time before 1900...), which `isoformat()` writes otherwise.
+    """
+    zone = getattr(times.dtype, "tz", None)
+    if zone is None:
+        return whole_seconds(times.to_numpy())
+    local = times.dt.tz_localize(None).to_numpy()
+    utc = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    texts, codes, odd = whole_seconds(local)
+    missing = np.isnat(local)
+    offsets = np.where(missing, 0, (local - utc).astype("timedelta64[s]").view(np.int64))
+    odd |= offsets % 60 != 0
+    distinct, which = np.unique(offsets, return_inverse=True)
+    suffixes = np.array([_suffix(int(seconds)) for seconds in distinct.tolist()])
+    if len(distinct) == 1:
+        return np.char.add(texts, suffixes[0]), codes, odd
+    keys, codes = np.unique(codes * len(distinct) + which.reshape(-1), return_inverse=True)
+    texts = np.char.add(texts[keys // len(distinct)], suffixes[keys % len(distinct)])
+    return texts, codes.reshape(-1).astype(np.int64), odd
+
+
+def _suffix(seconds: int) -> str:
+    """A UTC offset as `isoformat()` ends an aware time: `+02:00`, `-03:30`."""
+    sign = "-" if seconds < 0 else "+"
+    minutes = abs(seconds) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def iso_texts(times: Any, missing: str | None) -> list[str | None]:
     """`Timestamp.isoformat()` of each of `times` (a pandas datetime column,
-    naive or tz-aware, any fraction), `missing` for NaT; each distinct time
-    formatted once.  The general case of `whole_seconds`, for writers that
-    take a slice of rows at a time (the events table, CSV)."""
+    naive or tz-aware, any fraction), `missing` for NaT: whole seconds by
+    `column_seconds`, each other distinct time formatted once.  For writers
+    that take a slice of rows at a time (CSV)."""
     import pandas as pd
 
-    codes, distinct = pd.factorize(times)
-    texts = [t.isoformat() for t in distinct] + [missing]  # code -1 (NaT): the last
+    seconds, codes, odd = column_seconds(times)
+    texts: list[str | None] = seconds.tolist()
+    at = np.flatnonzero(odd)
+    if len(at):
+        found, distinct = pd.factorize(times.iloc[at])
+        others = [t.isoformat() for t in distinct] + [missing]  # code -1 (NaT): the last
+        codes[at] = np.where(found < 0, len(others) - 1, found) + len(texts)
+        texts += others
     return [texts[c] for c in codes.tolist()]
