@@ -109,6 +109,14 @@ SETS = [
     tuple(sorted(SEED.glob("*.log"))),
     *zip(sorted(CORPUS.glob("*.log"))[0::2], sorted(CORPUS.glob("*.log"))[1::2], strict=False),
     (DATA / "pastes/no-time.log", SEED / "ex1-B-master-100.log", CORPUS / "014.log"),
+    # a file named twice is read twice
+    (SEED / "ex1-B-master-100.log", SEED / "ex1-B-master-100.log"),
+    (
+        LAB / "split-brain/node-a.log",
+        LAB / "split-brain/node-b.log",
+        LAB / "split-brain/node-a.log",
+    ),
+    (CORPUS / "014.log", CORPUS / "014.log"),
 ]
 
 
@@ -145,7 +153,7 @@ def test_several_inputs_stream_as_their_whole_frame(
     # inputs with and without UTC offsets stream (the whole read's warning
     # is in the stats); a host name read as two machines does not
     assert reasons == {"host check"} | ({f"times near an hour repeated in {tz}"} if tz else set())
-    assert streamed == len(SETS) - len(reasons), (streamed, len(SETS))  # of 47
+    assert streamed == len(SETS) - len(reasons), (streamed, len(SETS))  # of 50
 
 
 def test_year_less_inputs_merge_by_their_final_years(
@@ -386,8 +394,9 @@ def test_what_cannot_stream_is_read_whole(tmp_path: Path) -> None:
         assert stream.stream_events(str(log), why=why) is None
         assert why == [reason]
     assert stream.streamable(["a.log", "b.log"])
-    assert not stream.streamable(["a.log", "a.log"])  # an input named twice
+    assert stream.streamable(["a.log", "a.log"])  # an input named twice: read twice
     assert not stream.streamable(["-"])
+    assert not stream.streamable(["-", "-"])
     assert not stream.streamable(["a.log", "-"])
     assert stream.streamable(["a.log"])
     why = []
@@ -441,6 +450,7 @@ OPTIONS = [
         tuple(sorted((LAB / "three-stop").glob("*.log"))),
         (CORPUS / "014.log", SEED / "ex2-A-backup-100.log"),  # one without a time: last
         (SEED / "ex1-B-master-100.log", LAB / "split-brain/node-a.log"),  # UTC offsets or not
+        (SEED / "ex1-B-master-100.log", SEED / "ex1-B-master-100.log"),  # named twice
     ],
     ids=lambda paths: "+".join(path.name for path in paths),
 )

@@ -256,7 +256,7 @@ class LogInputs:
         """The inputs' event frame as a `kalog.ingest.stream.EventStream`: its
         windows read back one at a time (several inputs merged), for a command
         that writes every row (`kalog events`) in bounded memory; None when
-        the inputs must be read whole (`read`): stdin not copied, an input named twice,
+        the inputs must be read whole (`read`): stdin not copied or named twice,
         --workers, or what the stream finds once read (lines out of
         time order, times near an hour that --tz repeats...).  Reports as `read`.
         """

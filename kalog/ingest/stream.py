@@ -37,8 +37,9 @@ times carry offsets and others' do not, the latter are read as UTC with
 the whole read's warning.  The host check compares the times in UTC, so
 an input's runs are moved there at its end too (`_wall_clock_in`).
 
-Only inputs whose frame this provably equals stream: local inputs, each
-named once (stdin only when the command line copied it to a file,
+Only inputs whose frame this provably equals stream: local inputs (a file
+named twice is read twice, as the whole read reads it; stdin named once,
+and only when the command line copied it to a file,
 `kalog.ingest.stdin_copy`: an input found not to stream is read again
 whole), each one's
 rows already in time order (a line without a time sorts with its
@@ -230,8 +231,9 @@ class _Ineligible(Exception):
 
 def streamable(paths: list[str]) -> bool:
     """True when `paths` may stream (more is known only once read): local
-    inputs, each named once."""
-    if not paths or len(set(paths)) != len(paths):
+    inputs (a file named twice is read twice, as the whole read reads it;
+    stdin named twice is not copied, so it is read whole)."""
+    if not paths or paths.count("-") > 1:
         return False
     # stdin can be read again once the command line copied it: a stream
     # found ineligible once read is read whole (kalog.ingest.stdin_copy)
