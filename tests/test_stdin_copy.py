@@ -30,11 +30,18 @@ from kalog.ingest.frame import read_events
 
 EX1_A, EX1_B = SEED / "ex1-A-backup-99.log", SEED / "ex1-B-master-100.log"
 
+#: lines out of time order, and a line without a time
+REPEATED = (DATA / "pastes" / "rsyslog-repeated.log").read_bytes().splitlines(keepends=True)
+UNTIMED = (DATA / "pastes" / "no-time.log").read_bytes().splitlines(keepends=True)[:1]
+REPEATED_UNTIMED = b"".join(REPEATED[:10] + UNTIMED + REPEATED[10:])
+
 #: (name, the bytes piped, the other inputs named with "-")
 PIPED = [
     ("ex1-B", EX1_B.read_bytes(), ()),
     ("096.gz", gzip.compress((CORPUS / "096.log").read_bytes()), ()),  # no host: "stdin"
-    ("rsyslog-repeated", (DATA / "pastes" / "rsyslog-repeated.log").read_bytes(), ()),  # read whole
+    ("rsyslog-repeated", (DATA / "pastes" / "rsyslog-repeated.log").read_bytes(), ()),
+    # out of time order with a line without a time: read whole
+    ("disordered+untimed", REPEATED_UNTIMED, ()),
     ("ex1-B+ex1-A", EX1_B.read_bytes(), (str(EX1_A),)),  # merged with a file
     ("three-stop", (LAB / "three-stop" / "node-a.log").read_bytes(), ()),
 ]
@@ -68,8 +75,9 @@ def test_events_on_stdin_write_what_reading_it_once_wrote(
     monkeypatch.setattr(stream, "WINDOW_LINES", 7)
     used = count_streams(monkeypatch)
     copied = [_invoke(["events", *options, "-", *others], data) for options in OPTIONS]
-    # what streamed: every run but the log out of time order, read whole from the copy
-    assert used == [name != "rsyslog-repeated"] * len(OPTIONS)
+    # what streamed: every run but the log out of time order with a line
+    # without a time, read whole from the copy
+    assert used == [name != "disordered+untimed"] * len(OPTIONS)
     _not_copied(monkeypatch)
     before = [_invoke(["events", *options, "-", *others], data) for options in OPTIONS]
     assert copied == before

@@ -36,8 +36,9 @@ LOGS = sorted(
         *(DATA / "pastes").glob("*.log"),
     ]
 )
-#: the real logs the stream reads whole, and why
-WHOLE = {"rsyslog-repeated.log": "lines out of time order"}
+#: the real logs the stream reads whole, and why (none: rsyslog-repeated.log,
+#: out of time order, streams as sorted runs merged)
+WHOLE: dict[str, str] = {}
 #: --tz: the real logs with a time within a day of an hour the zone repeats
 #: (read whole: the whole read infers which of the two a time is).  026.log
 #: is of 3 November 2025, the day after New York's clocks went back.  The
@@ -380,12 +381,43 @@ def test_inputs_with_and_without_utc_offsets_stream(
     _streamed_as_whole([first, other])  # read as UTC: an hour apart
 
 
+@pytest.mark.parametrize("window", [3, 8, 64])
+def test_lines_out_of_time_order_stream_as_sorted_runs(
+    window: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each window sorted and spooled, the windows merged as they are read
+    back: the whole read's order (time, then line), alone and merged with
+    another input, year-less times moved to their final years."""
+    monkeypatch.setattr(stream, "WINDOW_LINES", window)
+    seed = _lines(SEED / "ex1-B-master-100.log")
+    other = _lines(SEED / "ex2-B-master-99.log")
+    # two hosts' logs in one file, as a central syslog writes them: in
+    # blocks, each host's clock a little off the other's
+    a = _redated(seed, "Dec 31")
+    b = [line.replace("192_168_173_204", "lb-b") for line in _redated(other, "Dec 31")]
+    blocks = [a[:5], b[:7], a[5:12], b[7:], a[12:]]
+    central = _write(tmp_path / "c" / "messages", sum(blocks, []), "2025-01-02")
+    reversed_log = _write(tmp_path / "r" / "messages", seed[::-1], "2014-09-01")
+    for paths in ([central], [reversed_log], [central, SEED / "ex1-A-backup-99.log"]):
+        frame = _streamed_as_whole(paths)
+        ns = frame["ts"].array.asi8
+        assert (ns[1:] >= ns[:-1]).all(), paths
+    whole = read_events([central])
+    assert whole["ts"].iloc[0] == pd.Timestamp("2024-12-31 15:26:27")
+    assert _streamed_as_whole([reversed_log], tz="Europe/Paris")["ts"].iloc[0] == pd.Timestamp(
+        "2014-08-25 15:26:27+02:00"
+    )
+
+
 def test_what_cannot_stream_is_read_whole(tmp_path: Path) -> None:
     seed = _lines(SEED / "ex1-B-master-100.log")
     # two kinds of timestamp: year-less syslog lines, then lines with a year
     iso = _lines(LAB / "split-brain/node-a.log")
+    # a line without a time sorts with its neighbours in the file: out of
+    # time order, only the whole read has them all
+    untimed = _lines(DATA / "pastes/no-time.log")[:1]
     cases = {
-        "lines out of time order": seed[10:] + seed[:10],
+        "lines out of time order": seed[10:20] + untimed + seed[20:] + seed[:10],
         "timestamps of two kinds": seed + iso,
     }
     for reason, lines in cases.items():
@@ -451,6 +483,7 @@ OPTIONS = [
         (CORPUS / "014.log", SEED / "ex2-A-backup-100.log"),  # one without a time: last
         (SEED / "ex1-B-master-100.log", LAB / "split-brain/node-a.log"),  # UTC offsets or not
         (SEED / "ex1-B-master-100.log", SEED / "ex1-B-master-100.log"),  # named twice
+        (DATA / "pastes/rsyslog-repeated.log",),  # out of time order
     ],
     ids=lambda paths: "+".join(path.name for path in paths),
 )

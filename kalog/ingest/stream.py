@@ -30,6 +30,12 @@ the windows back, their year-less times moved to the final years, one
 window at a time for one input, and about one per input for several,
 merged as `_assemble` merges (`_merged`).
 
+An input whose lines are out of time order (a central syslog of several
+hosts, whose clocks differ a little) is sorted a window at a time as it is
+spooled (`_assemble` sorts each), and its windows are merged as sorted
+runs when read back; a run is read once the merge reaches its first time,
+so about a window is held per run that overlaps the rows being merged.
+
 The zone is applied as the windows are read back (`_zoned`), as the whole
 read applies it to the whole (`frame._final_ts`): with `--tz`, times
 without a UTC offset are wall-clock time in it, and when some input's
@@ -41,9 +47,9 @@ Only inputs whose frame this provably equals stream: local inputs (a file
 named twice is read twice, as the whole read reads it; stdin named once,
 and only when the command line copied it to a file,
 `kalog.ingest.stdin_copy`: an input found not to stream is read again
-whole), each one's
-rows already in time order (a line without a time sorts with its
-neighbours, as the whole read places it), one kind of timestamp per input
+whole), each one's rows in time order or every one of its lines with a
+time (a line without one sorts with its neighbours in the file, as the
+whole read places it, which a window's may not be), one kind of timestamp per input
 (every one with a year, or every one year-less; with UTC offsets or
 without), no date that only the final year makes invalid (29 February),
 with `--tz` no time within a day of an hour the zone repeats (which of the
@@ -57,6 +63,8 @@ logs).
 
 from __future__ import annotations
 
+import collections
+import functools
 import math
 import pickle
 import shutil
@@ -110,11 +118,15 @@ class _Spool:
         self.files.append(path)
 
     def read(self) -> Iterator[Any]:
-        for path in self.files:
-            with pa.CompressedInputStream(str(path), _CODEC) as data:
-                item = pickle.load(data)
+        for at in range(len(self.files)):
+            item = self.read_one(at)
             yield item
             del item
+
+    def read_one(self, at: int) -> Any:
+        """The window spooled `at`-th."""
+        with pa.CompressedInputStream(str(self.files[at]), _CODEC) as data:
+            return pickle.load(data)
 
     def close(self) -> None:
         self.files.clear()
@@ -133,12 +145,24 @@ class _Input:
     first: pd.DataFrame | None = None
     #: the zone its times are read back in (`_zoned`), None: as spooled
     zone: str | None = None
+    #: an input whose lines are out of time order: each window's first time
+    #: (final, int64 ns), the windows being sorted runs to merge (`_merged`);
+    #: None: its windows follow each other in time order
+    starts: list[int] | None = None
 
     def windows(self) -> Iterator[pd.DataFrame]:
         for window, codes in self.spool.read():
-            yield _zoned(window if codes is None else _moved(window, codes, self.shift), self.zone)
+            yield self._final(window, codes)
             del window
             give_back()  # the window's memory, before the next is read
+
+    def window(self, at: int) -> Iterator[pd.DataFrame]:
+        """The `at`-th window alone (a run of a disordered input)."""
+        window, codes = self.spool.read_one(at)
+        yield self._final(window, codes)
+
+    def _final(self, window: pd.DataFrame, codes: np.ndarray | None) -> pd.DataFrame:
+        return _zoned(window if codes is None else _moved(window, codes, self.shift), self.zone)
 
 
 @dataclass
@@ -160,7 +184,7 @@ class EventStream:
     _inputs: list[_Input] = field(repr=False)
 
     def windows(self) -> Iterator[pd.DataFrame]:
-        if len(self._inputs) == 1:
+        if len(self._inputs) == 1 and self._inputs[0].starts is None:
             return self._inputs[0].windows()
         return _merged(self._inputs)
 
@@ -378,7 +402,13 @@ class _Reader:
         self.hosts: set[str] = set()
         #: with --tz, the days (provisional day starts, ns) of its times without a UTC offset
         self.days: set[int] = set()
-        self.last_ns: int | None = None  # the previous window's last time
+        self.last_ns: int | None = None  # the latest time of the windows before
+        #: lines out of time order (each window is then a run of its own,
+        #: sorted; `_merged`), lines without a time
+        self.disordered = self.untimed = False
+        self.starts: list[int] = []  # each window's first time (provisional)
+        self.first_key: tuple[int, int] | None = None  # (time, line) of `into.first`
+        self.first_row_code = -1  # its deferred date's code
         self.rows = self.typed = 0
         self.first_code = -1  # the first timed row's deferred date's code (-1: none)
         self.head: pd.DataFrame | None = None
@@ -391,14 +421,20 @@ class _Reader:
         runs = self.shared.runs.mark()  # the host check's runs of this input from here
         for window, text in windows:
             codes = self.times.take_codes()
-            built = self._window(window, text, codes)
+            built, order = self._window(window, text, codes)
             del window, text
+            if order is not None:  # the window's rows sorted: its codes alike
+                codes = codes[order]
             if self.head is None:
                 self.head = built.iloc[:0].copy()
-            timed = np.flatnonzero(built["ts"].notna().to_numpy())
-            if into.first is None and len(timed):
-                into.first = built.iloc[timed[0] : timed[0] + 1].copy()
-                self.first_code = int(codes[timed[0]])
+            ns = built["ts"].array.asi8
+            timed = np.flatnonzero(ns != _NAT)
+            self.starts.append(int(ns[timed[0]]) if len(timed) else _NAT)
+            if len(timed):  # the input's first timed row: the earliest (time, line)
+                key = (int(ns[timed[0]]), int(built["line"].iat[timed[0]]))
+                if self.first_key is None or key < self.first_key:
+                    into.first = built.iloc[timed[0] : timed[0] + 1].copy()
+                    self.first_key, self.first_row_code = key, int(codes[timed[0]])
             # the codes of a window with year-less times still to move (`_moved`)
             moving = self.year is None and bool((codes >= 0).any())
             into.spool.write((built, codes if moving else None))
@@ -407,8 +443,12 @@ class _Reader:
         give_back()  # the windows' freed temporaries
         self._finish(into, runs)
 
-    def _window(self, window: dict[str, Any], text: pa.Array, codes: np.ndarray) -> pd.DataFrame:
-        """The window's event frame, provisional times; `_Ineligible` if it cannot stream."""
+    def _window(
+        self, window: dict[str, Any], text: pa.Array, codes: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray | None]:
+        """The window's event frame, provisional times, and where its rows
+        were in the window's lines (None: in place) when `_assemble` sorted
+        them; `_Ineligible` if it cannot stream."""
         naive = window["naive"]
         offset = window["offset"]
         deferred = codes >= 0
@@ -416,6 +456,8 @@ class _Reader:
             starts = self.times.starts(build._reference(self.source), self._provisional())
             self.bad += build._Times.complete(naive, codes, starts)
         timed = naive != _NAT
+        if self.first_code < 0 and timed.any():  # the first timed line (the assumed year's)
+            self.first_code = int(codes[np.argmax(timed)])
         dates = list(self.times.dates)  # code -> (drops, month, day), None: clock-only
         kinds = {
             "clock-only" if dates[code] is None else "year-less"
@@ -445,16 +487,24 @@ class _Reader:
             raise _Ineligible("; ".join(notes))
         if self.head is not None and built["ts"].dtype != self.head["ts"].dtype:
             raise _Ineligible("timestamps of two kinds")  # a window of lines without a time
-        # in order when the lines are (one input: no merge) and their times never
-        # fall back; a line without one sorts with its neighbours (`_assemble`)
+        # Lines out of time order: `_assemble` sorted the window's rows by
+        # time (then line), or its first time is before an earlier window's
+        # last.  Each window is then a sorted run, merged with the others as
+        # they are read back (`_merged`), unless a line has no time: it sorts
+        # with its neighbours in the file, which a window's may not be.
+        lines = built["line"].to_numpy()
+        order = None
+        if (np.diff(lines) <= 0).any():
+            order = np.searchsorted(np.sort(lines), lines)  # each row's place in the file
         ns = built["ts"].array.asi8
+        self.untimed |= bool((ns == _NAT).any())
         ns = ns[ns != _NAT]
-        if (np.diff(built["line"].to_numpy()) <= 0).any() or (np.diff(ns) < 0).any():
+        if order is not None or (len(ns) and self.last_ns is not None and ns[0] < self.last_ns):
+            self.disordered = True
+        if self.disordered and self.untimed:
             raise _Ineligible("lines out of time order")  # the merge sorts the whole
         if len(ns):
-            if self.last_ns is not None and ns[0] < self.last_ns:
-                raise _Ineligible("lines out of time order")
-            self.last_ns = int(ns[-1])
+            self.last_ns = max(int(ns[-1]), self.last_ns or int(ns[-1]))
             if shared.tz is not None and self.aware == {False}:
                 self.days.update(np.unique(ns - ns % _DAY_NS).tolist())
         identity.name_inputs(built, shared.given)
@@ -463,7 +513,7 @@ class _Reader:
         self.typed += int((built["kind"] != events.Kind.UNKNOWN.value).sum())
         hosts = built["host"]
         self.hosts |= {str(name) for name in hosts.cat.categories[np.unique(hosts.array.codes)]}
-        return built
+        return built, order
 
     def _provisional(self) -> int:
         return self.year if self.year is not None else PROVISIONAL_YEAR
@@ -502,7 +552,14 @@ class _Reader:
             self.shared.runs.move_times(runs, _wall_clock_in(zone))
         build._time_warnings(self.styles, source, ref, self.times.bad + self.bad)
         if into.first is not None:
-            into.first = _moved(into.first, self.first_code, into.shift)
+            into.first = _moved(into.first, self.first_row_code, into.shift)
+        if self.disordered:  # the windows' first times as they are read back
+            starts = np.array(self.starts, dtype=np.int64)
+            if into.shift is not None:
+                starts = _final_times(provisional, into.shift)(starts)
+            if zone is not None and len(days):
+                starts = _wall_clock_in(zone)(starts)
+            into.starts = starts.tolist()
 
 
 def _wall_clock_in(zone: str) -> Callable[[np.ndarray], np.ndarray]:
@@ -546,41 +603,66 @@ def _final_times(provisional: np.ndarray, shift: np.ndarray) -> Callable[[np.nda
 
 
 def _merged(inputs: list[_Input]) -> Iterator[pd.DataFrame]:
-    """The windows of several inputs, each in time order, merged as `_assemble` merges
-    the whole: by time, a line without one at its input's previous time (its
-    first time before any), then input, then line; an input without a time
-    after all those with one.  Holds about a window per input.
+    """The windows of several inputs, or of an input out of time order,
+    merged as `_assemble` merges the whole: by time, a line without one at
+    its input's previous time (its first time before any), then input, then
+    line; an input without a time after all those with one.
+
+    What is merged are runs of rows in that order: an input in time order is
+    one run of all its windows, a disordered one a run per window (sorted as
+    it was spooled).  A run is read only once the merge reaches its first
+    time, so about a window is held per run that overlaps the rows being
+    merged: one per input for inputs in order, a few for a file whose lines
+    are a little out of order (several hosts' clocks in one syslog).
     """
-    timed = [_Pending(item) for item in inputs if item.first is not None]
-    while timed:
-        for pending in timed:
+    runs: list[tuple[int, int, int, Callable[[], Iterator[pd.DataFrame]]]] = []
+    for item in inputs:
+        if item.first is None:
+            continue
+        if item.starts is None:
+            first = int(item.first["ts"].array.asi8[0])
+            runs.append((first, item.index, 0, item.windows))
+        else:
+            for at, first in enumerate(item.starts):
+                runs.append((first, item.index, at, functools.partial(item.window, at)))
+    runs.sort(key=lambda run: run[:3])
+    waiting = collections.deque(runs)
+    held: list[_Pending] = []
+    while held or waiting:
+        for pending in held:
             pending.fill()
-        timed = [pending for pending in timed if pending.rows]
-        if not timed:
-            break
-        bound = min(pending.horizon() for pending in timed)
-        pieces = [(pending.index, *pending.below(bound)) for pending in timed]
+        held = [pending for pending in held if pending.rows]
+        if not held:
+            if waiting:
+                first, index, _at, make = waiting.popleft()
+                held.append(_Pending(index, make(), first))
+            continue
+        bound = min(pending.horizon() for pending in held)
+        if waiting:
+            bound = min(bound, waiting[0][0])
+        pieces = [(pending.index, *pending.below(bound)) for pending in held]
         pieces = [piece for piece in pieces if len(piece[1])]
-        if not pieces:
-            for pending in timed:
+        if pieces:
+            yield _in_order(pieces)
+        elif waiting and waiting[0][0] == bound:  # the next run's rows are needed
+            first, index, _at, make = waiting.popleft()
+            held.append(_Pending(index, make(), first))
+        else:
+            for pending in held:
                 if pending.horizon() == bound:
                     pending.more()  # every row held is at the bound: read on
-            continue
-        yield _in_order(pieces)
     for item in inputs:
         if item.first is None:
             yield from item.windows()
 
 
 class _Pending:
-    """An input's rows read back and not yet merged (`_merged`), with their keys."""
+    """A run's rows read back and not yet merged (`_merged`), with their keys."""
 
-    def __init__(self, item: _Input) -> None:
-        self.index = item.index
-        self.windows = item.windows()
-        first = item.first
-        assert first is not None
-        self.carried = int(first["ts"].array.asi8[0])  # the time an untimed line takes
+    def __init__(self, index: int, windows: Iterator[pd.DataFrame], first: int) -> None:
+        self.index = index  # its input's
+        self.windows = windows
+        self.carried = first  # the time an untimed line takes
         self.frame: pd.DataFrame | None = None
         self.keys = np.zeros(0, dtype=np.int64)
         self.done = False
