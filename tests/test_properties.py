@@ -28,7 +28,7 @@ from kalog.check.registry import load_rules  # noqa: E402
 from kalog.check.settings import SettingsError, load_settings  # noqa: E402
 from kalog.cli import main  # noqa: E402
 from kalog.config import ConfigError, KeepalivedConfig, parse_config  # noqa: E402
-from tests.conftest import DATA, LAB, SEED  # noqa: E402
+from tests.conftest import CORPUS, DATA, LAB, SEED  # noqa: E402
 
 _LONG = int(os.environ.get("KALOG_FUZZ_EXAMPLES", "0"))
 
@@ -354,3 +354,87 @@ def test_option_combinations_exit_cleanly(
     for line in result.stderr.splitlines():
         if line.startswith("kalog: error:"):
             assert len(line) < 400
+
+
+# -- the event stream --------------------------------------------------------------------
+
+#: real logs to cut into blocks: year-less syslog of two hosts, ISO 8601
+#: with UTC offsets, bare lines without a time
+STREAM_LOGS = {
+    "syslog": [*(SEED / "ex1-A-backup-99.log").read_text().splitlines(keepends=True)]
+    + [*(SEED / "ex1-B-master-100.log").read_text().splitlines(keepends=True)],
+    "iso": (LAB / "split-brain/node-a.log").read_text().splitlines(keepends=True)
+    + (LAB / "split-brain/node-b.log").read_text().splitlines(keepends=True),
+}
+UNTIMED = (DATA / "pastes/no-time.log").read_text().splitlines(keepends=True)[:1]
+#: why the stream may refuse such inputs (it reads them whole)
+STREAM_REFUSALS = {
+    "lines out of time order",  # out of order, with a line without a time
+    "timestamps of two kinds",  # lines without a time in an input with UTC offsets
+}
+
+
+@bounded(20)
+@given(
+    log=st.sampled_from(sorted(STREAM_LOGS)),
+    cuts=st.lists(st.integers(min_value=0, max_value=120), max_size=6),
+    order=st.randoms(use_true_random=False),
+    untimed=st.booleans(),
+    window=st.integers(min_value=1, max_value=24),
+    tz=st.sampled_from([None, "Europe/Paris", "America/New_York"]),
+    second=st.sampled_from([None, "three-stop/node-c.log", "011.log"]),
+)
+def test_blocks_of_real_logs_stream_as_read_whole(
+    log: str, cuts: list[int], order, untimed: bool, window: int, tz: str | None, second: str | None
+) -> None:
+    """Real lines cut into blocks in any order (a central syslog's), maybe
+    a line without a time, in windows of any size, with or without a zone,
+    alone or with another input (with UTC offsets, or year-less of another
+    year): `kalog.ingest.stream` gives the whole read's frame and stats, or
+    says why it reads it whole."""
+    from kalog.ingest import frame as build
+    from kalog.ingest import stream
+    from kalog.ingest.frame import read_events
+
+    lines = STREAM_LOGS[log]
+    bounds = sorted({0, len(lines), *(cut % (len(lines) + 1) for cut in cuts)})
+    blocks = [lines[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    order.shuffle(blocks)
+    mixed = [line for block in blocks for line in block]
+    if untimed:
+        mixed.insert(len(mixed) // 2, UNTIMED[0])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "host" / "messages"
+        path.parent.mkdir()
+        path.write_text("".join(mixed))
+        stamp = 1_735_700_000  # 2025-01-01: the year-less lines are of 2024
+        os.utime(path, (stamp, stamp))
+        others = {
+            "three-stop/node-c.log": LAB / "three-stop/node-c.log",
+            "011.log": CORPUS / "011.log",
+        }
+        paths = [str(path)] + ([str(others[second])] if second else [])
+        old = stream.WINDOW_LINES
+        stream.WINDOW_LINES = window
+        try:
+            why: list[str] = []
+            events = stream.stream_events(paths, tz=tz, why=why)
+            whole = read_events(paths, tz=tz, on_error="collect")
+            if events is None:
+                assert len(why) == 1 and why[0] in STREAM_REFUSALS, why
+                assert untimed, why  # only a line without a time makes it refuse
+                return
+            try:
+                windows = list(events.windows())
+                got = build._concat(windows) if windows else events.head
+                assert list(got.columns) == list(whole.columns)
+                for name in whole.columns:
+                    a, b = whole[name], got[name].reset_index(drop=True)
+                    if isinstance(a.dtype, __import__("pandas").CategoricalDtype):
+                        a, b = a.astype(object), b.astype(object)
+                    assert a.equals(b) or a.astype(object).equals(b.astype(object)), name
+                assert events.stats == whole.attrs["stats"]
+            finally:
+                events.close()
+        finally:
+            stream.WINDOW_LINES = old
