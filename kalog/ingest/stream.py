@@ -504,7 +504,8 @@ class _Reader:
         if self.disordered and self.untimed:
             raise _Ineligible("lines out of time order")  # the merge sorts the whole
         if len(ns):
-            self.last_ns = max(int(ns[-1]), self.last_ns or int(ns[-1]))
+            latest = int(ns.max())
+            self.last_ns = latest if self.last_ns is None else max(self.last_ns, latest)
             if shared.tz is not None and self.aware == {False}:
                 self.days.update(np.unique(ns - ns % _DAY_NS).tolist())
         identity.name_inputs(built, shared.given)
