@@ -299,6 +299,10 @@ def test_tz_streams_wall_clock_times_and_reads_a_repeated_hour_whole(
     frame = _streamed_as_whole([gap], **paris)
     assert frame["ts"].iloc[0] == pd.Timestamp("2024-03-31 03:00:00+02:00")
     assert str(frame["ts"].dtype) == "datetime64[ns, Europe/Paris]"
+    # no keepalived line: no rows, times of the zone all the same
+    hello = ["Aug 25 15:26:27 lb sshd[1]: hello\n"]
+    other = _write(tmp_path / "none" / "messages", hello, "2024-09-01")
+    assert _streamed_as_whole([other], **paris).empty
     # 27 October 2024: 02:00-03:00 twice; lines two days before stream
     before = _write(tmp_path / "before" / "messages", _redated(seed, "Oct 25"), "2024-11-01")
     frame = _streamed_as_whole([before], **paris)

@@ -355,8 +355,8 @@ def _joined(readers: list[_Reader], inputs: list[_Input], shared: _Shared) -> Ev
         assumed_years=[reader.assumed for reader in readers if reader.assumed is not None],
     )
     heads = [reader.head for reader in readers if reader.head is not None]
-    head = heads[0] if heads else events.empty_frame()
-    head = _zoned(head, inputs[0].zone) if heads else head
+    # (no rows: `events.empty_frame()`, whose times are in --tz's zone if given)
+    head = _zoned(heads[0] if heads else events.empty_frame(), inputs[0].zone)
     firsts = [item.first for item in inputs if item.first is not None]
     # the first timed row of the merge: the earliest, the first input's of a tie
     first = min(firsts, key=lambda row: row["ts"].array.asi8[0], default=head)
