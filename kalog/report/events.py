@@ -234,10 +234,10 @@ def _cells(name: str, column: Any, categories: _Cells | None = None) -> _Cells:
 
     Strings, ints and booleans are taken as Arrow holds them (`_encode`
     writes the same digits and `true`/`false`; strings are quoted, and the
-    few that need escapes go through `encode_basestring`); naive
-    whole-second times are written once per distinct second by numpy;
-    anything else (categories, time zones, floats, objects...) once per
-    distinct value through `_records` itself, so both writers apply the
+    few that need escapes go through `encode_basestring`); whole-second
+    times, naive or tz-aware, are written once per distinct second by
+    numpy (`_iso_seconds`); anything else (categories, floats, objects...)
+    once per distinct value through `_records` itself, so both writers apply the
     same rules.  `source` and `line` are never omitted: missing, they are
     written `null`.
     """
@@ -257,9 +257,7 @@ def _cells(name: str, column: Any, categories: _Cells | None = None) -> _Cells:
         cells = _strings(array.cast(pa.large_string()))
     elif pa.types.is_integer(array.type) or pa.types.is_boolean(array.type):
         cells = _Cells(pc.cast(array.drop_null(), pa.large_string()), _valid_index(array, True))
-    elif pa.types.is_timestamp(array.type) and array.type.tz is None:
-        cells = _iso_seconds(column)
-    if cells is None and getattr(column.dtype, "tz", None) is not None:
+    if cells is None and column.dtype.kind == "M":  # naive or tz-aware times
         cells = _iso_seconds(column)
     if cells is None:
         cells = _distinct(name, column)

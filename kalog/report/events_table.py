@@ -40,7 +40,7 @@ from rich.cells import cell_len, chop_cells
 
 from kalog.console import visible_all
 from kalog.ingest.stream import row_slices
-from kalog.speed.isotime import column_seconds
+from kalog.speed.isotime import iso_codes
 
 HEADERS = ("where", "ts", "host", "program", "kind", "instance", "fields", "body")
 GAP = 2
@@ -371,30 +371,12 @@ def _where_texts(part: Any, rows: int) -> _Column:
 
 def _time_column(part: Any, rows: int) -> _Column:
     """ISO 8601 times, as `kalog events --format jsonl` writes them
-    (`kalog.speed.isotime.iso_texts`); each distinct time formatted once (a
-    log has many lines per second)."""
+    (`kalog.speed.isotime.iso_codes`, "" for NaT); each distinct time
+    formatted once (a log has many lines per second)."""
     if "ts" not in part:
         return _Column([""], np.zeros(rows, dtype=np.intp))
-    times = part["ts"]
-    if times.dtype.kind == "M":  # naive or aware: numpy's texts, the offsets' suffixes
-        seconds, codes, odd = column_seconds(times)
-        texts: list[str] = seconds.tolist()
-        if not odd.any():
-            return _Column(texts, codes)
-        at = np.flatnonzero(odd)  # NaT, fractions of a second, years outside 1000-9999
-        others, found = _isoformat(times.iloc[at])
-        codes[at] = found + len(texts)
-        return _Column(texts + others, codes)
-    return _Column(*_isoformat(times))
-
-
-def _isoformat(times: Any) -> tuple[list[str], np.ndarray]:
-    """(distinct texts, each time's index into them): `Timestamp.isoformat()`,
-    "" for NaT."""
-    found, distinct = pd.factorize(times)
-    texts = [t.isoformat() for t in distinct] + [""]  # code -1 (NaT): the last
-    found[found < 0] = len(texts) - 1
-    return texts, found
+    texts, codes = iso_codes(part["ts"], "")
+    return _Column(texts, codes)  # type: ignore[arg-type]
 
 
 def _fields_column(part: Any, names: list[str], rows: int, known: _Known) -> _Column:

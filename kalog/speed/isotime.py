@@ -76,19 +76,30 @@ def _suffix(seconds: int) -> str:
     return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def iso_texts(times: Any, missing: str | None) -> list[str | None]:
-    """`Timestamp.isoformat()` of each of `times` (a pandas datetime column,
-    naive or tz-aware, any fraction), `missing` for NaT: whole seconds by
-    `column_seconds`, each other distinct time formatted once.  For writers
-    that take a slice of rows at a time (CSV)."""
+def iso_codes(times: Any, missing: str | None) -> tuple[list[str | None], np.ndarray]:
+    """(distinct texts, each time's index into them): `Timestamp.isoformat()`
+    of each of `times` (a pandas column, naive or tz-aware, any fraction),
+    `missing` for NaT.  Whole seconds by `column_seconds`, each other
+    distinct time (and every value of a column that is not of datetimes)
+    formatted once.  For writers that take a slice of rows at a time (CSV,
+    the events table)."""
     import pandas as pd
 
-    seconds, codes, odd = column_seconds(times)
-    texts: list[str | None] = seconds.tolist()
-    at = np.flatnonzero(odd)
+    if times.dtype.kind == "M":
+        seconds, codes, odd = column_seconds(times)
+        texts: list[str | None] = seconds.tolist()
+        at = np.flatnonzero(odd)
+    else:
+        texts, codes, at = [], np.zeros(len(times), dtype=np.int64), np.arange(len(times))
     if len(at):
         found, distinct = pd.factorize(times.iloc[at])
         others = [t.isoformat() for t in distinct] + [missing]  # code -1 (NaT): the last
         codes[at] = np.where(found < 0, len(others) - 1, found) + len(texts)
         texts += others
+    return texts, codes
+
+
+def iso_texts(times: Any, missing: str | None) -> list[str | None]:
+    """Each row's text of `iso_codes`."""
+    texts, codes = iso_codes(times, missing)
     return [texts[c] for c in codes.tolist()]
