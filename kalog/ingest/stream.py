@@ -528,6 +528,7 @@ class _Reader:
         if source.lines_read == 0:
             source.warn("empty input")
         ref = build._reference(source)
+        moves: list[Callable[[np.ndarray], np.ndarray]] = []  # to final times, then to UTC
         if self.times.dates:
             final = self.times.starts(ref, self.year)
             provisional = self.times.starts(ref, self._provisional())
@@ -535,8 +536,8 @@ class _Reader:
                 raise _Ineligible("a date that is invalid in its year")  # 29 February
             if self.year is None:
                 into.shift = np.where(final == _NAT, 0, final - provisional)
-                self.shared.runs.move_times(runs, _final_times(provisional, into.shift))
-                days = _final_times(provisional, into.shift)(days)
+                moves.append(_final_times(provisional, into.shift))
+                days = moves[0](days)
             if self.year is None and "year-less" in self.stamps and self.first_code >= 0:
                 # one kind of stamp: the first timed row is the first year-less one
                 first_year = pd.Timestamp(int(final[self.first_code])).year
@@ -550,16 +551,16 @@ class _Reader:
             if _near_fold(days, zone):
                 # the whole read infers a repeated hour's times from their order
                 raise _Ineligible(f"times near an hour repeated in {zone}")
-            self.shared.runs.move_times(runs, _wall_clock_in(zone))
+            moves.append(_wall_clock_in(zone))
+        for move in moves:
+            self.shared.runs.move_times(runs, move)
         build._time_warnings(self.styles, source, ref, self.times.bad + self.bad)
         if into.first is not None:
             into.first = _moved(into.first, self.first_row_code, into.shift)
         if self.disordered:  # the windows' first times as they are read back
             starts = np.array(self.starts, dtype=np.int64)
-            if into.shift is not None:
-                starts = _final_times(provisional, into.shift)(starts)
-            if zone is not None and len(days):
-                starts = _wall_clock_in(zone)(starts)
+            for move in moves:
+                starts = move(starts)
             into.starts = starts.tolist()
 
 
