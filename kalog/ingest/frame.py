@@ -1202,6 +1202,17 @@ def _localize(naive: pd.Series, zone: str) -> pd.Series:
     return local.dt.tz_convert("UTC")
 
 
+def read_as_utc(sources: Iterable[str]) -> str:
+    """The warning for inputs whose times have no UTC offset, read as UTC
+    because other inputs' have one (the whole read and `kalog.ingest.stream`)."""
+    named = sorted(set(sources))
+    listed = ", ".join(named[:3]) + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+    return (
+        f"{listed}: timestamps without UTC offset read as UTC "
+        "(other inputs carry offsets; pass --tz to set their zone)"
+    )
+
+
 def _final_ts(
     all_rows: pd.DataFrame, names: list[str], tz: str | None, notes: list[str]
 ) -> pd.Series:
@@ -1218,14 +1229,7 @@ def _final_ts(
     if plain.any():
         if tz is None and naive[plain].notna().any():
             indexes = set(all_rows.loc[plain & naive.notna(), "source_index"])
-            sources = sorted({names[i] for i in indexes})
-            named = ", ".join(sources[:3]) + (
-                f" and {len(sources) - 3} more" if len(sources) > 3 else ""
-            )
-            notes.append(
-                f"{named}: timestamps without UTC offset read as UTC "
-                "(other inputs carry offsets; pass --tz to set their zone)"
-            )
+            notes.append(read_as_utc({names[i] for i in indexes}))
         utc[plain] = _localize(naive[plain], tz or "UTC")
     return utc.dt.tz_convert(target).astype(f"datetime64[ns, {target}]")
 

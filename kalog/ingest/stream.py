@@ -378,14 +378,10 @@ def _zones(readers: list[_Reader], inputs: list[_Input], shared: _Shared) -> lis
         item.zone = zone
         if item.first is not None:
             item.first = _zoned(item.first, zone)
-    plain = sorted(reader.source.name for reader in readers if False in reader.aware)
+    plain = [reader.source.name for reader in readers if False in reader.aware]
     if shared.tz is not None or not aware or not plain:
         return []
-    named = ", ".join(plain[:3]) + (f" and {len(plain) - 3} more" if len(plain) > 3 else "")
-    return [
-        f"{named}: timestamps without UTC offset read as UTC "
-        "(other inputs carry offsets; pass --tz to set their zone)"
-    ]
+    return [build.read_as_utc(plain)]
 
 
 class _Reader:
