@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +68,31 @@ def count_streams(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(stream, "stream_events", counted)
     return used
+
+
+def streamed_frame(events: Any) -> Any:
+    """A `kalog.ingest.stream.EventStream`'s windows joined into one frame."""
+    from kalog.ingest import frame as build
+
+    windows = list(events.windows())
+    return build._concat(windows) if windows else events.head
+
+
+def assert_same_frame(got: Any, whole: Any) -> None:
+    """`got` (streamed) holds `whole`'s columns, dtypes and values; the
+    windows' categoricals have categories of their own, so those compare
+    by value."""
+    import pandas as pd
+
+    assert list(got.columns) == list(whole.columns)
+    for name in whole.columns:
+        a, b = whole[name], got[name]
+        if isinstance(a.dtype, pd.CategoricalDtype):
+            assert isinstance(b.dtype, pd.CategoricalDtype) or b.dtype == object, name
+            a, b = a.astype(object), b.astype(object)
+        else:
+            assert a.dtype == b.dtype, name
+        pd.testing.assert_series_equal(a, b.reset_index(drop=True), check_names=False, obj=name)
 
 
 @pytest.fixture

@@ -28,7 +28,14 @@ from kalog.check.registry import load_rules  # noqa: E402
 from kalog.check.settings import SettingsError, load_settings  # noqa: E402
 from kalog.cli import main  # noqa: E402
 from kalog.config import ConfigError, KeepalivedConfig, parse_config  # noqa: E402
-from tests.conftest import CORPUS, DATA, LAB, SEED  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    CORPUS,
+    DATA,
+    LAB,
+    SEED,
+    assert_same_frame,
+    streamed_frame,
+)
 
 _LONG = int(os.environ.get("KALOG_FUZZ_EXAMPLES", "0"))
 
@@ -392,7 +399,6 @@ def test_blocks_of_real_logs_stream_as_read_whole(
     alone or with another input (with UTC offsets, or year-less of another
     year): `kalog.ingest.stream` gives the whole read's frame and stats, or
     says why it reads it whole."""
-    from kalog.ingest import frame as build
     from kalog.ingest import stream
     from kalog.ingest.frame import read_events
 
@@ -425,14 +431,7 @@ def test_blocks_of_real_logs_stream_as_read_whole(
                 assert untimed, why  # only a line without a time makes it refuse
                 return
             try:
-                windows = list(events.windows())
-                got = build._concat(windows) if windows else events.head
-                assert list(got.columns) == list(whole.columns)
-                for name in whole.columns:
-                    a, b = whole[name], got[name].reset_index(drop=True)
-                    if isinstance(a.dtype, __import__("pandas").CategoricalDtype):
-                        a, b = a.astype(object), b.astype(object)
-                    assert a.equals(b) or a.astype(object).equals(b.astype(object)), name
+                assert_same_frame(streamed_frame(events), whole)
                 assert events.stats == whole.attrs["stats"]
             finally:
                 events.close()

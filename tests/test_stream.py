@@ -21,7 +21,15 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, DATA, LAB, SEED, count_streams
+from conftest import (
+    CORPUS,
+    DATA,
+    LAB,
+    SEED,
+    assert_same_frame,
+    count_streams,
+    streamed_frame,
+)
 
 from kalog.cli import main
 from kalog.ingest import frame as build
@@ -45,23 +53,6 @@ WHOLE: dict[str, str] = {}
 #: tests give --year with --tz: a year-less log's year is otherwise its
 #: file's, the checkout's.
 NEAR_FOLD = {"America/New_York": {"026.log"}, "Europe/Paris": set()}
-
-
-def _joined(events: stream.EventStream) -> pd.DataFrame:
-    windows = list(events.windows())
-    return build._concat(windows) if windows else events.head
-
-
-def _same_frame(got: pd.DataFrame, whole: pd.DataFrame) -> None:
-    assert list(got.columns) == list(whole.columns)
-    for name in whole.columns:
-        a, b = whole[name], got[name]
-        if isinstance(a.dtype, pd.CategoricalDtype):  # windows' categories are their own
-            assert isinstance(b.dtype, pd.CategoricalDtype) or b.dtype == object, name
-            a, b = a.astype(object), b.astype(object)
-        else:
-            assert a.dtype == b.dtype, name
-        pd.testing.assert_series_equal(a, b.reset_index(drop=True), check_names=False, obj=name)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +81,7 @@ def test_streamed_frame_is_the_whole_frame(
         try:
             assert path.name not in WHOLE
             assert events.head["ts"].dtype == whole["ts"].dtype, path
-            _same_frame(_joined(events), whole)
+            assert_same_frame(streamed_frame(events), whole)
             assert events.stats == whole.attrs["stats"], path
             assert events.hosts == set(whole["host"].dropna().astype(str)), path
             first = whole[whole["ts"].notna()].iloc[:1]
@@ -140,7 +131,7 @@ def test_several_inputs_stream_as_their_whole_frame(
             reasons.add("host check" if checked else why[0])
             continue
         try:
-            _same_frame(_joined(events), whole)
+            assert_same_frame(streamed_frame(events), whole)
             assert events.stats == whole.attrs["stats"], paths
             assert events.hosts == set(whole["host"].dropna().astype(str)), paths
             first = whole[whole["ts"].notna()].iloc[:1]
@@ -172,9 +163,9 @@ def test_year_less_inputs_merge_by_their_final_years(
     events = stream.stream_events(paths)
     assert events is not None
     try:
-        frame = _joined(events)
+        frame = streamed_frame(events)
         whole = read_events(paths, on_error="collect")
-        _same_frame(frame, whole)
+        assert_same_frame(frame, whole)
         assert events.stats == whole.attrs["stats"]
         # provisionally both 2000: "Jan 1" first; finally the late file's December first
         assert frame["source"].iloc[0] == str(late) and frame["source"].iloc[-1] == str(early)
@@ -190,7 +181,7 @@ def test_year_less_inputs_merge_by_their_final_years(
     try:
         whole = read_events([early, later], on_error="collect")
         assert "hosts_apart" not in whole.attrs
-        _same_frame(_joined(events), whole)
+        assert_same_frame(streamed_frame(events), whole)
         assert events.stats == whole.attrs["stats"]
     finally:
         events.close()
@@ -230,9 +221,9 @@ def test_year_less_stamps_over_new_year_take_the_final_years(
     events = stream.stream_events(str(log))
     assert events is not None
     try:
-        frame = _joined(events)
+        frame = streamed_frame(events)
         whole = read_events([log], on_error="collect")
-        _same_frame(frame, whole)
+        assert_same_frame(frame, whole)
         assert frame["ts"].iloc[0] == pd.Timestamp("2024-12-31 15:26:27")
         assert frame["ts"].iloc[-1] == pd.Timestamp("2025-01-01 15:31:14")
         assert events.stats["assumed_years"] == [
@@ -251,7 +242,7 @@ def test_29_february_of_a_year_without_one_is_read_whole(tmp_path: Path) -> None
     events = stream.stream_events(str(leap))
     assert events is not None
     try:
-        assert _joined(events)["ts"].iloc[0] == pd.Timestamp("2024-02-29 15:26:27")
+        assert streamed_frame(events)["ts"].iloc[0] == pd.Timestamp("2024-02-29 15:26:27")
     finally:
         events.close()
     why: list[str] = []
@@ -272,10 +263,10 @@ def _streamed_as_whole(paths: list[Path], **options: Any) -> pd.DataFrame:
     events = stream.stream_events([str(path) for path in paths], **options)
     assert events is not None
     try:
-        frame = _joined(events)
+        frame = streamed_frame(events)
         whole = read_events(paths, on_error="collect", **options)
         assert events.head["ts"].dtype == whole["ts"].dtype
-        _same_frame(frame, whole)
+        assert_same_frame(frame, whole)
         assert events.stats == whole.attrs["stats"]
         first = whole[whole["ts"].notna()].iloc[:1]
         assert events.first["ts"].tolist() == first["ts"].tolist()
@@ -548,7 +539,7 @@ def test_windows_are_sliced_as_the_frame_they_make() -> None:
         want = list(stream.row_slices(frame, rows))
         assert [start for start, _ in got] == [start for start, _ in want]
         for (_s, a), (_t, b) in zip(got, want, strict=True):
-            _same_frame(a.reset_index(drop=True), b.reset_index(drop=True))
+            assert_same_frame(a.reset_index(drop=True), b.reset_index(drop=True))
 
 
 def test_row_by_row_writers_take_slices_within_windows() -> None:
@@ -568,4 +559,4 @@ def test_row_by_row_writers_take_slices_within_windows() -> None:
             any(lo <= start and start + size <= hi for lo, hi in itertools.pairwise(edges))
             for start, size in zip(starts, sizes, strict=True)
         )
-        _same_frame(build._concat([part for _, part in got]), frame)
+        assert_same_frame(build._concat([part for _, part in got]), frame)
