@@ -1312,6 +1312,7 @@ def _replay(
     reloads: dict[str, dict[str, tuple[pd.Timestamp, int | None]]] = {}
     in_force: dict[str, list[tuple[pd.Timestamp, int | None]]] = {}
     host_end = _host_ends(columns, by_host)
+    replayer: _RunReplay | None = None
     for host, host_runs in runs_by_host.items():
         for position, run in enumerate(host_runs):
             # a host's last run ends at its last line, not at the input's
@@ -1355,7 +1356,10 @@ def _replay(
                 if timeline.vrid is None:
                     timeline.vrid = inst.vrid
                 timeline.segments.extend(_close(inst.segments, run_end, run.index))
-    del table, lists, fed, kept, fed_of, handled, untracked
+    # a row a run's replayer keeps (a step down's advert line, a stop line)
+    # holds the whole table's lists (~17 MB per million dense lines): the
+    # loop's last replayer must not outlive the table
+    del table, lists, fed, kept, fed_of, handled, untracked, replayer
     _add_unplaced(columns, by_host, runs_by_host, host_end, instances)
 
     peer_map = (
