@@ -127,16 +127,14 @@ class _Index:
         by_time = np.argsort(times, kind="stable")
         order = by_time[np.argsort(hosts[by_time], kind="stable")]  # host, then time
         hosts = hosts[order]
-        # the explainer reads every line's kind, instance and source, the
-        # quoted priorities and peer often (~140k reads on dense 1M: lists,
-        # ~2 MB each, of shared small ints and strs), the other columns at a
-        # few lines (`RowTable`'s picked columns)
-        self.table = RowTable(
-            columns,
-            chosen[order],
-            picked=True,
-            listed=("kind", "instance", "source", "prio_peer", "prio_ours", "peer"),
-        )
+        # the explainer reads the kind of every line of every window (a
+        # list: the quickest read), the other columns at some lines only
+        # (`RowTable`'s picked columns: a few index operations per read, on
+        # the frame's own arrays).  Instance, source, the quoted priorities
+        # and peer were lists too, ~2 MB each per million dense lines at the
+        # replay's peak; picked, the explanation takes as long (dense 1M,
+        # alternated twice: 0.84-1.11 s, 0.90-1.20 s before)
+        self.table = RowTable(columns, chosen[order], picked=True, listed=("kind",))
         self.sorted_times = times[order]  # int64 ns, for the windows of many ends at once
         # the times and line numbers are read one at a time (bisect, a
         # window's few lines) as Python ints from views of int64 arrays:
@@ -145,8 +143,8 @@ class _Index:
         # allocator's arenas from being given back
         self.times: Sequence[int] = memoryview(self.sorted_times)
         self.kind: list[str] = self.table.column("kind")
-        self.instance: list[str | None] = self.table.column("instance")
-        self.source: list[str | None] = self.table.column("source")
+        self.instance: Sequence[str | None] = self.table.column("instance")
+        self.source: Sequence[str | None] = self.table.column("source")
         #: 0 for a line without a number (all its readers take `line or 0`)
         self.line: Sequence[int] = memoryview(_zero_filled(columns, "line", self.table.positions))
         # instance as codes (-1: none) and code by name, for `_matching`
