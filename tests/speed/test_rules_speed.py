@@ -485,6 +485,35 @@ def test_line_texts_equal_a_dict_of_every_row(source_dtype: str) -> None:
     assert {key: lookup.text(*key) for key in keys} == {key: oracle.get(key) for key in keys}
 
 
+@pytest.mark.parametrize("step", [1, 2, 3, 7, 1 << 20])
+def test_order_checked_in_slices_equals_the_whole_columns_test(step: int) -> None:
+    """`_in_order` (slices of `step` rows, the pair across two slices
+    included) answers as the differences over the whole columns did."""
+    from kalog.check.citations import _in_order
+
+    def whole(codes: np.ndarray, lines: np.ndarray) -> bool:
+        code_steps = np.diff(codes.astype(np.int64))
+        return bool(np.all((code_steps > 0) | ((code_steps == 0) & (np.diff(lines) >= 0))))
+
+    rng = np.random.default_rng(7)
+    cases = [(np.zeros(0, np.int8), np.zeros(0, np.int64)), (np.zeros(1, np.int8), np.ones(1))]
+    for size in (2, 3, 8, 9, 50):
+        codes = np.sort(rng.integers(0, 3, size)).astype(np.int8)
+        lines = rng.integers(1, 9, size)
+        ordered = np.lexsort((lines, codes))
+        cases.append((codes[ordered], lines[ordered]))  # in order
+        for at in range(size - 1):  # one pair swapped: out of order unless equal
+            swapped_codes, swapped_lines = codes[ordered].copy(), lines[ordered].copy()
+            swapped_codes[[at, at + 1]] = swapped_codes[[at + 1, at]]
+            swapped_lines[[at, at + 1]] = swapped_lines[[at + 1, at]]
+            cases.append((swapped_codes, swapped_lines))
+    cases.append((np.array([0, 0, 1, 1], np.int16), np.array([5, 5, 1, 1])))  # ties
+    cases.append((np.array([0, 1, 0], np.int8), np.array([1, 2, 3])))  # a source again
+    outcomes = [(_in_order(c, n, step), whole(c, n)) for c, n in cases]
+    assert all(got == expected for got, expected in outcomes)
+    assert {expected for _, expected in outcomes} == {True, False}
+
+
 def test_may_contain_on_categorical_text_columns() -> None:
     """On the frame's categorical text columns `may_contain` is exact: the
     distinct values some cell holds, not the unused categories."""
