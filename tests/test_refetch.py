@@ -157,7 +157,13 @@ def _variants(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def test_every_line_read_back_equals_the_first_reads_text(tmp_path: Path) -> None:
+@pytest.mark.parametrize("read_back", [refetch.READ_BACK_BYTES, 1 << 12], ids=["256KiB", "4KiB"])
+def test_every_line_read_back_equals_the_first_reads_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_back: int
+) -> None:
+    """Each line read back is the first read's, whatever the chunks: with 4 KiB
+    ones a line spans several (the over-long one sixteen)."""
+    monkeypatch.setattr(refetch, "READ_BACK_BYTES", read_back)
     for name, path in _variants(tmp_path).items():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", InputWarning)
@@ -489,6 +495,7 @@ def test_a_slice_that_goes_back_in_the_input_starts_another_pass(
 
     monkeypatch.setattr(events_module, "_SLICE", 8)
     monkeypatch.setattr(read_module, "CHUNK_SIZE", 1024)  # blocks of a few lines
+    monkeypatch.setattr(refetch, "READ_BACK_BYTES", 1024)  # read back likewise
     back = _events_cli([path], {}, "jsonl", tmp_path / "back.jsonl")
     kept_events = read_events([str(path)])
     assert back.exit_code == 0, back.output

@@ -347,6 +347,10 @@ class Source:
     #: or binary data: the first part decided that for the whole file.
     start: int = 0
     stop: int | None = None
+    #: Bytes asked of each read (of the compressed bytes, for a compressed
+    #: input); None: `CHUNK_SIZE`.  Reading back cited lines asks for less
+    #: (`kalog.ingest.refetch`).
+    chunk_size: int | None = None
 
     @property
     def is_stdin(self) -> bool:
@@ -389,7 +393,8 @@ def _raw_chunks(stream: BinaryIO, source: Source) -> Iterator[bytes]:
         stream.seek(source.start)
     while left is None or left > 0:
         try:
-            chunk = stream.read(CHUNK_SIZE if left is None else min(CHUNK_SIZE, left))
+            size = source.chunk_size or CHUNK_SIZE
+            chunk = stream.read(size if left is None else min(size, left))
         except OSError as exc:
             source.warn(f"read error ({exc.strerror or exc}); kept the lines before it")
             return

@@ -207,13 +207,25 @@ _NO_TEXT = pa.array([], pa.large_string())
 _NO_TEXT_ONE = pa.nulls(1, pa.large_string())
 
 
+#: Bytes per read of a pass (`Source.chunk_size`): a quarter of a mebibyte.
+#: Why not the first read's 4 MiB: after reading, the command line lets
+#: malloc map every buffer of a mebibyte or more afresh and unmap it when
+#: freed (`kalog.speed.allocator.settle`), so each of a pass's 4 MB buffers
+#: (the chunk, the block, the newline mask) was paged in and zeroed again,
+#: and they stood on the analysis' other memory at once.  Smaller buffers
+#: come from, and go back to, malloc's heap.  Dense 1M, the findings' texts
+#: (the whole file read back), alternated twice: 0.27-0.37 -> 0.08-0.15 s,
+#: the command's peak 348 -> 339 MB.
+READ_BACK_BYTES = 1 << 18
+
+
 class _Pass:
     """One pass of `iter_line_blocks` over the first `size` bytes of an input, as
     the first read (its warnings, given once already, are dropped); a block
     without a wanted line is only counted."""
 
     def __init__(self, name: str, size: int) -> None:
-        self._blocks = iter_line_blocks(Source(name=name, stop=size))
+        self._blocks = iter_line_blocks(Source(name=name, stop=size, chunk_size=READ_BACK_BYTES))
         self._block: LineBlock | None = None  # the block the last batch ended in
         self.start = 1  # the first line this pass can still give
 
