@@ -514,6 +514,25 @@ def test_order_checked_in_slices_equals_the_whole_columns_test(step: int) -> Non
     assert {expected for _, expected in outcomes} == {True, False}
 
 
+def test_slow_takeover_bisects_int64_views_as_lists() -> None:
+    """KA201 reads segment and departure starts through `_ints` (views of the
+    int64 arrays, each int made when read): bisection finds what it found on
+    `tolist()`, for ties, NaT's stand-in (int64 min) and an end past all."""
+    import bisect as bisection
+
+    from kalog.rules.ka201_slow_takeover import _ints
+
+    rng = np.random.default_rng(5)
+    starts = np.sort(rng.choice([np.iinfo(np.int64).min, 0, 5, 5, 9, 2**62], size=80))[::2]
+    assert not starts.flags.c_contiguous  # (a column of a table may be a strided view)
+    view, listed = _ints(starts), starts.tolist()
+    probes = [*listed, -1, 4, 6, 10, 2**62 + 1, float("inf"), float("-inf")]
+    for probe in probes:
+        assert bisection.bisect_right(view, probe) == bisection.bisect_right(listed, probe)
+        assert bisection.bisect_left(view, probe) == bisection.bisect_left(listed, probe)
+    assert list(view) == listed and all(type(v) is int for v in view)
+
+
 def test_may_contain_on_categorical_text_columns() -> None:
     """On the frame's categorical text columns `may_contain` is exact: the
     distinct values some cell holds, not the unused categories."""
