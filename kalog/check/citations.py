@@ -160,8 +160,8 @@ def _in_order(codes: np.ndarray, lines: np.ndarray, step: int = _ORDER_STEP) -> 
 
     Why slices: the whole columns' differences and masks were ~20 bytes a
     row of temporaries, built as the findings' texts are read back: ~170 MB
-    on dense 10M, the whole analysis' peak.  Compared, not subtracted, so
-    the codes keep their own narrow type.
+    on dense 10M, where its analysis then peaked.  Compared, not
+    subtracted, so the codes keep their own narrow type.
     """
     for lo in range(0, len(codes) - 1, step):
         hi = min(lo + step + 1, len(codes))  # one row more: the pair across slices

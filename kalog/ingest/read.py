@@ -206,10 +206,11 @@ class LineBlock:
         and the newlines between them (offsets from one numpy search for
         the newlines), give the picked lines' bytes to one `take`, so only
         those are copied.  An analysis cites a few lines per block, and the
-        split of every block it read back left ~26 MB of freed buffers in
-        Arrow's pool at the analysis' peak (dense 1M).  A picked line over
-        the length cap (rare) comes from `lines`, which truncates it with
-        its warning.
+        split copied every block it read back (and its offsets) into
+        Arrow's pool, which keeps what it frees.  Dense 1M, every line
+        picked: 0.051 -> 0.046 s; every 200th: 0.047 -> 0.033 s.  A picked
+        line over the length cap (rare) comes from `lines`, which truncates
+        it with its warning.
         """
         data = self._data if self._text is None else self.text.encode("utf-8")
         assert data is not None

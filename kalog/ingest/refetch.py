@@ -214,8 +214,8 @@ _NO_TEXT_ONE = pa.nulls(1, pa.large_string())
 #: (the chunk, the block, the newline mask) was paged in and zeroed again,
 #: and they stood on the analysis' other memory at once.  Smaller buffers
 #: come from, and go back to, malloc's heap.  Dense 1M, the findings' texts
-#: (the whole file read back), alternated twice: 0.27-0.37 -> 0.08-0.15 s,
-#: the command's peak 348 -> 339 MB.
+#: (the whole file read back), alternated twice: 0.27-0.37 -> 0.08-0.18 s;
+#: the command's peak, alternated three times, 348-352 -> 338-339 MB.
 READ_BACK_BYTES = 1 << 18
 
 
