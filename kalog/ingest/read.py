@@ -390,11 +390,11 @@ def open_input(source: Source) -> BinaryIO:
 
 def _raw_chunks(stream: BinaryIO, source: Source) -> Iterator[bytes]:
     left = None if source.stop is None else source.stop - source.start
+    size = source.chunk_size or CHUNK_SIZE
     if source.start:
         stream.seek(source.start)
     while left is None or left > 0:
         try:
-            size = source.chunk_size or CHUNK_SIZE
             chunk = stream.read(size if left is None else min(size, left))
         except OSError as exc:
             source.warn(f"read error ({exc.strerror or exc}); kept the lines before it")

@@ -626,14 +626,19 @@ def _merged(inputs: list[_Input]) -> Iterator[pd.DataFrame]:
     runs.sort(key=lambda run: run[:3])
     waiting = collections.deque(runs)
     held: list[_Pending] = []
+
+    def begin_next() -> None:
+        """Start reading the earliest run not started."""
+        first, index, _at, make = waiting.popleft()
+        held.append(_Pending(index, make(), first))
+
     while held or waiting:
         for pending in held:
             pending.fill()
-        held = [pending for pending in held if pending.rows]
+        held[:] = [pending for pending in held if pending.rows]
         if not held:
             if waiting:
-                first, index, _at, make = waiting.popleft()
-                held.append(_Pending(index, make(), first))
+                begin_next()
             continue
         bound = min(pending.horizon() for pending in held)
         if waiting:
@@ -643,8 +648,7 @@ def _merged(inputs: list[_Input]) -> Iterator[pd.DataFrame]:
         if pieces:
             yield _in_order(pieces)
         elif waiting and waiting[0][0] == bound:  # the next run's rows are needed
-            first, index, _at, make = waiting.popleft()
-            held.append(_Pending(index, make(), first))
+            begin_next()
         else:
             for pending in held:
                 if pending.horizon() == bound:
